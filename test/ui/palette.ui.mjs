@@ -1,0 +1,61 @@
+// UI test: installs the packaged .vsix into a fresh code-server, runs a FLARE command from the
+// command palette like a user, waits for its answer in the workbench, and saves a screenshot.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { codeServerCli, launchChromium, makeDirs, root, startCodeServer } from '../../scripts/lib/code-server.mjs';
+
+const results = process.env.FLARE_TEST_RESULTS || path.join(root, 'out', 'test-results', 'ui.json');
+const artifacts = path.join(root, 'test', 'artifacts');
+fs.mkdirSync(artifacts, { recursive: true });
+const tests = [];
+const record = (title, ok, error) => { tests.push({ title, state: ok ? 'passed' : 'failed', ...(error ? { error } : {}) }); console.log(`  ${ok ? '✔' : '✖'} ${title}${error ? `\n      ${error}` : ''}`); };
+
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+const built = spawnSync(process.execPath, ['scripts/package.mjs'], { cwd: root, stdio: 'inherit' });
+record('packages the .vsix under 25 MB', built.status === 0 && fs.existsSync(vsix));
+
+const dirs = makeDirs('flare-ui-');
+const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-uiws-'));
+fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+let cs, browser;
+try {
+  await codeServerCli(dirs, ['--install-extension', vsix, '--force']);
+  const installed = fs.readdirSync(dirs.extensions).some((d) => d.startsWith(`${pkg.publisher}.${pkg.name}-`));
+  record('installs the .vsix into code-server', installed);
+  cs = await startCodeServer({ dirs });
+  browser = await launchChromium({ width: 1400, height: 900 });
+  const page = browser.ctx.pages()[0] ?? (await browser.ctx.newPage());
+  await page.goto(`${cs.url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  await page.waitForTimeout(3000);
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 20_000 });
+  await page.keyboard.type('FLARE: Show Runtime Info');
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'FLARE runtime:' });
+  await toast.first().waitFor({ timeout: 120_000 });
+  const text = (await toast.first().innerText()).trim();
+  record(`runs "FLARE: Show Runtime Info" from the palette (${text})`, /WebGPU|WebAssembly/.test(text));
+  await page.waitForTimeout(1500);
+  const shot = path.join(artifacts, 'ui-runtime-info.png');
+  await page.screenshot({ path: shot });
+  record('saves a screenshot', fs.statSync(shot).size > 10_000);
+} catch (e) {
+  record('UI flow', false, String(e?.stack ?? e).slice(0, 1500));
+  if (browser) await browser.ctx.pages()[0]?.screenshot({ path: path.join(artifacts, 'ui-failure.png') }).catch(() => {});
+} finally {
+  await browser?.close();
+  await cs?.stop();
+  fs.rmSync(dirs.base, { recursive: true, force: true });
+  fs.rmSync(workspace, { recursive: true, force: true });
+}
+const passed = tests.filter((t) => t.state === 'passed').length;
+const failed = tests.length - passed;
+fs.mkdirSync(path.dirname(results), { recursive: true });
+fs.writeFileSync(results, JSON.stringify({ passed, failed, tests }, null, 2));
+console.log(`ui: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
