@@ -1,0 +1,158 @@
+// Binary helpers shared by the VTK, gmsh, STL and PLY readers: typed views with endianness,
+// base64 without Buffer (this module also runs in the browser), 64-bit ints narrowed to 32.
+
+export type NumArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
+
+export const TYPE_SIZES: Record<string, number> = {
+  Int8: 1, UInt8: 1, Int16: 2, UInt16: 2, Int32: 4, UInt32: 4, Int64: 8, UInt64: 8, Float32: 4, Float64: 8,
+};
+
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function swapInPlace(b: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= b.length; i += size) {
+    for (let j = 0, k = size - 1; j < k; j++, k--) {
+      const t = b[i + j];
+      b[i + j] = b[i + k];
+      b[i + k] = t;
+    }
+  }
+}
+
+/** Aligned copy (or view when already aligned and native-endian) of `bytes` as `type`. 64-bit ints become Float64 (data) — use `toInt32` for indices. */
+export function typedFromBytes(bytes: Uint8Array, type: string, littleEndian: boolean): NumArray {
+  const size = TYPE_SIZES[type];
+  if (!size) throw new Error(`unknown data type '${type}'`);
+  const count = Math.floor(bytes.length / size);
+  let b = bytes.subarray(0, count * size);
+  const native = littleEndian === LITTLE;
+  if (!native || b.byteOffset % size !== 0) b = b.slice();
+  if (!native && size > 1) swapInPlace(b, size);
+  const buf = b.buffer;
+  const off = b.byteOffset;
+  switch (type) {
+    case 'Int8': return new Int8Array(buf, off, count);
+    case 'UInt8': return new Uint8Array(buf, off, count);
+    case 'Int16': return new Int16Array(buf, off, count);
+    case 'UInt16': return new Uint16Array(buf, off, count);
+    case 'Int32': return new Int32Array(buf, off, count);
+    case 'UInt32': return new Uint32Array(buf, off, count);
+    case 'Float32': return new Float32Array(buf, off, count);
+    case 'Float64': return new Float64Array(buf, off, count);
+    case 'Int64':
+    case 'UInt64': {
+      // Low words give the value for |v| < 2^31; high words are checked so big values are not silently wrapped.
+      const w = new Int32Array(buf, off, count * 2);
+      const out = new Float64Array(count);
+      const lo = LITTLE ? 0 : 1;
+      for (let i = 0; i < count; i++) {
+        const l = w[2 * i + lo];
+        const h = w[2 * i + 1 - lo];
+        out[i] = h * 4294967296 + (l >>> 0);
+      }
+      return out;
+    }
+  }
+  throw new Error(`unknown data type '${type}'`);
+}
+
+/** Int64/UInt64 straight to Int32 (indices), with a range check; avoids a Float64 intermediate. */
+export function int64ToInt32(bytes: Uint8Array, littleEndian: boolean): Int32Array {
+  const count = Math.floor(bytes.length / 8);
+  let b = bytes.subarray(0, count * 8);
+  if (littleEndian !== LITTLE || b.byteOffset % 4 !== 0) b = b.slice();
+  if (littleEndian !== LITTLE) swapInPlace(b, 8);
+  const w = new Int32Array(b.buffer, b.byteOffset, count * 2);
+  const out = new Int32Array(count);
+  const lo = LITTLE ? 0 : 1;
+  for (let i = 0; i < count; i++) {
+    const l = w[2 * i + lo];
+    const h = w[2 * i + 1 - lo];
+    if (h !== (l >> 31)) throw new RangeError(`64-bit index ${h * 4294967296 + (l >>> 0)} does not fit 32 bits`);
+    out[i] = l;
+  }
+  return out;
+}
+
+export function toInt32(a: NumArray): Int32Array {
+  if (a instanceof Int32Array) return a;
+  const out = new Int32Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}
+
+export function toFloat64(a: NumArray): Float64Array {
+  if (a instanceof Float64Array) return a;
+  return Float64Array.from(a);
+}
+
+/** Data arrays keep Float32/Int32 when stored so, else widen to Float64. */
+export function toDataValues(a: NumArray): Float64Array | Float32Array | Int32Array {
+  if (a instanceof Float64Array || a instanceof Float32Array || a instanceof Int32Array) return a;
+  if (a instanceof Int8Array || a instanceof Uint8Array || a instanceof Int16Array || a instanceof Uint16Array) return Int32Array.from(a);
+  return Float64Array.from(a);
+}
+
+const B64 = new Int16Array(256).fill(-1);
+{
+  const s = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) B64[s.charCodeAt(i)] = i;
+  B64['-'.charCodeAt(0)] = 62;
+  B64['_'.charCodeAt(0)] = 63;
+}
+
+/** Decode base64 from buf[start, end), skipping whitespace; stops at '=' padding of a group only at the very end. */
+export function decodeBase64(buf: Uint8Array, start = 0, end = buf.length): Uint8Array {
+  const out = new Uint8Array(Math.floor(((end - start) * 3) / 4) + 3);
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    const v = B64[c];
+    if (v < 0) {
+      if (c === 61 /* = */) {
+        // padding ends a group; VTK may concatenate separately encoded streams, so reset
+        acc = 0;
+        bits = 0;
+      }
+      continue;
+    }
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+const B64C = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+export function encodeBase64(b: Uint8Array): string {
+  let s = '';
+  let i = 0;
+  const parts: string[] = [];
+  for (; i + 2 < b.length; i += 3) {
+    const v = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
+    s += B64C[v >> 18] + B64C[(v >> 12) & 63] + B64C[(v >> 6) & 63] + B64C[v & 63];
+    if (s.length > 8192) {
+      parts.push(s);
+      s = '';
+    }
+  }
+  if (i < b.length) {
+    const v = (b[i] << 16) | ((i + 1 < b.length ? b[i + 1] : 0) << 8);
+    s += B64C[v >> 18] + B64C[(v >> 12) & 63] + (i + 1 < b.length ? B64C[(v >> 6) & 63] : '=') + '=';
+  }
+  parts.push(s);
+  return parts.join('');
+}
+
+export function readUint(bytes: Uint8Array, offset: number, size: 4 | 8, littleEndian: boolean): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, size);
+  if (size === 4) return dv.getUint32(0, littleEndian);
+  const lo = dv.getUint32(littleEndian ? 0 : 4, littleEndian);
+  const hi = dv.getUint32(littleEndian ? 4 : 0, littleEndian);
+  return hi * 4294967296 + lo;
+}

@@ -1,0 +1,520 @@
+// Abaqus / CalculiX input decks (.inp): geometry, sets and the deck data a surrogate needs.
+// Abaqus node order for C3D4/C3D10/C3D8/C3D20/C3D6/C3D15 and the 2D/shell types equals VTK's,
+// so connectivity is stored as read (meshio does the same).
+import { CellCollector, IdMap, dropBadCells, resolveRelative, type MeshFormat, type ReadContext } from '../build';
+import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort } from '../scan';
+import type { BoundaryCondition, CellBlock, CellType, FaceLoad, Material, Mesh, NodalLoad, Section, SourceLocation, Step } from '../types';
+
+const EXACT: Record<string, CellType> = {
+  C3D4: 'tetra', C3D10: 'tetra10', C3D8: 'hexahedron', C3D20: 'hexahedron20', C3D27: 'hexahedron27',
+  C3D6: 'wedge', C3D15: 'wedge15', C3D5: 'pyramid', C3D13: 'pyramid13',
+  STRI3: 'triangle', STRI65: 'triangle6', R3D3: 'triangle', R3D4: 'quad', SPRINGA: 'line', DASHPOTA: 'line', GAPUNI: 'line', MASS: 'vertex',
+};
+
+/** Abaqus/CalculiX element type name → cell type (covers R/H/I/M/T variants and heat-transfer DC types). */
+export function abaqusCellType(name: string): CellType | undefined {
+  const t = name.toUpperCase().trim();
+  if (EXACT[t]) return EXACT[t];
+  let m = /^D?C3D(4|5|6|8|10|13|15|20|27)[A-Z]*$/.exec(t);
+  if (m) return EXACT['C3D' + m[1]];
+  m = /^(?:CPS|CPE|CAX|CPEG|CGAX|DC2D|DCAX|M3D|S|SC)(3|4|6|8|9)[A-Z]*[0-9]*$/.exec(t);
+  if (m) return ({ '3': 'triangle', '4': 'quad', '6': 'triangle6', '8': 'quad8', '9': 'quad9' } as const)[m[1] as '3'];
+  m = /^(?:B|PIPE)[23]([123])[A-Z]*$/.exec(t);
+  if (m) return m[1] === '2' ? 'line3' : 'line';
+  m = /^(?:T|DC1D)[23]?D?([23])[A-Z]*$/.exec(t);
+  if (m) return m[1] === '3' ? 'line3' : 'line';
+  return undefined;
+}
+
+const NODES: Record<CellType, number> = {
+  vertex: 1, line: 2, line3: 3, triangle: 3, triangle6: 6, quad: 4, quad8: 8, quad9: 9, polygon: 0,
+  tetra: 4, tetra10: 10, hexahedron: 8, hexahedron20: 20, hexahedron27: 27, wedge: 6, wedge15: 15, pyramid: 5, pyramid13: 13,
+};
+
+// Keywords we understand well enough to skip without telling the user.
+const SILENT = new Set([
+  'HEADING', 'END STEP', 'NODE FILE', 'EL FILE', 'NODE PRINT', 'EL PRINT', 'NODE OUTPUT', 'ELEMENT OUTPUT', 'OUTPUT', 'PREPRINT',
+  'PART', 'END PART', 'ASSEMBLY', 'END ASSEMBLY', 'INSTANCE', 'END INSTANCE', 'RESTART', 'CONTACT FILE', 'CONTACT PRINT',
+]);
+const PROCEDURES = new Set(['STATIC', 'FREQUENCY', 'BUCKLE', 'DYNAMIC', 'HEAT TRANSFER', 'COUPLED TEMPERATURE-DISPLACEMENT', 'MODAL DYNAMIC', 'STEADY STATE DYNAMICS', 'UNCOUPLED TEMPERATURE-DISPLACEMENT', 'VISCO', 'GREEN', 'SENSITIVITY']);
+
+interface Keyword {
+  name: string;
+  params: Map<string, string>;
+  line: number;
+}
+
+type Ref = { set?: string; id: number };
+interface RawBc { ref: Ref; first: number; last: number; value: number; source: SourceLocation }
+interface RawLoad { ref: Ref; dof: number; value: number; source: SourceLocation }
+interface RawFaceLoad { ref: Ref; face: string; value: number; source: SourceLocation }
+interface SetParts { name: string; ids: I32Builder; refs: { name: string; line: number; file: string }[]; line: number; file: string }
+
+class InpState {
+  readonly pointIds = new I32Builder(4096);
+  readonly coords = new F64Builder(4096 * 3);
+  readonly pointLines = new I32Builder(4096);
+  readonly fileRuns: number[] = []; // pairs (first point index, file index)
+  readonly files: string[] = [];
+  readonly blocks = new Map<CellType, CellCollector>();
+  readonly nsets = new Map<string, SetParts>(); // key: upper-case name
+  readonly elsets = new Map<string, SetParts>();
+  readonly materials: { name: string; E?: number; nu?: number; rho?: number; source: SourceLocation }[] = [];
+  readonly sections: Section[] = [];
+  readonly bcs: RawBc[] = [];
+  readonly loads: RawLoad[] = [];
+  readonly faceLoads: RawFaceLoad[] = [];
+  readonly steps: { name: string; procedure: string; source: SourceLocation }[] = [];
+  isDeck = false;
+  depth = 0;
+  constructor(readonly ctx: ReadContext) {}
+}
+
+function parseKeyword(line: string, lineNo: number): Keyword {
+  const parts = line.slice(1).split(',');
+  const name = parts[0].trim().toUpperCase().replace(/\s+/g, ' ');
+  const params = new Map<string, string>();
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i];
+    const eq = p.indexOf('=');
+    if (eq < 0) {
+      const k = p.trim().toUpperCase();
+      if (k) params.set(k, '');
+    } else params.set(p.slice(0, eq).trim().toUpperCase(), p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+  }
+  return { name, params, line: lineNo };
+}
+
+/** At the start of a line: skip blank lines and `**` comments; true when the next line is data (not a keyword, not EOF). */
+function nextData(sc: Scanner): boolean {
+  const b = sc.buf;
+  for (;;) {
+    sc.skipInline();
+    if (sc.pos >= sc.end) return false;
+    const c = b[sc.pos];
+    if (c === 10) {
+      sc.nextLine();
+      continue;
+    }
+    if (c === 42 /* * */) {
+      if (b[sc.pos + 1] === 42) {
+        sc.nextLine();
+        continue;
+      }
+      return false;
+    }
+    return true;
+  }
+}
+
+function getSet(map: Map<string, SetParts>, name: string, line: number, file: string): SetParts {
+  const k = name.toUpperCase();
+  let s = map.get(k);
+  if (!s) map.set(k, (s = { name, ids: new I32Builder(64), refs: [], line, file }));
+  return s;
+}
+
+function splitData(line: string): string[] {
+  const out = line.split(',').map((s) => s.trim());
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return out;
+}
+
+function parseFile(st: InpState, buf: Uint8Array, file: string): void {
+  const { ctx } = st;
+  const fileIdx = st.files.length;
+  st.files.push(file);
+  const sc = new Scanner(buf, file);
+  let material: (typeof st.materials)[number] | undefined;
+  let step: (typeof st.steps)[number] | undefined;
+  // Skip anything before the first keyword (Abaqus ignores it too, but say so).
+  if (nextData(sc)) {
+    ctx.diag.add('warning', 'inp-data-before-keyword', 'data line before the first keyword is ignored', sc.line, file);
+    while (nextData(sc)) sc.nextLine();
+  }
+  while (sc.pos < sc.end) {
+    checkAbort(ctx.opts.signal, file, sc.line);
+    if (nextData(sc)) {
+      // Should not happen: every branch consumes its data lines.
+      sc.nextLine();
+      continue;
+    }
+    if (sc.pos >= sc.end) break;
+    const kwLine = sc.line;
+    let text = sc.readLine();
+    // Keyword lines may continue on the next line after a trailing comma.
+    while (/,\s*$/.test(text) && sc.pos < sc.end && sc.buf[sc.pos] !== 42) text += sc.readLine();
+    const kw = parseKeyword(text, kwLine);
+    const src = (line: number): SourceLocation => ({ file, line });
+    switch (kw.name) {
+      case 'NODE': {
+        const nset = kw.params.get('NSET');
+        const set = nset ? getSet(st.nsets, nset, kwLine, file) : undefined;
+        if (fileIdx > 0 || st.fileRuns.length > 0) st.fileRuns.push(st.pointIds.n, fileIdx);
+        const ids = st.pointIds;
+        const xyz = st.coords;
+        const lines = st.pointLines;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const id = sc.intHere();
+          const x = sc.floatInline(true);
+          const y = sc.floatInline(true);
+          let z = sc.floatInline(true);
+          if (Number.isNaN(x) || Number.isNaN(y)) {
+            if (sc.atEol()) throw sc.error('inp-bad-node', `node ${id} has fewer than 2 coordinates`);
+          }
+          if (Number.isNaN(z) && sc.atEol()) z = 0;
+          ids.push(id);
+          xyz.reserve(3);
+          xyz.a[xyz.n++] = x;
+          xyz.a[xyz.n++] = y;
+          xyz.a[xyz.n++] = z;
+          lines.push(line);
+          set?.ids.push(id);
+          sc.nextLine();
+        }
+        if (st.fileRuns.length === 0 && fileIdx > 0) st.fileRuns.push(0, 0);
+        break;
+      }
+      case 'ELEMENT': {
+        const tname = kw.params.get('TYPE') ?? '';
+        const type = abaqusCellType(tname);
+        if (!type) {
+          ctx.diag.add('error', 'inp-unknown-element', `unknown element type '${tname}'; its elements are skipped`, kwLine, file);
+          while (nextData(sc)) sc.nextLine();
+          break;
+        }
+        const n = NODES[type];
+        let col = st.blocks.get(type);
+        if (!col) st.blocks.set(type, (col = new CellCollector(type, true, true, 1024)));
+        const elsetName = kw.params.get('ELSET');
+        const elset = elsetName ? getSet(st.elsets, elsetName, kwLine, file) : undefined;
+        const conn = col.conn;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const id = sc.intHere();
+          conn.reserve(n);
+          for (let k = 0; k < n; k++) {
+            sc.skipInline(true);
+            if (sc.atEol()) {
+              // Continuation line: only when the element is not complete yet.
+              sc.nextLine();
+              if (!nextData(sc)) throw new MeshReadError('inp-short-element', `element ${id} (${tname}) has ${k} of ${n} nodes`, file, line);
+            }
+            conn.a[conn.n++] = sc.intHere();
+          }
+          sc.skipInline(true);
+          if (!sc.atEol()) ctx.diag.add('warning', 'inp-extra-nodes', `element ${id} (${tname}) has more than ${n} nodes; extra values ignored`, sc.line, file);
+          col.ids!.push(id);
+          col.lines!.push(line);
+          elset?.ids.push(id);
+          sc.nextLine();
+        }
+        break;
+      }
+      case 'NSET':
+      case 'ELSET': {
+        const isN = kw.name === 'NSET';
+        const name = kw.params.get(kw.name);
+        if (!name) {
+          ctx.diag.add('error', 'inp-missing-parameter', `*${kw.name} needs ${kw.name}=name`, kwLine, file);
+          while (nextData(sc)) sc.nextLine();
+          break;
+        }
+        const set = getSet(isN ? st.nsets : st.elsets, name, kwLine, file);
+        const generate = kw.params.has('GENERATE');
+        while (nextData(sc)) {
+          const line = sc.line;
+          const parts = splitData(sc.readLine());
+          if (generate) {
+            const [a, b, s = 1] = parts.map(Number);
+            if (!Number.isInteger(a) || !Number.isInteger(b) || !Number.isInteger(s) || s <= 0) {
+              ctx.diag.add('error', 'inp-bad-generate', `GENERATE needs start, end[, step] integers`, line, file);
+              continue;
+            }
+            for (let v = a; v <= b; v += s) set.ids.push(v);
+          } else {
+            for (const p of parts) {
+              const v = Number(p);
+              if (p !== '' && Number.isInteger(v)) set.ids.push(v);
+              else if (p !== '') set.refs.push({ name: p, line, file });
+            }
+          }
+        }
+        break;
+      }
+      case 'INCLUDE': {
+        const input = kw.params.get('INPUT');
+        if (!input) {
+          ctx.diag.add('error', 'inp-missing-parameter', '*INCLUDE needs INPUT=file', kwLine, file);
+          break;
+        }
+        const path = resolveRelative(file, input);
+        const bytes = ctx.opts.readInclude?.(path);
+        if (!bytes) {
+          ctx.diag.add('error', 'inp-include-missing', `included file '${input}' could not be read`, kwLine, file);
+          break;
+        }
+        if (st.depth > 16) throw new MeshReadError('inp-include-depth', 'includes nested more than 16 deep (a cycle?)', file, kwLine);
+        st.depth++;
+        parseFile(st, bytes, path);
+        st.depth--;
+        break;
+      }
+      case 'MATERIAL': {
+        st.isDeck = true;
+        material = { name: kw.params.get('NAME') ?? `material-${st.materials.length + 1}`, source: src(kwLine) };
+        st.materials.push(material);
+        while (nextData(sc)) sc.nextLine();
+        break;
+      }
+      case 'ELASTIC':
+      case 'DENSITY': {
+        if (!material) ctx.diag.add('error', 'inp-no-material', `*${kw.name} outside a *MATERIAL`, kwLine, file);
+        const type = (kw.params.get('TYPE') ?? 'ISO').toUpperCase();
+        let first = true;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const v = splitData(sc.readLine()).map(Number);
+          if (!first || !material) continue; // temperature tables: keep the first row
+          first = false;
+          if (v.some((x) => !Number.isFinite(x))) ctx.diag.add('error', 'inp-bad-number', `*${kw.name} data must be numbers`, line, file);
+          else if (kw.name === 'DENSITY') material.rho = v[0];
+          else if (type === 'ISO' || type === 'ISOTROPIC') {
+            material.E = v[0];
+            material.nu = v[1];
+          } else ctx.diag.add('info', 'inp-anisotropic', `*ELASTIC, TYPE=${type} is kept out of the material summary`, line, file);
+        }
+        break;
+      }
+      case 'SOLID SECTION':
+      case 'SHELL SECTION':
+      case 'BEAM SECTION':
+      case 'MEMBRANE SECTION': {
+        st.isDeck = true;
+        st.sections.push({ elset: kw.params.get('ELSET') ?? '', material: kw.params.get('MATERIAL') ?? '', kind: kw.name.split(' ')[0], source: src(kwLine) });
+        while (nextData(sc)) sc.nextLine();
+        break;
+      }
+      case 'BOUNDARY': {
+        st.isDeck = true;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const p = splitData(sc.readLine());
+          const ref = refOf(p[0]);
+          const named = NAMED_BC[(p[1] ?? '').toUpperCase()];
+          if (named && ref) {
+            for (const [a, b] of named) st.bcs.push({ ref, first: a, last: b, value: 0, source: src(line) });
+            continue;
+          }
+          const first = Number(p[1]);
+          const last = p[2] === undefined || p[2] === '' ? first : Number(p[2]);
+          const value = p[3] === undefined || p[3] === '' ? 0 : Number(p[3]);
+          if (!ref || !Number.isInteger(first) || !Number.isInteger(last) || !Number.isFinite(value)) {
+            ctx.diag.add('error', 'inp-bad-boundary', `*BOUNDARY line must be node|nset, first dof[, last dof[, value]]`, line, file);
+            continue;
+          }
+          st.bcs.push({ ref, first, last, value, source: src(line) });
+        }
+        break;
+      }
+      case 'CLOAD': {
+        st.isDeck = true;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const p = splitData(sc.readLine());
+          const ref = refOf(p[0]);
+          const dof = Number(p[1]);
+          const value = Number(p[2]);
+          if (!ref || !Number.isInteger(dof) || !Number.isFinite(value)) {
+            ctx.diag.add('error', 'inp-bad-cload', `*CLOAD line must be node|nset, dof, value`, line, file);
+            continue;
+          }
+          st.loads.push({ ref, dof, value, source: src(line) });
+        }
+        break;
+      }
+      case 'DLOAD': {
+        st.isDeck = true;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const p = splitData(sc.readLine());
+          const ref = refOf(p[0]);
+          const face = (p[1] ?? '').toUpperCase();
+          const value = Number(p[2]);
+          if (!ref || !face || !Number.isFinite(value)) {
+            ctx.diag.add('error', 'inp-bad-dload', `*DLOAD line must be element|elset, load type, magnitude`, line, file);
+            continue;
+          }
+          st.faceLoads.push({ ref, face, value, source: src(line) });
+        }
+        break;
+      }
+      case 'STEP': {
+        st.isDeck = true;
+        step = { name: kw.params.get('NAME') ?? `Step-${st.steps.length + 1}`, procedure: '', source: src(kwLine) };
+        st.steps.push(step);
+        while (nextData(sc)) sc.nextLine();
+        break;
+      }
+      default: {
+        if (PROCEDURES.has(kw.name)) {
+          if (step) step.procedure = kw.name;
+          else ctx.diag.add('warning', 'inp-procedure-outside-step', `*${kw.name} outside a *STEP`, kwLine, file);
+        } else if (!SILENT.has(kw.name)) {
+          ctx.diag.add('info', 'inp-unknown-keyword', `keyword *${kw.name} is not used by FLARE and was skipped`, kwLine, file);
+        }
+        while (nextData(sc)) sc.nextLine();
+      }
+    }
+  }
+}
+
+// Abaqus named boundary types → DOF ranges.
+const NAMED_BC: Record<string, [number, number][]> = {
+  ENCASTRE: [[1, 6]], PINNED: [[1, 3]], XSYMM: [[1, 1], [5, 6]], YSYMM: [[2, 2], [4, 4], [6, 6]], ZSYMM: [[3, 5]],
+  XASYMM: [[2, 4]], YASYMM: [[1, 1], [3, 3], [5, 5]], ZASYMM: [[1, 2], [6, 6]],
+};
+
+function refOf(s: string | undefined): Ref | undefined {
+  if (s === undefined || s === '') return undefined;
+  const v = Number(s);
+  return Number.isInteger(v) ? { id: v } : { set: s, id: 0 };
+}
+
+export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
+  const st = new InpState(ctx);
+  parseFile(st, bytes, ctx.file);
+  const { diag } = ctx;
+  const pointIds = st.pointIds.view();
+  const n = pointIds.length;
+  const idMap = new IdMap(pointIds);
+  const pointLines = st.pointLines.view();
+  let pointFiles: Uint16Array | undefined;
+  if (st.files.length > 1 && st.fileRuns.length > 0) {
+    pointFiles = new Uint16Array(n);
+    for (let r = 0; r < st.fileRuns.length; r += 2) {
+      const end = r + 2 < st.fileRuns.length ? st.fileRuns[r + 2] : n;
+      pointFiles.fill(st.fileRuns[r + 1], st.fileRuns[r], end);
+    }
+  }
+  const fileOfPoint = (i: number): string => (pointFiles ? st.files[pointFiles[i]] : ctx.file);
+  for (const i of idMap.duplicates) diag.add('warning', 'duplicate-node-id', `node id ${pointIds[i]} is defined more than once; the last definition wins`, pointLines[i], fileOfPoint(i));
+
+  const cells: CellBlock[] = [];
+  for (const col of st.blocks.values()) {
+    let block = col.toBlock();
+    const badIds: number[] = [];
+    const bad = idMap.mapInPlace(block.connectivity as Int32Array, badIds);
+    if (bad.length) {
+      const nn = NODES[block.type];
+      let last = -1;
+      for (let j = 0; j < bad.length; j++) {
+        const c = Math.floor(bad[j] / nn);
+        if (c === last) continue;
+        last = c;
+        diag.add('error', 'index-out-of-range', `element ${block.ids![c]} refers to undefined node ${badIds[j]}; the element is skipped`, block.lines![c]);
+      }
+      block = dropBadCells(block, bad);
+    }
+    cells.push(block);
+  }
+
+  // Sets: resolve names referenced inside other sets (one level of nesting per pass, in order of definition).
+  const resolveSet = (map: Map<string, SetParts>, key: string, seen: Set<string>): number[] => {
+    const s = map.get(key);
+    if (!s) return [];
+    const out = Array.from(s.ids.view());
+    for (const r of s.refs) {
+      const k = r.name.toUpperCase();
+      if (seen.has(k)) continue;
+      if (!map.has(k)) {
+        diag.add('error', 'inp-unknown-set', `set '${r.name}' is not defined`, r.line, r.file);
+        continue;
+      }
+      seen.add(k);
+      out.push(...resolveSet(map, k, seen));
+    }
+    return out;
+  };
+  const nodeSets: Record<string, Int32Array> = {};
+  const nodeSetByKey = new Map<string, Int32Array>();
+  for (const [k, s] of st.nsets) {
+    const ids = resolveSet(st.nsets, k, new Set([k]));
+    const idx = new Int32Array(ids.length);
+    let m = 0;
+    for (const id of ids) {
+      const i = idMap.get(id);
+      if (i < 0) diag.add('error', 'inp-unknown-node', `node set '${s.name}' refers to undefined node ${id}`, s.line, s.file);
+      else idx[m++] = i;
+    }
+    const arr = idx.subarray(0, m);
+    nodeSets[s.name] = arr;
+    nodeSetByKey.set(k, arr);
+  }
+  const elementSets: Record<string, Int32Array> = {};
+  const elsetByKey = new Map<string, Int32Array>();
+  for (const [k, s] of st.elsets) {
+    const arr = Int32Array.from(resolveSet(st.elsets, k, new Set([k])));
+    elementSets[s.name] = arr;
+    elsetByKey.set(k, arr);
+  }
+
+  const nodesOf = (ref: Ref, loc: SourceLocation, what: string): Int32Array | number[] => {
+    if (ref.set !== undefined) {
+      const s = nodeSetByKey.get(ref.set.toUpperCase());
+      if (!s) diag.add('error', 'inp-unknown-set', `${what} refers to undefined node set '${ref.set}'`, loc.line, loc.file);
+      return s ?? [];
+    }
+    const i = idMap.get(ref.id);
+    if (i < 0) {
+      diag.add('error', 'inp-unknown-node', `${what} refers to undefined node ${ref.id}`, loc.line, loc.file);
+      return [];
+    }
+    return [i];
+  };
+  const boundaries: BoundaryCondition[] = [];
+  for (const b of st.bcs) for (const node of nodesOf(b.ref, b.source, '*BOUNDARY')) boundaries.push({ node, firstDof: b.first, lastDof: b.last, value: b.value, source: b.source });
+  const loads: NodalLoad[] = [];
+  for (const l of st.loads) for (const node of nodesOf(l.ref, l.source, '*CLOAD')) loads.push({ node, dof: l.dof, value: l.value, source: l.source });
+  const faceLoads: FaceLoad[] = [];
+  for (const f of st.faceLoads) {
+    let elems: ArrayLike<number> = [f.ref.id];
+    if (f.ref.set !== undefined) {
+      const s = elsetByKey.get(f.ref.set.toUpperCase());
+      if (!s) diag.add('error', 'inp-unknown-set', `*DLOAD refers to undefined element set '${f.ref.set}'`, f.source.line, f.source.file);
+      elems = s ?? [];
+    }
+    for (let i = 0; i < elems.length; i++) faceLoads.push({ element: elems[i], face: f.face, value: f.value, source: f.source });
+  }
+  const materials: Material[] = st.materials.map((m) => ({
+    name: m.name,
+    ...(m.E !== undefined ? { youngsModulus: m.E } : {}),
+    ...(m.nu !== undefined ? { poissonRatio: m.nu } : {}),
+    ...(m.rho !== undefined ? { density: m.rho } : {}),
+    source: m.source,
+  }));
+  for (const s of st.sections) {
+    if (s.material && !st.materials.some((m) => m.name.toUpperCase() === s.material.toUpperCase())) diag.add('error', 'inp-unknown-material', `section refers to undefined material '${s.material}'`, s.source.line, s.source.file);
+    if (s.elset && !elsetByKey.has(s.elset.toUpperCase())) diag.add('error', 'inp-unknown-set', `section refers to undefined element set '${s.elset}'`, s.source.line, s.source.file);
+  }
+  const steps: Step[] = st.steps.map((s) => ({ name: s.name, procedure: s.procedure, source: s.source }));
+  if (n === 0) diag.add('error', 'no-points', 'the deck defines no nodes (*NODE)', 1);
+
+  return {
+    points: st.coords.view(),
+    dimension: 3,
+    pointIds,
+    pointLines,
+    cells,
+    pointData: [],
+    cellData: cells.map(() => []),
+    nodeSets,
+    elementSets,
+    ...(st.isDeck ? { deck: { materials, boundaries, loads, faceLoads, steps, sections: st.sections } } : {}),
+    source: { file: ctx.file, format: 'inp' },
+    ...(pointFiles ? { files: st.files, pointFiles } : {}),
+  };
+}
+
+export const inpFormat: MeshFormat = { name: 'inp', extensions: ['.inp'], read: readInp };

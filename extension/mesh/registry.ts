@@ -1,0 +1,27 @@
+// The one table of mesh formats, keyed by file extension (meshio's layout).
+import type { MeshFormat } from './build';
+import { inpFormat } from './formats/inp';
+import { vtkFormat } from './formats/vtk';
+import { vtuFormat } from './formats/vtu';
+
+export const FORMATS: readonly MeshFormat[] = [
+  inpFormat,
+  vtuFormat,
+  vtkFormat,
+];
+
+const BY_EXT = new Map<string, MeshFormat>();
+for (const f of FORMATS) for (const e of f.extensions) BY_EXT.set(e, f);
+
+/** The format for a file name, by its (case-insensitive) extension. */
+export function formatForFile(fileName: string): MeshFormat | undefined {
+  const lower = fileName.toLowerCase();
+  let best: MeshFormat | undefined;
+  let bestLen = 0;
+  for (const [ext, f] of BY_EXT) if (lower.endsWith(ext) && ext.length > bestLen) [best, bestLen] = [f, ext.length];
+  return best;
+}
+
+export function supportedExtensions(): string[] {
+  return [...BY_EXT.keys()];
+}

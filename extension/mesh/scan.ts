@@ -1,0 +1,396 @@
+// Byte-level scanning over a Uint8Array: numbers are parsed in place, without building
+// strings per token (split()/parseFloat per token is what makes text readers slow).
+import type { MeshDiagnostic, Severity } from './types';
+
+/** Thrown inside readers only; `readMesh` turns it into a diagnostic. Never escapes the module. */
+export class MeshReadError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly file: string,
+    readonly line: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+const POW10 = new Float64Array(23);
+POW10[0] = 1;
+for (let i = 1; i < 23; i++) POW10[i] = POW10[i - 1] * 10;
+
+const td = new TextDecoder('latin1');
+export function latin1(buf: Uint8Array, start = 0, end = buf.length): string {
+  return td.decode(buf.subarray(start, end));
+}
+
+const enum C {
+  TAB = 9, LF = 10, CR = 13, SP = 32, PLUS = 43, COMMA = 44, MINUS = 45, DOT = 46,
+  D0 = 48, D9 = 57, E = 69, e = 101, D = 68, d = 100,
+}
+
+export class Scanner {
+  pos: number;
+  line = 1;
+  /** Start offset of the current line (for columns). */
+  lineStart: number;
+  constructor(
+    readonly buf: Uint8Array,
+    readonly file: string,
+    start = 0,
+    readonly end = buf.length,
+  ) {
+    this.pos = start;
+    this.lineStart = start;
+  }
+
+  eof(): boolean {
+    return this.pos >= this.end;
+  }
+
+  error(code: string, message: string, line = this.line): MeshReadError {
+    return new MeshReadError(code, message, this.file, line, this.pos - this.lineStart + 1);
+  }
+
+  /** Skip spaces, tabs, CR and (if `commas`) commas; stops at newline. */
+  skipInline(commas = false): void {
+    const b = this.buf;
+    let p = this.pos;
+    const end = this.end;
+    while (p < end) {
+      const c = b[p];
+      if (c === C.SP || c === C.TAB || c === C.CR || (commas && c === C.COMMA)) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  /** Skip all whitespace (and commas if asked), counting lines. */
+  skipWs(commas = false): void {
+    const b = this.buf;
+    let p = this.pos;
+    const end = this.end;
+    while (p < end) {
+      const c = b[p];
+      if (c === C.LF) {
+        p++;
+        this.line++;
+        this.lineStart = p;
+      } else if (c === C.SP || c === C.TAB || c === C.CR || (commas && c === C.COMMA)) p++;
+      else break;
+    }
+    this.pos = p;
+  }
+
+  atEol(): boolean {
+    return this.pos >= this.end || this.buf[this.pos] === C.LF;
+  }
+
+  /** Move past the end of the current line. */
+  nextLine(): void {
+    const b = this.buf;
+    let p = this.pos;
+    const end = this.end;
+    while (p < end && b[p] !== C.LF) p++;
+    if (p < end) {
+      p++;
+      this.line++;
+    }
+    this.pos = p;
+    this.lineStart = p;
+  }
+
+  /** Rest of the current line (without CR/LF); moves to the next line. */
+  readLine(): string {
+    const b = this.buf;
+    const s = this.pos;
+    let p = s;
+    const end = this.end;
+    while (p < end && b[p] !== C.LF) p++;
+    let e = p;
+    if (e > s && b[e - 1] === C.CR) e--;
+    if (p < end) {
+      p++;
+      this.line++;
+    }
+    this.pos = p;
+    this.lineStart = p;
+    return latin1(b, s, e);
+  }
+
+  /** Next whitespace-delimited token, across lines; '' at end of input. */
+  token(): string {
+    this.skipWs();
+    const b = this.buf;
+    const s = this.pos;
+    let p = s;
+    while (p < this.end) {
+      const c = b[p];
+      if (c === C.SP || c === C.TAB || c === C.CR || c === C.LF) break;
+      p++;
+    }
+    this.pos = p;
+    return latin1(b, s, p);
+  }
+
+  /** Parse a float at the cursor (after skipping whitespace across lines). */
+  float(commas = false): number {
+    this.skipWs(commas);
+    return this.floatHere();
+  }
+
+  /** Parse a float at the cursor, skipping only inline whitespace; NaN if the line ended. */
+  floatInline(commas = false): number {
+    this.skipInline(commas);
+    if (this.atEol()) return NaN;
+    return this.floatHere();
+  }
+
+  floatHere(): number {
+    const b = this.buf;
+    const end = this.end;
+    let p = this.pos;
+    const start = p;
+    let neg = false;
+    let c = b[p];
+    if (c === C.MINUS) {
+      neg = true;
+      p++;
+    } else if (c === C.PLUS) p++;
+    let mant = 0;
+    let sig = 0;
+    let exp = 0;
+    let any = false;
+    while (p < end) {
+      const d = b[p] - C.D0;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (sig < 18) {
+        mant = mant * 10 + d;
+        if (mant !== 0) sig++;
+      } else exp++;
+      p++;
+    }
+    if (p < end && b[p] === C.DOT) {
+      p++;
+      while (p < end) {
+        const d = b[p] - C.D0;
+        if (d < 0 || d > 9) break;
+        any = true;
+        if (sig < 18) {
+          mant = mant * 10 + d;
+          if (mant !== 0) sig++;
+          exp--;
+        }
+        p++;
+      }
+    }
+    if (!any) return this.slowFloat(start);
+    if (p < end) {
+      c = b[p];
+      if (c === C.e || c === C.E || c === C.d || c === C.D) {
+        let q = p + 1;
+        let eneg = false;
+        if (b[q] === C.MINUS) {
+          eneg = true;
+          q++;
+        } else if (b[q] === C.PLUS) q++;
+        let ev = 0;
+        let edig = false;
+        while (q < end) {
+          const d = b[q] - C.D0;
+          if (d < 0 || d > 9) break;
+          ev = ev * 10 + d;
+          edig = true;
+          q++;
+        }
+        if (edig) {
+          exp += eneg ? -ev : ev;
+          p = q;
+        }
+      }
+    }
+    this.pos = p;
+    if (p < end) {
+      c = b[p];
+      // A number must end at a separator; "1.5abc" is an error, not 1.5.
+      if (!(c === C.SP || c === C.TAB || c === C.CR || c === C.LF || c === C.COMMA)) return this.slowFloat(start);
+    }
+    let v: number;
+    if (exp === 0) v = mant;
+    else if (exp > 0 && exp <= 22) v = mant * POW10[exp];
+    else if (exp < 0 && exp >= -22) v = mant / POW10[-exp];
+    else v = Number(latin1(b, start, p).replace(/[dD]/, 'e'));
+    return neg ? -v : v;
+  }
+
+  private slowFloat(start: number): number {
+    const b = this.buf;
+    let p = start;
+    while (p < this.end) {
+      const c = b[p];
+      if (c === C.SP || c === C.TAB || c === C.CR || c === C.LF || c === C.COMMA) break;
+      p++;
+    }
+    const s = latin1(b, start, p);
+    const t = s.toLowerCase();
+    let v: number;
+    if (t === 'nan' || t === '-nan' || t === '+nan') v = NaN;
+    else if (t === 'inf' || t === 'infinity' || t === '+inf' || t === '+infinity') v = Infinity;
+    else if (t === '-inf' || t === '-infinity') v = -Infinity;
+    else {
+      v = Number(s.replace(/[dD]/, 'e'));
+      if (s === '' || Number.isNaN(v)) {
+        this.pos = start;
+        throw this.error('bad-number', s === '' ? 'expected a number, found end of line' : `expected a number, found '${s.slice(0, 40)}'`);
+      }
+    }
+    this.pos = p;
+    return v;
+  }
+
+  /** Parse an integer at the cursor (after skipping whitespace across lines). */
+  int(commas = false): number {
+    this.skipWs(commas);
+    return this.intHere();
+  }
+
+  intInline(commas = false): number {
+    this.skipInline(commas);
+    if (this.atEol()) throw this.error('bad-number', 'expected an integer, found end of line');
+    return this.intHere();
+  }
+
+  intHere(): number {
+    const b = this.buf;
+    const end = this.end;
+    let p = this.pos;
+    const start = p;
+    let neg = false;
+    if (b[p] === C.MINUS) {
+      neg = true;
+      p++;
+    } else if (b[p] === C.PLUS) p++;
+    let v = 0;
+    const ds = p;
+    while (p < end) {
+      const d = b[p] - C.D0;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+      p++;
+    }
+    if (p === ds || (p < end && !isSep(b[p]))) {
+      // Tolerate "12.0" style integers some writers emit.
+      let q = p;
+      while (q < end && !isSep(b[q])) q++;
+      const s = latin1(b, start, q);
+      const f = Number(s);
+      if (s === '' || !Number.isInteger(f)) {
+        throw this.error('bad-number', s === '' ? 'expected an integer, found end of input' : `expected an integer, found '${s.slice(0, 40)}'`);
+      }
+      this.pos = q;
+      return f;
+    }
+    this.pos = p;
+    return neg ? -v : v;
+  }
+}
+
+function isSep(c: number): boolean {
+  return c === C.SP || c === C.TAB || c === C.CR || c === C.LF || c === C.COMMA;
+}
+
+export function findBytes(buf: Uint8Array, needle: string, from = 0, to = buf.length): number {
+  const n = needle.length;
+  const c0 = needle.charCodeAt(0);
+  outer: for (let i = buf.indexOf(c0, from); i >= 0 && i + n <= to; i = buf.indexOf(c0, i + 1)) {
+    for (let j = 1; j < n; j++) if (buf[i + j] !== needle.charCodeAt(j)) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Count newlines in buf[from, to): turns a byte offset into a line number. */
+export function countLines(buf: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(10, from); i >= 0 && i < to; i = buf.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/** Growable typed arrays: doubling, returned as a subarray view (no final copy). */
+export class F64Builder {
+  a: Float64Array;
+  n = 0;
+  constructor(cap = 1024) {
+    this.a = new Float64Array(Math.max(16, cap));
+  }
+  push(v: number): void {
+    if (this.n === this.a.length) this.grow(this.n + 1);
+    this.a[this.n++] = v;
+  }
+  grow(min: number): void {
+    const b = new Float64Array(Math.max(min, this.a.length * 2));
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  reserve(extra: number): void {
+    if (this.n + extra > this.a.length) this.grow(this.n + extra);
+  }
+  view(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
+  /** Exact-size copy; use when the slack would be large. */
+  trimmed(): Float64Array {
+    return this.n === this.a.length ? this.a : this.a.slice(0, this.n);
+  }
+}
+
+export class I32Builder {
+  a: Int32Array;
+  n = 0;
+  constructor(cap = 1024) {
+    this.a = new Int32Array(Math.max(16, cap));
+  }
+  push(v: number): void {
+    if (this.n === this.a.length) this.grow(this.n + 1);
+    this.a[this.n++] = v;
+  }
+  grow(min: number): void {
+    const b = new Int32Array(Math.max(min, this.a.length * 2));
+    b.set(this.a.subarray(0, this.n));
+    this.a = b;
+  }
+  reserve(extra: number): void {
+    if (this.n + extra > this.a.length) this.grow(this.n + extra);
+  }
+  view(): Int32Array {
+    return this.a.subarray(0, this.n);
+  }
+  trimmed(): Int32Array {
+    return this.n === this.a.length ? this.a : this.a.slice(0, this.n);
+  }
+}
+
+/** Collects diagnostics, capping floods of one code so a broken 1M-node file stays usable. */
+export class Diagnostics {
+  readonly list: MeshDiagnostic[] = [];
+  private counts = new Map<string, number>();
+  constructor(
+    readonly file: string,
+    readonly cap = 50,
+  ) {}
+  add(severity: Severity, code: string, message: string, line: number, file = this.file, column?: number): void {
+    const n = (this.counts.get(code) ?? 0) + 1;
+    this.counts.set(code, n);
+    if (n <= this.cap) this.list.push(column === undefined ? { severity, code, message, file, line } : { severity, code, message, file, line, column });
+    else if (n === this.cap + 1) this.list.push({ severity, code, message: `more '${code}' findings not shown`, file, line });
+  }
+  count(code: string): number {
+    return this.counts.get(code) ?? 0;
+  }
+}
+
+/** Throws if the caller cancelled; checked between blocks, not per number. */
+export function checkAbort(signal: AbortSignal | undefined, file: string, line: number): void {
+  if (signal?.aborted) throw new MeshReadError('cancelled', 'reading was cancelled', file, line);
+}
