@@ -1,11 +1,13 @@
 // The one table of mesh formats, keyed by file extension (meshio's layout).
 import type { MeshFormat } from './build';
 import { inpFormat } from './formats/inp';
+import { mshFormat } from './formats/msh';
 import { vtkFormat } from './formats/vtk';
 import { vtuFormat } from './formats/vtu';
 
 export const FORMATS: readonly MeshFormat[] = [
   inpFormat,
+  mshFormat,
   vtuFormat,
   vtkFormat,
 ];
