@@ -3,23 +3,45 @@
 import * as vscode from 'vscode';
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import { showRuntimeInfo } from './runtimeInfo';
+import { MeshDiagnosticsService } from './meshDiagnostics';
+import { MeshFileWatcher, isMeshUri } from './fileWatcher';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: handles the integration tests use to wait for background work. */
+export interface FlareApi {
+  readonly diagnostics: MeshDiagnosticsService;
+  readonly watcher: MeshFileWatcher;
+}
+
+export function activate(context: vscode.ExtensionContext): FlareApi {
   const log = vscode.window.createOutputChannel('FLARE', { log: true });
   context.subscriptions.push(log);
   context.subscriptions.push(MeshPreviewProvider.register(context, log));
+
+  const diagnostics = new MeshDiagnosticsService(log);
+  const isPreviewOpen = (uri: vscode.Uri) => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === MeshPreviewProvider.viewType && t.input.uri.toString() === uri.toString()));
+  const watcher = new MeshFileWatcher(diagnostics, log, isPreviewOpen, () => {});
+  context.subscriptions.push(diagnostics, watcher);
+
   context.subscriptions.push(
     vscode.commands.registerCommand('flare.openPreview', async (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-      if (!target) {
-        void vscode.window.showWarningMessage('FLARE: open a mesh or deck first.');
+      if (!target || !isMeshUri(target)) {
+        void vscode.window.showWarningMessage('FLARE: open a mesh or deck (.inp, .msh, .vtu, …) first.');
         return;
       }
       await vscode.commands.executeCommand('vscode.openWith', target, MeshPreviewProvider.viewType, vscode.ViewColumn.Beside);
     }),
     vscode.commands.registerCommand('flare.showRuntimeInfo', () => showRuntimeInfo(context, log)),
+    vscode.commands.registerCommand('flare.checkFile', async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target || !isMeshUri(target)) return undefined;
+      const r = await diagnostics.parse(target);
+      return { points: r.mesh ? r.mesh.points.length / r.mesh.dimension : 0, diagnostics: r.diagnostics.length };
+    }),
+    vscode.commands.registerCommand('flare.clearDiagnostics', () => diagnostics.clear()),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
+  return { diagnostics, watcher };
 }
 
 export function deactivate(): void {}

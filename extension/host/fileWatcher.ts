@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import picomatch from 'picomatch';
+import { KeyedWorkQueue } from './workQueue';
+import { MESH_EXTENSIONS, readSettings } from './settings';
+import type { MeshDiagnosticsService } from './meshDiagnostics';
+
+const MESH_RE = new RegExp(`\\.(${MESH_EXTENSIONS.join('|')})$`, 'i');
+export const isMeshUri = (uri: vscode.Uri): boolean => MESH_RE.test(uri.path);
+
+/**
+ * Keeps diagnostics in step with mesh and deck files: re-parses (debounced, superseding) files someone
+ * looks at — open as text, open in the preview, or parsed before — when they change on disk or in the
+ * editor; ignores files nobody looks at. `onSaved` lets the host re-predict after a save.
+ */
+export class MeshFileWatcher implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private watchers: vscode.Disposable[] = [];
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly queue: KeyedWorkQueue;
+  private isExcluded: (path: string) => boolean = () => false;
+
+  constructor(
+    private readonly diagnostics: MeshDiagnosticsService,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly isPreviewOpen: (uri: vscode.Uri) => boolean,
+    private readonly onSaved: (uri: vscode.Uri) => void,
+  ) {
+    this.queue = new KeyedWorkQueue(1, 32, (key, e) => this.log.error(`parse ${key}: ${e instanceof Error ? e.message : String(e)}`));
+    this.configure();
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('flare.watch')) this.configure(); }),
+      vscode.workspace.onDidOpenTextDocument((d) => { if (this.wants(d.uri, true)) this.schedule(d.uri, 0); }),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length && this.wants(e.document.uri, true)) this.schedule(e.document.uri, undefined, e.document); }),
+      vscode.workspace.onDidSaveTextDocument((d) => { if (this.wants(d.uri, true)) { this.schedule(d.uri, 0); this.onSaved(d.uri); } }),
+      vscode.workspace.onDidCloseTextDocument((d) => { if (isMeshUri(d.uri) && !this.isPreviewOpen(d.uri)) this.cancel(d.uri); }),
+    );
+    for (const d of vscode.workspace.textDocuments) if (this.wants(d.uri, true)) this.schedule(d.uri, 0);
+  }
+
+  private configure(): void {
+    for (const d of this.watchers) d.dispose();
+    this.watchers = [];
+    const s = readSettings();
+    const matchers = s.watchExclude.map((g) => picomatch(g, { dot: true }));
+    this.isExcluded = (p) => matchers.some((m) => m(p));
+    for (const glob of s.watchInclude) {
+      const w = vscode.workspace.createFileSystemWatcher(glob);
+      w.onDidChange((uri) => { if (this.wants(uri, false)) { this.schedule(uri); this.onSaved(uri); } });
+      w.onDidCreate((uri) => { if (this.wants(uri, false)) this.schedule(uri); });
+      w.onDidDelete((uri) => { this.cancel(uri); this.diagnostics.forget(uri); });
+      this.watchers.push(w);
+    }
+  }
+
+  /** Does anybody look at this file? Text editors, the preview, or an earlier explicit parse. */
+  private wants(uri: vscode.Uri, fromDocument: boolean): boolean {
+    if (!isMeshUri(uri) || (uri.scheme !== 'file' && uri.scheme !== 'vscode-remote')) return false;
+    if (this.isExcluded(vscode.workspace.asRelativePath(uri, false))) return false;
+    if (fromDocument) return true;
+    const open = vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+    return open || this.isPreviewOpen(uri) || this.diagnostics.cached(uri) !== undefined;
+  }
+
+  /** Debounced re-parse; a document's unsaved text is parsed instead of the file on disk. */
+  schedule(uri: vscode.Uri, delay = readSettings(uri).debounceMs, doc?: vscode.TextDocument): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      const unsaved = doc && doc.isDirty ? new TextEncoder().encode(doc.getText()) : undefined;
+      this.queue.push(key, async (signal) => { await this.diagnostics.parse(uri, signal, unsaved); });
+    }, delay));
+  }
+
+  cancel(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.queue.cancel(key);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.queue.cancelAll();
+    for (const d of [...this.disposables, ...this.watchers]) d.dispose();
+  }
+}
