@@ -37,7 +37,7 @@ try {
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = util.format(...(Array.isArray(args) ? args : [args]));
     // Mocha's spec output and our own lines; the workbench's chatter (gallery look-ups offline) is dropped.
-    if (/✔|✖|passing|failing|pending|^\s+\d+\) |integration:|FLARE|AssertionError|    at .*out\/test/.test(line)) console.log(`  ${line.slice(0, 4000)}`);
+    if (/✔|✖|passing|failing|pending|^\s+\d+\) |integration:|FLARE|AssertionError| {4}at .*out\/test/.test(line)) console.log(`  ${line.slice(0, 4000)}`);
     else if (process.env.FLARE_TEST_VERBOSE) console.log(`  [ext:${type}] ${line.slice(0, 2000)}`);
   });
   await page.exposeFunction('codeAutomationExit', (c) => done(c));
