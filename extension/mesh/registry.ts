@@ -1,15 +1,26 @@
 // The one table of mesh formats, keyed by file extension (meshio's layout).
 import type { MeshFormat } from './build';
+import { frdFormat } from './formats/frd';
 import { inpFormat } from './formats/inp';
 import { mshFormat } from './formats/msh';
+import { nastranFormat } from './formats/nastran';
+import { su2Format } from './formats/su2';
+import { objFormat, offFormat, plyFormat, stlFormat } from './formats/surfaces';
 import { vtkFormat } from './formats/vtk';
 import { vtuFormat } from './formats/vtu';
 
 export const FORMATS: readonly MeshFormat[] = [
   inpFormat,
+  frdFormat,
   mshFormat,
   vtuFormat,
   vtkFormat,
+  stlFormat,
+  objFormat,
+  offFormat,
+  plyFormat,
+  su2Format,
+  nastranFormat,
 ];
 
 const BY_EXT = new Map<string, MeshFormat>();

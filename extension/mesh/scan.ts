@@ -296,6 +296,89 @@ export class Scanner {
   }
 }
 
+/** Parse a number in a fixed-width field buf[s, e) (blanks around it allowed); NaN when blank or bad. */
+export function fixedFloat(buf: Uint8Array, s: number, e: number): number {
+  while (s < e && (buf[s] === C.SP || buf[s] === C.TAB)) s++;
+  while (e > s && (buf[e - 1] === C.SP || buf[e - 1] === C.CR || buf[e - 1] === C.TAB)) e--;
+  if (s >= e) return NaN;
+  let p = s;
+  let neg = false;
+  if (buf[p] === C.MINUS) {
+    neg = true;
+    p++;
+  } else if (buf[p] === C.PLUS) p++;
+  let mant = 0;
+  let sig = 0;
+  let exp = 0;
+  let any = false;
+  while (p < e) {
+    const d = buf[p] - C.D0;
+    if (d < 0 || d > 9) break;
+    any = true;
+    if (sig < 18) {
+      mant = mant * 10 + d;
+      if (mant !== 0) sig++;
+    } else exp++;
+    p++;
+  }
+  if (p < e && buf[p] === C.DOT) {
+    p++;
+    while (p < e) {
+      const d = buf[p] - C.D0;
+      if (d < 0 || d > 9) break;
+      any = true;
+      if (sig < 18) {
+        mant = mant * 10 + d;
+        if (mant !== 0) sig++;
+        exp--;
+      }
+      p++;
+    }
+  }
+  if (p < e) {
+    const c = buf[p];
+    // Fortran style: 1.0E+01, 1.0D+01, and Nastran's 1.0+1 / 1.0-1 (exponent sign without letter)
+    if (c === C.e || c === C.E || c === C.d || c === C.D || c === C.PLUS || c === C.MINUS) {
+      let q = c === C.PLUS || c === C.MINUS ? p : p + 1;
+      let eneg = false;
+      if (buf[q] === C.MINUS) {
+        eneg = true;
+        q++;
+      } else if (buf[q] === C.PLUS) q++;
+      let ev = 0;
+      const q0 = q;
+      while (q < e) {
+        const d = buf[q] - C.D0;
+        if (d < 0 || d > 9) break;
+        ev = ev * 10 + d;
+        q++;
+      }
+      if (q === q0) return NaN;
+      exp += eneg ? -ev : ev;
+      p = q;
+    }
+  }
+  if (!any || p !== e) {
+    const t = latin1(buf, s, e).toLowerCase();
+    if (t === 'nan') return NaN;
+    if (t === 'inf' || t === '+inf' || t === 'infinity') return Infinity;
+    if (t === '-inf' || t === '-infinity') return -Infinity;
+    return NaN;
+  }
+  let v: number;
+  if (exp === 0) v = mant;
+  else if (exp > 0 && exp <= 22) v = mant * POW10[exp];
+  else if (exp < 0 && exp >= -22) v = mant / POW10[-exp];
+  else v = mant * Math.pow(10, exp);
+  return neg ? -v : v;
+}
+
+/** Integer in a fixed-width field; NaN when blank or not an integer. */
+export function fixedInt(buf: Uint8Array, s: number, e: number): number {
+  const v = fixedFloat(buf, s, e);
+  return Number.isInteger(v) ? v : NaN;
+}
+
 function isSep(c: number): boolean {
   return c === C.SP || c === C.TAB || c === C.CR || c === C.LF || c === C.COMMA;
 }
