@@ -3,12 +3,32 @@
 
 export type HostToWebview =
   | { readonly type: 'init'; readonly fileName: string; readonly byteLength: number; readonly format: string }
-  | { readonly type: 'probe' };
+  | { readonly type: 'probe' }
+  // Preview: parse progress, the boundary surface (sent first), then each data array; `fields` also carries predictions.
+  | { readonly type: 'previewProgress'; readonly stage: string; readonly fraction: number }
+  | { readonly type: 'previewError'; readonly message: string; readonly line?: number }
+  | {
+      readonly type: 'surface'; readonly points: Float32Array; readonly triangles: Uint32Array; readonly nodeMap: Uint32Array;
+      readonly triangleCell: Uint32Array; readonly nodeIds?: Int32Array; readonly volumePoints: number; readonly cells: number; readonly parseMs: number;
+    }
+  | {
+      readonly type: 'fields'; readonly name: string; readonly components: number; readonly values: Float32Array; readonly unit?: string;
+      /** 'point' (default): one tuple per volume node; 'cell': one tuple per cell (running index over blocks). */
+      readonly association?: 'point' | 'cell';
+      /** Where the array came from; the compare view pairs a prediction with a solver result. */
+      readonly source?: 'file' | 'prediction' | 'reference';
+      /** Colour by it once added (predictions: yes). */
+      readonly show?: boolean;
+    }
+  | { readonly type: 'previewCapture'; readonly requestId: number };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'probeResult'; readonly webgpu: boolean; readonly adapter?: string; readonly isFallbackAdapter?: boolean; readonly userAgent: string }
-  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+  | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
+  // Preview: a PNG the user asked to save, and the answer to `previewCapture` (tests, `flare.preview.capture`).
+  | { readonly type: 'saveImage'; readonly dataUrl: string; readonly suggestedName: string }
+  | { readonly type: 'previewCaptured'; readonly requestId: number; readonly dataUrl: string; readonly state: string };
 
 type Validator = (m: Record<string, unknown>) => boolean;
 
@@ -20,12 +40,23 @@ const optional = <T>(guard: (v: unknown) => v is T) => (v: unknown): boolean => 
 const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
   init: (m) => isString(m.fileName) && isNumber(m.byteLength) && isString(m.format),
   probe: () => true,
+  previewProgress: (m) => isString(m.stage) && isNumber(m.fraction),
+  previewError: (m) => isString(m.message) && optional(isNumber)(m.line),
+  surface: (m) => m.points instanceof Float32Array && m.triangles instanceof Uint32Array && m.nodeMap instanceof Uint32Array && m.triangleCell instanceof Uint32Array
+    && optional((v): v is Int32Array => v instanceof Int32Array)(m.nodeIds) && isNumber(m.volumePoints) && isNumber(m.cells) && isNumber(m.parseMs)
+    && m.points.length === m.nodeMap.length * 3 && m.triangles.length % 3 === 0 && m.triangleCell.length * 3 === m.triangles.length,
+  fields: (m) => isString(m.name) && isNumber(m.components) && m.components >= 1 && m.values instanceof Float32Array && m.values.length % m.components === 0
+    && optional(isString)(m.unit) && (m.association === undefined || m.association === 'point' || m.association === 'cell')
+    && (m.source === undefined || m.source === 'file' || m.source === 'prediction' || m.source === 'reference') && optional(isBool)(m.show),
+  previewCapture: (m) => isNumber(m.requestId),
 };
 
 const TO_HOST: Record<WebviewToHost['type'], Validator> = {
   ready: () => true,
   probeResult: (m) => isBool(m.webgpu) && optional(isString)(m.adapter) && optional(isBool)(m.isFallbackAdapter) && isString(m.userAgent),
   log: (m) => (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isString(m.message),
+  saveImage: (m) => isString(m.dataUrl) && m.dataUrl.startsWith('data:image/png;base64,') && isString(m.suggestedName),
+  previewCaptured: (m) => isNumber(m.requestId) && isString(m.dataUrl) && isString(m.state),
 };
 
 function check<T extends { type: string }>(table: Record<string, Validator>, value: unknown): T | undefined {

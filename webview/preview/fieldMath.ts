@@ -1,0 +1,103 @@
+// Scalar views of multi-component arrays (magnitude, one component, von Mises) and the numbers the
+// preview shows about them. Pure typed-array code: runs in the webview, in Node tests and in benches.
+
+/** What a user can colour by: the magnitude, one component, or the von Mises stress of a 6-component tensor. */
+export type ComponentMode = 'magnitude' | 'vonMises' | number;
+
+/** The component choices that make sense for an array with `components` components. */
+export function componentModes(components: number): ComponentMode[] {
+  if (components === 1) return [0];
+  const modes: ComponentMode[] = ['magnitude'];
+  if (components === 6) modes.push('vonMises');
+  for (let c = 0; c < components; c++) modes.push(c);
+  return modes;
+}
+
+/** Labels as ParaView shows them: X/Y/Z for vectors, XX..XZ for symmetric tensors (Voigt order XX YY ZZ XY YZ XZ). */
+export function componentLabel(mode: ComponentMode, components: number): string {
+  if (mode === 'magnitude') return 'Magnitude';
+  if (mode === 'vonMises') return 'von Mises';
+  if (components === 1) return '';
+  if (components === 3) return 'XYZ'[mode] ?? String(mode);
+  if (components === 6) return ['XX', 'YY', 'ZZ', 'XY', 'YZ', 'XZ'][mode] ?? String(mode);
+  return String(mode);
+}
+
+/**
+ * One scalar per tuple. `map`, when given, picks tuples: out[i] = f(values tuple map[i]) (surface
+ * point i of volume node map[i]); otherwise every tuple in order.
+ */
+export function scalarize(values: ArrayLike<number>, components: number, mode: ComponentMode, map?: ArrayLike<number>): Float32Array {
+  const n = map ? map.length : Math.floor(values.length / components);
+  const out = new Float32Array(n);
+  const c = components;
+  for (let i = 0; i < n; i++) {
+    const o = (map ? map[i] : i) * c;
+    if (typeof mode === 'number') out[i] = values[o + mode];
+    else if (mode === 'vonMises' && c === 6) {
+      const sxx = values[o], syy = values[o + 1], szz = values[o + 2], sxy = values[o + 3], syz = values[o + 4], sxz = values[o + 5];
+      out[i] = Math.sqrt(0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2) + 3 * (sxy * sxy + syz * syz + sxz * sxz));
+    } else {
+      let s = 0;
+      for (let k = 0; k < c; k++) s += values[o + k] * values[o + k];
+      out[i] = Math.sqrt(s);
+    }
+  }
+  return out;
+}
+
+/** [min, max] over finite values; [0, 1] when there are none; widened when flat so a colour map still applies. */
+export function finiteRange(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === Infinity || v === -Infinity) continue; // NaN fails both comparisons below
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
+  if (lo === hi) {
+    const d = Math.abs(lo) * 1e-6 || 1e-6;
+    return [lo - d, hi + d];
+  }
+  return [lo, hi];
+}
+
+export interface ErrorStats {
+  readonly count: number;
+  readonly maxAbs: number;
+  readonly meanAbs: number;
+  readonly rmse: number;
+  /** ‖a − b‖₂ / ‖b‖₂ (b is the reference). */
+  readonly relL2: number;
+  /** Index of the largest absolute difference. */
+  readonly argMax: number;
+}
+
+/** Differences a − b (prediction minus reference) and their statistics. */
+export function difference(a: ArrayLike<number>, b: ArrayLike<number>): { diff: Float32Array; stats: ErrorStats } {
+  const n = Math.min(a.length, b.length);
+  const diff = new Float32Array(n);
+  let maxAbs = 0, sumAbs = 0, sumSq = 0, refSq = 0, argMax = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    diff[i] = d;
+    const ad = Math.abs(d);
+    if (ad > maxAbs) {
+      maxAbs = ad;
+      argMax = i;
+    }
+    sumAbs += ad;
+    sumSq += d * d;
+    refSq += b[i] * b[i];
+  }
+  return { diff, stats: { count: n, maxAbs, meanAbs: n ? sumAbs / n : 0, rmse: n ? Math.sqrt(sumSq / n) : 0, relL2: refSq > 0 ? Math.sqrt(sumSq / refSq) : sumSq > 0 ? Infinity : 0, argMax } };
+}
+
+/** Short numbers for labels: 3 significant digits, exponent outside [1e-3, 1e5). */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  return Number(v.toPrecision(4)).toString();
+}
