@@ -273,7 +273,7 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): Mesh {
     if (el.name === 'vertex') {
       const scalar = el.props.filter((p) => !p.list);
       // Fixed-size binary vertex records: one typed read per property column.
-      const cols = scalar.map((p) => new Float64Array(el.count));
+      const cols = scalar.map(() => new Float64Array(el.count));
       if (format !== 'ascii' && el.props.every((p) => !p.list)) {
         const rec = el.props.reduce((s, p) => s + PLY_SIZES[p.type], 0);
         const start = pos;
