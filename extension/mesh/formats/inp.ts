@@ -157,13 +157,15 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         while (nextData(sc)) {
           const line = sc.line;
           const id = sc.intHere();
-          const x = sc.floatInline(true);
-          const y = sc.floatInline(true);
-          let z = sc.floatInline(true);
-          if (Number.isNaN(x) || Number.isNaN(y)) {
-            if (sc.atEol()) throw sc.error('inp-bad-node', `node ${id} has fewer than 2 coordinates`);
-          }
-          if (Number.isNaN(z) && sc.atEol()) z = 0;
+          // Check for end of line before each field: "nan" is a value (reported by the checks), a missing field is an error.
+          sc.skipInline(true);
+          if (sc.atEol()) throw sc.error('inp-bad-node', `node ${id} has no coordinates`);
+          const x = sc.floatHere();
+          sc.skipInline(true);
+          if (sc.atEol()) throw sc.error('inp-bad-node', `node ${id} has only 1 coordinate`);
+          const y = sc.floatHere();
+          sc.skipInline(true);
+          const z = sc.atEol() ? 0 : sc.floatHere();
           ids.push(id);
           xyz.reserve(3);
           xyz.a[xyz.n++] = x;

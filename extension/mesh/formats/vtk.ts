@@ -105,7 +105,26 @@ export function readVtk(bytes: Uint8Array, ctx: ReadContext): Mesh {
   let tuples = 0;
 
   // 4.2-style "n size" list: each cell is its count followed by indices.
+  let cellLines: Int32Array | undefined;
   const sizedList = (n: number, size: number, line: number): { conn: Int32Array; offs: Int32Array } => {
+    if (!r.binary) {
+      // ASCII: one cell per line as written; keep each cell's line for diagnostics.
+      const conn = new Int32Array(Math.max(0, size - n));
+      const offs = new Int32Array(n);
+      const lines = new Int32Array(n);
+      let q = 0;
+      for (let i = 0; i < n; i++) {
+        sc.skipWs();
+        if (sc.eof()) throw r.err('vtk-truncated', `CELLS declares ${n} cells, the file ended after ${i}`);
+        lines[i] = sc.line;
+        const k = sc.intHere();
+        if (k < 0 || q + k > conn.length) throw r.err('vtk-bad-cells', `cell ${i} declares ${k} nodes, past the end of the list (size ${size})`, sc.line);
+        for (let j = 0; j < k; j++) conn[q++] = sc.int();
+        offs[i] = q;
+      }
+      cellLines = lines;
+      return { conn: conn.subarray(0, q), offs };
+    }
     const raw = toInt32(r.numbers(size, 'int'));
     const conn = new Int32Array(size - n);
     const offs = new Int32Array(n);
@@ -253,7 +272,7 @@ export function readVtk(bytes: Uint8Array, ctx: ReadContext): Mesh {
     if (!points) throw r.err('vtk-no-points', 'UNSTRUCTURED_GRID without POINTS', 1);
     if (cellConn && cellOffsets) {
       if (!cellTypes) throw r.err('vtk-no-cell-types', 'CELLS without CELL_TYPES', cellsLine);
-      ({ cells, cellData } = cellsFromVtk(cellConn, cellOffsets, cellTypes, rawCellData, ctx.diag, cellsLine));
+      ({ cells, cellData } = cellsFromVtk(cellConn, cellOffsets, cellTypes, rawCellData, ctx.diag, cellsLine, cellLines));
     }
   } else if (dataset === 'POLYDATA') {
     if (!points) throw r.err('vtk-no-points', 'POLYDATA without POINTS', 1);

@@ -20,6 +20,7 @@ export function cellsFromVtk(
   cellData: DataArray[],
   diag: Diagnostics,
   line = 0,
+  cellLines?: Int32Array,
 ): { cells: CellBlock[]; cellData: DataArray[][] } {
   const nc = types.length;
   if (offsets.length !== nc) {
@@ -37,7 +38,7 @@ export function cellsFromVtk(
       if (same && offsets[n - 1] === n * k && conn.length >= n * k) {
         let regular = true;
         for (let i = 0; i < n && regular; i++) if (offsets[i] !== (i + 1) * k) regular = false;
-        if (regular) return { cells: [{ type: name, connectivity: conn.length === n * k ? conn : conn.slice(0, n * k) }], cellData: [cellData] };
+        if (regular) return { cells: [{ type: name, connectivity: conn.length === n * k ? conn : conn.slice(0, n * k), ...(cellLines ? { lines: cellLines.subarray(0, n) } : {}) }], cellData: [cellData] };
       }
     }
   }
@@ -56,7 +57,7 @@ export function cellsFromVtk(
     else if (t === VTK_TRIANGLE_STRIP && size === 3) name = 'triangle';
     if (!name || (CELL_TYPES[name].nodes > 0 && CELL_TYPES[name].nodes !== size) || size < 0 || end > conn.length) {
       if (!name) skipped.set(t, (skipped.get(t) ?? 0) + 1);
-      else diag.add('error', 'bad-cell-size', `cell ${i} of type ${name} has ${size} nodes, expected ${CELL_TYPES[name].nodes}`, line);
+      else diag.add('error', 'bad-cell-size', `cell ${i} of type ${name} has ${size} nodes, expected ${CELL_TYPES[name].nodes}`, cellLines?.[i] ?? line);
       start = end;
       continue;
     }
@@ -82,7 +83,8 @@ export function cellsFromVtk(
       p += offsets[i] - s;
       if (offs) offs[j] = p;
     });
-    cells.push(offs ? { type: name, connectivity: c, offsets: offs } : { type: name, connectivity: c });
+    const lines = cellLines ? Int32Array.from(g.cells, (i) => cellLines[i]) : undefined;
+    cells.push({ type: name, connectivity: c, ...(offs ? { offsets: offs } : {}), ...(lines ? { lines } : {}) });
     data.push(
       cellData.map((d) => {
         const out = new (d.values.constructor as Float64ArrayConstructor)(g.cells.length * d.components);

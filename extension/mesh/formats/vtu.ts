@@ -77,6 +77,10 @@ function parseXml(buf: Uint8Array, file: string): XmlDoc {
     }
     if (!selfClose) stack.push(node);
   }
+  if (appended < 0 && stack.length > 1) {
+    const open = stack[stack.length - 1];
+    throw new MeshReadError('xml-truncated', `the file ends inside <${open.name}> (truncated?)`, file, countLines(buf, 0, open.offset) + 1);
+  }
   return { root: top, appended, appendedEncoding };
 }
 
