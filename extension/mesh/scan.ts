@@ -157,7 +157,10 @@ export class Scanner {
       neg = true;
       p++;
     } else if (c === C.PLUS) p++;
+    // First 15 significant digits in `mant` (exact in a double), up to 4 more in `tail`.
     let mant = 0;
+    let tail = 0;
+    let tn = 0;
     let sig = 0;
     let exp = 0;
     let any = false;
@@ -165,9 +168,13 @@ export class Scanner {
       const d = b[p] - C.D0;
       if (d < 0 || d > 9) break;
       any = true;
-      if (sig < 18) {
+      if (sig < 15) {
         mant = mant * 10 + d;
         if (mant !== 0) sig++;
+      } else if (sig < 19) {
+        tail = tail * 10 + d;
+        tn++;
+        sig++;
       } else exp++;
       p++;
     }
@@ -177,9 +184,14 @@ export class Scanner {
         const d = b[p] - C.D0;
         if (d < 0 || d > 9) break;
         any = true;
-        if (sig < 18) {
+        if (sig < 15) {
           mant = mant * 10 + d;
           if (mant !== 0) sig++;
+          exp--;
+        } else if (sig < 19) {
+          tail = tail * 10 + d;
+          tn++;
+          sig++;
           exp--;
         }
         p++;
@@ -217,10 +229,11 @@ export class Scanner {
       if (!(c === C.SP || c === C.TAB || c === C.CR || c === C.LF || c === C.COMMA)) return this.slowFloat(start);
     }
     let v: number;
-    if (exp === 0) v = mant;
-    else if (exp > 0 && exp <= 22) v = mant * POW10[exp];
-    else if (exp < 0 && exp >= -22) v = mant / POW10[-exp];
-    else v = Number(latin1(b, start, p).replace(/[dD]/, 'e'));
+    if (tn === 0 && exp === 0) v = mant;
+    else if (tn === 0 && exp > 0 && exp <= 22) v = mant * POW10[exp];
+    else if (tn === 0 && exp < 0 && exp >= -22) v = mant / POW10[-exp];
+    else if (exp >= -280 && exp <= 280) v = composeLong(mant, tail, tn, exp);
+    else v = Math.abs(Number(latin1(b, start, p).replace(/[dD]/, 'e')));
     return neg ? -v : v;
   }
 
@@ -377,6 +390,61 @@ export function fixedFloat(buf: Uint8Array, s: number, e: number): number {
 export function fixedInt(buf: Uint8Array, s: number, e: number): number {
   const v = fixedFloat(buf, s, e);
   return Number.isInteger(v) ? v : NaN;
+}
+
+// Dekker's exact product (no FMA in JS): a*b = p + e exactly.
+const SPLIT = 134217729; // 2^27 + 1
+function twoProdErr(a: number, b: number, p: number): number {
+  let c = SPLIT * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  c = SPLIT * b;
+  const bh = c - (c - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/**
+ * (hi·10^n + tail)·10^exp for 16–19 significant digits, in double-double arithmetic so the result
+ * is correctly rounded except in vanishingly rare near-halfway cases (plain doubles lose 1–2 ulp).
+ */
+function composeLong(hi: number, tail: number, n: number, exp: number): number {
+  let x: number;
+  let xl: number;
+  if (n === 0) {
+    x = hi;
+    xl = 0;
+  } else {
+    const p = hi * POW10[n];
+    const pe = twoProdErr(hi, POW10[n], p);
+    const s = p + tail;
+    const bb = s - p;
+    const se = p - (s - bb) + (tail - bb);
+    x = s + (pe + se);
+    xl = pe + se - (x - s);
+  }
+  // Scale by 10^exp in steps of at most 10^22 (exact doubles), keeping a double-double.
+  while (exp > 0) {
+    const k = exp > 22 ? 22 : exp;
+    const D = POW10[k];
+    const r = x * D;
+    const e = twoProdErr(x, D, r) + xl * D;
+    x = r + e;
+    xl = e - (x - r);
+    exp -= k;
+  }
+  while (exp < 0) {
+    const k = exp < -22 ? 22 : -exp;
+    const D = POW10[k];
+    const q1 = x / D;
+    const r = q1 * D;
+    const re = twoProdErr(q1, D, r);
+    const q2 = (x - r - re + xl) / D;
+    x = q1 + q2;
+    xl = q2 - (x - q1);
+    exp += k;
+  }
+  return x + xl;
 }
 
 function isSep(c: number): boolean {
