@@ -1,7 +1,9 @@
 // The CLI's one registry table: add a command by adding its module here.
 import type { CliCommand } from '../command';
 import { inspectCommand } from './inspect';
+import { checkModelCommand } from './checkModel';
 
 export const COMMANDS: readonly CliCommand[] = [
   inspectCommand,
+  checkModelCommand,
 ];
