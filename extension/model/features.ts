@@ -1,0 +1,262 @@
+// Input features of the FLARE elasticity models, computed from a deck exactly as the model card
+// (and its reference implementation models/flare/features.py) defines them, plus the scale input
+// that the graph uses to turn normalized outputs into physical fields, and the out-of-distribution
+// checks against the card's training envelope. float64 throughout, float32 at the end, like numpy.
+import type { Mesh } from '../mesh/types';
+import type { ModelCard, Range } from './card';
+
+/** What a deck provides, per node in *NODE order. */
+export interface DeckQuantities {
+  readonly n: number;
+  /** xyz per node (2D decks: z = 0). */
+  readonly xyz: Float64Array;
+  /** 1 when *BOUNDARY constrains any DOF of the node with a zero value. */
+  readonly fixed: Uint8Array;
+  /** Summed *CLOAD force per node, DOF 1..3 (N). */
+  readonly force: Float64Array;
+  readonly E: number;
+  readonly nu?: number;
+  /** Plane-element thickness from *SOLID SECTION (1 when absent). */
+  readonly thickness: number;
+  /** 2 for plane elements (triangles/quads only), else 3. */
+  readonly meshDim: 2 | 3;
+}
+
+export interface FeatureScales {
+  readonly center: readonly [number, number, number];
+  readonly L: number;
+  readonly Ftot: readonly [number, number, number];
+  readonly P: number;
+  readonly dir: readonly [number, number, number];
+  readonly sigmaRef: number;
+  readonly uRef: number;
+  readonly thickness: number;
+  readonly dim: 2 | 3;
+  readonly nFixed: number;
+  readonly nLoaded: number;
+}
+
+export interface BuiltInputs {
+  /** Model inputs by name (e.g. x [1, N, F] and scale [1, 2]). */
+  readonly tensors: Record<string, { data: Float32Array; dims: number[] }>;
+  /** The feature matrix [N, F] (same data as the 'x' tensor). */
+  readonly features: Float32Array;
+  readonly featureNames: readonly string[];
+  readonly scales: FeatureScales;
+}
+
+export type FeatureResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Reads the deck quantities from a mesh read by readMesh (needs its `deck` data). */
+export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<DeckQuantities> {
+  const deck = mesh.deck;
+  if (!deck) return { ok: false, error: `${mesh.source.file}: not a solver deck (no *BOUNDARY / *CLOAD / *MATERIAL data): a model needs fixed nodes, loads and a material` };
+  const d = mesh.dimension;
+  const n = mesh.points.length / d;
+  const xyz = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xyz[i * 3 + k] = mesh.points[i * d + k];
+  const fixed = new Uint8Array(n);
+  for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n) fixed[b.node] = 1;
+  const force = new Float64Array(n * 3);
+  for (const l of deck.loads) if (l.dof >= 1 && l.dof <= 3 && l.node >= 0 && l.node < n) force[l.node * 3 + l.dof - 1] += l.value;
+  // The material the sections use (first with a Young's modulus otherwise).
+  const used = new Set((deck.sections ?? []).map((s) => s.material.toUpperCase()));
+  const mat = deck.materials.find((m) => used.has(m.name.toUpperCase()) && m.youngsModulus !== undefined) ?? deck.materials.find((m) => m.youngsModulus !== undefined);
+  if (!mat || mat.youngsModulus === undefined) return { ok: false, error: `${mesh.source.file}: no *ELASTIC material with a Young's modulus` };
+  if (!(mat.youngsModulus > 0)) return { ok: false, error: `${mat.source.file}:${mat.source.line}: Young's modulus must be positive, got ${mat.youngsModulus}` };
+  const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
+  return {
+    ok: true,
+    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: thickness && thickness > 0 ? thickness : 1, meshDim: volumetric ? 3 : 2 },
+  };
+}
+
+/** The thickness on the data line of the first *SOLID SECTION of a deck's text (plane elements). */
+export function solidSectionThickness(text: string): number | undefined {
+  const m = /^\*\s*SOLID\s+SECTION[^\n]*\n(?:\*\*[^\n]*\n)*\s*([-+0-9.eEdD]+)/im.exec(text);
+  if (!m) return undefined;
+  const t = Number(m[1].replace(/[dD]/, 'e'));
+  return Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
+/** Exact nearest-neighbour distances with a k-d tree over the targets (cKDTree's role in Python). */
+export function nearestDistances(points: Float64Array, n: number, targets: Int32Array): Float64Array {
+  const out = new Float64Array(n);
+  const m = targets.length;
+  if (m === 0) return out.fill(1);
+  // Build: recursive median split on the widest axis, leaves of <= 8 targets.
+  const idx = Int32Array.from(targets);
+  interface Node { lo: number; hi: number; axis: number; split: number; left?: Node; right?: Node; bmin: number[]; bmax: number[] }
+  const build = (lo: number, hi: number): Node => {
+    const bmin = [Infinity, Infinity, Infinity];
+    const bmax = [-Infinity, -Infinity, -Infinity];
+    for (let i = lo; i < hi; i++) for (let k = 0; k < 3; k++) { const v = points[idx[i] * 3 + k]; if (v < bmin[k]) bmin[k] = v; if (v > bmax[k]) bmax[k] = v; }
+    const node: Node = { lo, hi, axis: 0, split: 0, bmin, bmax };
+    if (hi - lo <= 8) return node;
+    const ext = [bmax[0] - bmin[0], bmax[1] - bmin[1], bmax[2] - bmin[2]];
+    const axis = ext[0] >= ext[1] && ext[0] >= ext[2] ? 0 : ext[1] >= ext[2] ? 1 : 2;
+    const sub = Array.from(idx.subarray(lo, hi)).sort((a, b) => points[a * 3 + axis] - points[b * 3 + axis]);
+    idx.set(sub, lo);
+    const mid = (lo + hi) >> 1;
+    node.axis = axis;
+    node.split = points[idx[mid] * 3 + axis];
+    node.left = build(lo, mid);
+    node.right = build(mid, hi);
+    return node;
+  };
+  const root = build(0, m);
+  const boxDist2 = (nd: Node, x: number, y: number, z: number): number => {
+    let s = 0;
+    const p = [x, y, z];
+    for (let k = 0; k < 3; k++) { const d = p[k] < nd.bmin[k] ? nd.bmin[k] - p[k] : p[k] > nd.bmax[k] ? p[k] - nd.bmax[k] : 0; s += d * d; }
+    return s;
+  };
+  for (let i = 0; i < n; i++) {
+    const x = points[i * 3], y = points[i * 3 + 1], z = points[i * 3 + 2];
+    let best = Infinity;
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const nd = stack.pop() as Node;
+      if (boxDist2(nd, x, y, z) >= best) continue;
+      if (!nd.left || !nd.right) {
+        for (let j = nd.lo; j < nd.hi; j++) {
+          const t = idx[j] * 3;
+          const dx = points[t] - x, dy = points[t + 1] - y, dz = points[t + 2] - z;
+          const d2 = dx * dx + dy * dy + dz * dz;
+          if (d2 < best) best = d2;
+        }
+        continue;
+      }
+      const first = (nd.axis === 0 ? x : nd.axis === 1 ? y : z) < nd.split ? nd.left : nd.right;
+      const second = first === nd.left ? nd.right : nd.left;
+      stack.push(second, first);
+    }
+    out[i] = Math.sqrt(best);
+  }
+  return out;
+}
+
+export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<FeatureScales> {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  const F = [0, 0, 0];
+  let nFixed = 0;
+  let nLoaded = 0;
+  for (let i = 0; i < q.n; i++) {
+    for (let k = 0; k < 3; k++) {
+      const v = q.xyz[i * 3 + k];
+      if (v < lo[k]) lo[k] = v;
+      if (v > hi[k]) hi[k] = v;
+      F[k] += q.force[i * 3 + k];
+    }
+    nFixed += q.fixed[i];
+    if (Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0) nLoaded++;
+  }
+  if (q.n === 0) return { ok: false, error: 'the deck has no nodes' };
+  const center: [number, number, number] = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2];
+  const L = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
+  if (!(L > 0)) return { ok: false, error: 'all nodes coincide: the bounding box has zero size' };
+  const P = Math.hypot(F[0], F[1], F[2]);
+  if (!(P > 0)) return { ok: false, error: 'the total *CLOAD force is zero: the models need a net load (fields are scaled by it)' };
+  if (nFixed === 0) return { ok: false, error: 'no node is fixed (*BOUNDARY with value 0): the problem is not statically determined' };
+  const sigmaRef = dim === 2 ? P / (q.thickness * L) : P / (L * L);
+  return {
+    ok: true,
+    value: { center, L, Ftot: [F[0], F[1], F[2]], P, dir: [F[0] / P, F[1] / P, F[2] / P], sigmaRef, uRef: (sigmaRef * L) / q.E, thickness: q.thickness, dim, nFixed, nLoaded },
+  };
+}
+
+type Column = (q: DeckQuantities, s: FeatureScales, i: number, ctx: { dFix: () => Float64Array; dLoad: () => Float64Array }) => number;
+
+/** Every feature column this extension knows, by the card's column name. */
+export const FEATURE_COLUMNS: Readonly<Record<string, Column>> = {
+  x_n: (q, s, i) => (q.xyz[i * 3] - s.center[0]) / s.L,
+  y_n: (q, s, i) => (q.xyz[i * 3 + 1] - s.center[1]) / s.L,
+  z_n: (q, s, i) => (q.xyz[i * 3 + 2] - s.center[2]) / s.L,
+  fixed: (q, _s, i) => q.fixed[i],
+  loaded: (q, _s, i) => (Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0 ? 1 : 0),
+  d_fix_n: (_q, s, i, c) => c.dFix()[i] / s.L,
+  d_load_n: (_q, s, i, c) => c.dLoad()[i] / s.L,
+  load_dir_x: (_q, s) => s.dir[0],
+  load_dir_y: (_q, s) => s.dir[1],
+  load_dir_z: (_q, s) => s.dir[2],
+};
+
+/** Builds the model's inputs from deck quantities as the card lists them. */
+export function buildInputs(card: ModelCard, q: DeckQuantities): FeatureResult<BuiltInputs> {
+  const sc = featureScales(q, card.dimension);
+  if (!sc.ok) return sc;
+  const s = sc.value;
+  const names = card.featureColumns.map((c) => c.name);
+  const unknown = names.filter((nm) => !(nm in FEATURE_COLUMNS));
+  if (unknown.length > 0) return { ok: false, error: `model card '${card.name}' uses feature(s) this extension does not compute: ${unknown.join(', ')} (known: ${Object.keys(FEATURE_COLUMNS).join(', ')})` };
+  const indexWhere = (flag: (i: number) => boolean): Int32Array => {
+    const out: number[] = [];
+    for (let i = 0; i < q.n; i++) if (flag(i)) out.push(i);
+    return Int32Array.from(out);
+  };
+  let dFix: Float64Array | undefined;
+  let dLoad: Float64Array | undefined;
+  const ctx = {
+    dFix: () => (dFix ??= nearestDistances(q.xyz, q.n, indexWhere((i) => q.fixed[i] === 1))),
+    dLoad: () => (dLoad ??= nearestDistances(q.xyz, q.n, indexWhere((i) => Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0))),
+  };
+  const f = names.length;
+  const x = new Float32Array(q.n * f);
+  names.forEach((nm, k) => {
+    const col = FEATURE_COLUMNS[nm];
+    for (let i = 0; i < q.n; i++) x[i * f + k] = col(q, s, i, ctx);
+  });
+  const tensors: Record<string, { data: Float32Array; dims: number[] }> = {};
+  for (const inp of card.inputs) {
+    if (inp.shape.length === 3) tensors[inp.name] = { data: x, dims: [1, q.n, f] };
+    else if (inp.name === 'scale') tensors[inp.name] = { data: Float32Array.from([s.sigmaRef, s.uRef]), dims: [1, 2] };
+    else return { ok: false, error: `model card '${card.name}': input '${inp.name}' is neither the per-node feature tensor nor 'scale'` };
+  }
+  return { ok: true, value: { tensors, features: x, featureNames: names, scales: s } };
+}
+
+export interface EnvelopeFinding {
+  readonly quantity: string;
+  readonly value: number | readonly [number, number];
+  readonly range: Range;
+  readonly severity: 'warning' | 'info';
+  readonly message: string;
+}
+
+/** Quantities the outputs are rescaled by exactly (linear elasticity): outside the range is only informative. */
+const EXACTLY_SCALED = new Set(['P', 'sigma_ref', 'E', 'traction']);
+
+/** Compares a deck with the card's training envelope; returns findings (empty when in range). */
+export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltInputs): EnvelopeFinding[] {
+  const s = built.scales;
+  const out: EnvelopeFinding[] = [];
+  const values: Record<string, number | undefined> = { L: s.L, n_nodes: q.n, P: s.P, sigma_ref: s.sigmaRef, E: q.E, nu: q.nu, n_fixed: s.nFixed, n_loaded: s.nLoaded };
+  if (q.meshDim !== card.dimension) {
+    out.push({ quantity: 'dimension', value: q.meshDim, range: [card.dimension, card.dimension], severity: 'warning', message: `the mesh is ${q.meshDim}D but model '${card.name}' was trained on ${card.dimension}D ${card.elementTypes.join('/') || 'elements'}` });
+  }
+  const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(3) : String(+v.toPrecision(4)));
+  for (const [k, range] of Object.entries(card.envelope)) {
+    const v = values[k];
+    if (v === undefined) continue;
+    const tol = 1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1);
+    if (v >= range[0] - tol && v <= range[1] + tol) continue;
+    const exact = EXACTLY_SCALED.has(k);
+    out.push({
+      quantity: k, value: v, range, severity: exact ? 'info' : 'warning',
+      message: `${k} = ${fmt(v)} is outside the training range [${fmt(range[0])}, ${fmt(range[1])}]${exact ? ' (the outputs are rescaled exactly for it: linear in load, 1/E)' : ''}`,
+    });
+  }
+  const f = built.featureNames.length;
+  built.featureNames.forEach((nm, k) => {
+    const range = card.featureEnvelope[nm];
+    if (!range) return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < q.n; i++) { const v = built.features[i * f + k]; if (v < lo) lo = v; if (v > hi) hi = v; }
+    const tol = 1e-3 * Math.max(range[1] - range[0], 1e-3);
+    if (lo >= range[0] - tol && hi <= range[1] + tol) return;
+    out.push({ quantity: `feature ${nm}`, value: [lo, hi], range, severity: 'warning', message: `feature ${nm} spans [${fmt(lo)}, ${fmt(hi)}], outside the training range [${fmt(range[0])}, ${fmt(range[1])}]` });
+  });
+  return out;
+}
