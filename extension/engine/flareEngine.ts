@@ -1,0 +1,254 @@
+// The FLARE engine: a FlarePlan compiled to WebGPU kernels, run on any number of points.
+// Per forward: 1 + 3·blocks dispatches per segment of points (MLP chain; per block encode
+// partials, exact merge, fused decode + MLPs). Memory is O(N·C): X, K, V per point plus
+// per-chunk softmax partials; points beyond one storage binding are processed in segments.
+import { recognizeFlare } from './recognizeFlare';
+import { checkPlan, isRefusal, type EngineRefusal, type FlareConfig, type FlarePlan } from './plan';
+import { packPlan } from './weightPack';
+import { grid, type PointProgramLimits } from './kernels/pointProgram';
+import { mlpChainKernel } from './kernels/mlpChainKernel';
+import { encodeKernel } from './kernels/encodeKernel';
+import { encodeMergeKernel } from './kernels/encodeMergeKernel';
+import { decodeKernel } from './kernels/decodeKernel';
+import type { KernelSource } from './kernels/shared';
+
+export interface FlareEngineOptions {
+  /** Cap on points per segment (tests force several segments with a small value). */
+  maxSegmentPoints?: number;
+  /** Cap on the encode chunk length (points per softmax partial) when N is large; power of two. */
+  maxChunkLength?: number;
+  /** Stage weights / K,V tiles / latent tiles in workgroup memory (default true: fastest on GPUs).
+   *  false avoids barriers: SwiftShader (CPU) compiles those kernels many times faster. */
+  stageInWorkgroupMemory?: boolean;
+}
+
+export interface FlareEngine {
+  readonly config: FlareConfig;
+  readonly plan: FlarePlan;
+  /** Kernel layout chosen for this device, for diagnostics. */
+  readonly layout: { workgroupSize: number; staged: boolean; weightTileFloats: number; latentTile: number; encodeTilePoints: number; maxSegmentPoints: number; pipelines: number; compileMs: number };
+  /** y [n][cout] for x [n][cin]. Rejects with an Error naming the problem (bad input, aborted, device error). */
+  run(x: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array>;
+  dispose(): void;
+}
+
+const WG = 64;
+const BASE_CHUNK = 256;
+const MAX_CHUNKS = 1024;
+
+/** Parses and recognizes an ONNX FLARE model and compiles it for `device`. */
+export async function loadFlareEngine(onnxBytes: Uint8Array, device: GPUDevice, opts: FlareEngineOptions = {}): Promise<FlareEngine | EngineRefusal> {
+  const plan = recognizeFlare(onnxBytes);
+  if (isRefusal(plan)) return plan;
+  return createFlareEngine(plan, device, opts);
+}
+
+interface Pipe { pipeline: GPUComputePipeline; src: KernelSource }
+
+interface Segment {
+  start: number; count: number; chunkBase: number; chunks: number;
+  xin: GPUBuffer; x: GPUBuffer; k: GPUBuffer; v: GPUBuffer; y: GPUBuffer; params: GPUBuffer;
+  groups: [number, number];
+  chain: GPUBindGroup; encode: GPUBindGroup[]; decode: GPUBindGroup[];
+}
+
+interface Resources { n: number; segments: Segment[]; part: GPUBuffer; z: GPUBuffer; mergeParams: GPUBuffer; merge: GPUBindGroup; readback: GPUBuffer; chunkLen: number }
+
+export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts: FlareEngineOptions = {}): Promise<FlareEngine | EngineRefusal> {
+  const bad = checkPlan(plan);
+  if (bad) return { refused: true, reason: `invalid plan: ${bad}` };
+  const { cin, cout, channels: C, heads: H, latents: M } = plan.config;
+  const D = C / H;
+  const lim = device.limits;
+  const refuse = (reason: string): EngineRefusal => ({ refused: true, reason, at: 'device limits' });
+  if (lim.maxComputeInvocationsPerWorkgroup < WG || lim.maxComputeWorkgroupSizeX < WG) return refuse(`workgroups of ${WG} invocations not supported`);
+  if (lim.maxStorageBuffersPerShaderStage < 5) return refuse('fewer than 5 storage buffers per shader stage');
+  const wsBudget = Math.floor(lim.maxComputeWorkgroupStorageSize / 4);
+  const layers = [...plan.inp, ...plan.out, ...plan.blocks.flatMap((b) => [...b.mixer.k, ...b.mixer.v, ...b.mlp, { linear: b.mixer.o }])].map((l) => l.linear);
+  const maxIn = Math.max(...layers.map((l) => l.inDim));
+  const maxLayer = Math.max(...layers.map((l) => l.inDim * l.outDim));
+  // Decode stages q and z latent tiles; the rest of workgroup memory holds weight tiles.
+  const latentTile = Math.max(1, Math.min(M, Math.floor(wsBudget / 4 / (2 * D))));
+  const wsFloats = Math.min(maxLayer, wsBudget - 2 * latentTile * D);
+  if (wsFloats < maxIn) return refuse(`workgroup memory ${lim.maxComputeWorkgroupStorageSize} B too small for a ${maxIn}-wide layer`);
+  let encodeTile = BASE_CHUNK;
+  while (encodeTile > 1 && 2 * encodeTile * D > wsBudget) encodeTile >>= 1;
+  const stage = opts.stageInWorkgroupMemory ?? true;
+  const pointLim: PointProgramLimits = { wsFloats, wg: WG, stage };
+  const maxDim = Math.max(C, cin, cout, ...layers.map((l) => l.outDim));
+  const bytesPerPoint = C * 4;
+  const maxBinding = Math.min(lim.maxStorageBufferBindingSize, lim.maxBufferSize);
+  let maxSeg = Math.floor(maxBinding / bytesPerPoint);
+  if (opts.maxSegmentPoints) maxSeg = Math.min(maxSeg, opts.maxSegmentPoints);
+  maxSeg = Math.floor(maxSeg / BASE_CHUNK) * BASE_CHUNK; // chunks never straddle segments
+  if (maxSeg < BASE_CHUNK) return refuse(`storage bindings too small for ${BASE_CHUNK} points`);
+  const maxChunk = Math.max(encodeTile, opts.maxChunkLength ?? 1 << 16);
+
+  let pp;
+  const sources: { name: string; src: KernelSource }[] = [];
+  const B = plan.blocks.length;
+  try {
+    pp = packPlan(plan);
+    const ddims = { C, H, M, cout, maxDim, latentTile };
+    sources.push({ name: 'mlpChain', src: mlpChainKernel(pp, { cin, C, maxDim }, pointLim) });
+    sources.push({ name: 'encode', src: encodeKernel({ C, H, M, wg: WG, tilePoints: encodeTile, stage }, pp.blocks[0].q) });
+    sources.push({ name: 'merge', src: encodeMergeKernel({ H, M, D, wg: WG }) });
+    if (B > 1) sources.push({ name: 'decodeMid', src: decodeKernel(pp, 'mid', ddims, pointLim) });
+    sources.push({ name: 'decodeLast', src: decodeKernel(pp, 'last', ddims, pointLim) });
+  } catch (e) {
+    return refuse(e instanceof Error ? e.message : String(e));
+  }
+  for (const s of sources) {
+    if (s.src.workgroupBytes > lim.maxComputeWorkgroupStorageSize) return refuse(`${s.name} needs ${s.src.workgroupBytes} B of workgroup memory`);
+  }
+
+  const t0 = performance.now();
+  device.pushErrorScope('validation');
+  const pipes = new Map<string, Pipe>();
+  let compileError: string | null = null;
+  for (const s of sources) {
+    const module = device.createShaderModule({ code: s.src.code, label: `flare-${s.name}` });
+    try {
+      pipes.set(s.name, { src: s.src, pipeline: await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: `flare-${s.name}` }) });
+    } catch (e) {
+      const info = await module.getCompilationInfo();
+      compileError = `${s.name}: ${e instanceof Error ? e.message : String(e)} ${info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`;
+      break;
+    }
+  }
+  const scopeErr = await device.popErrorScope();
+  if (compileError || scopeErr) return { refused: true, reason: `kernel compilation failed: ${compileError ?? scopeErr?.message}`, at: 'WGSL' };
+
+  const compileMs = performance.now() - t0;
+  // per-block uniform: weight offset relative to block 0, the next block's, softmax scales
+  const blockParams = pp.blocks.map((b, i) => {
+    const buf = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: `flare-block${i}` });
+    const v = new ArrayBuffer(16);
+    new Uint32Array(v, 0, 2).set([i * pp.blockStride, (i + 1) * pp.blockStride]);
+    new Float32Array(v, 8, 2).set([b.encScale, b.decScale]);
+    device.queue.writeBuffer(buf, 0, v);
+    return buf;
+  });
+  const decodeName = (b: number) => (b === B - 1 ? 'decodeLast' : 'decodeMid');
+  const weights = device.createBuffer({ size: pp.data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'flare-weights' });
+  device.queue.writeBuffer(weights, 0, pp.data);
+
+  const bufs: Record<string, GPUBuffer> = {};
+  const bind = (name: string, res: Record<string, GPUBuffer>): GPUBindGroup => {
+    const p = pipes.get(name)!;
+    return device.createBindGroup({
+      layout: p.pipeline.getBindGroupLayout(0),
+      entries: p.src.bindings.map((b, i) => ({ binding: i, resource: { buffer: res[b] ?? bufs[b] } })),
+    });
+  };
+
+  let cache: Resources | null = null;
+  let disposed = false;
+  const freeResources = (r: Resources) => {
+    for (const s of r.segments) for (const b of [s.xin, s.x, s.k, s.v, s.y, s.params]) b.destroy();
+    for (const b of [r.part, r.z, r.mergeParams, r.readback]) b.destroy();
+  };
+
+  const makeResources = (n: number): Resources => {
+    let chunkLen = BASE_CHUNK;
+    while (Math.ceil(n / chunkLen) > MAX_CHUNKS && chunkLen * 2 <= Math.min(maxSeg, maxChunk)) chunkLen *= 2;
+    const segPoints = Math.floor(maxSeg / chunkLen) * chunkLen;
+    const S = GPUBufferUsage.STORAGE;
+    const segments: Segment[] = [];
+    let chunkBase = 0;
+    for (let start = 0; start < n; start += segPoints) {
+      const count = Math.min(segPoints, n - start);
+      const chunks = Math.ceil(count / chunkLen);
+      const mk = (floats: number, usage: number, label: string) => device.createBuffer({ size: Math.max(16, floats * 4), usage, label });
+      const seg: Segment = {
+        start, count, chunkBase, chunks,
+        xin: mk(count * cin, S | GPUBufferUsage.COPY_DST, 'flare-xin'), x: mk(count * C, S, 'flare-x'), k: mk(count * C, S, 'flare-k'), v: mk(count * C, S, 'flare-v'),
+        y: mk(count * cout, S | GPUBufferUsage.COPY_SRC, 'flare-y'), params: mk(4, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, 'flare-params'),
+        groups: grid(Math.ceil(count / WG), lim.maxComputeWorkgroupsPerDimension), chain: null!, encode: [], decode: [],
+      };
+      if (chunks > lim.maxComputeWorkgroupsPerDimension) throw new Error(`${chunks} chunks per segment exceed the dispatch limit`);
+      chunkBase += chunks;
+      segments.push(seg);
+    }
+    const partFloats = chunkBase * H * M * (D + 2);
+    if (partFloats * 4 > maxBinding) throw new Error(`softmax partials (${partFloats * 4} B) exceed one storage binding`);
+    const part = device.createBuffer({ size: partFloats * 4, usage: S, label: 'flare-partials' });
+    const z = device.createBuffer({ size: H * M * D * 4, usage: S, label: 'flare-z' });
+    const mergeParams = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'flare-merge-params' });
+    device.queue.writeBuffer(mergeParams, 0, new Uint32Array([0, 0, chunkBase, chunkLen]));
+    for (const s of segments) {
+      device.queue.writeBuffer(s.params, 0, new Uint32Array([s.count, s.chunkBase, chunkBase, chunkLen]));
+      const res = { W: weights, U: s.params, Xin: s.xin, X: s.x, K: s.k, V: s.v, Y: s.y, Part: part, Z: z };
+      s.chain = bind('mlpChain', res);
+      s.encode = blockParams.map((Bk) => bind('encode', { ...res, Bk }));
+      s.decode = blockParams.map((Bk, i) => bind(decodeName(i), { ...res, Bk }));
+    }
+    const merge = bind('merge', { U: mergeParams, Part: part, Z: z });
+    const readback = device.createBuffer({ size: Math.max(16, n * cout * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: 'flare-readback' });
+    return { n, segments, part, z, mergeParams, merge, readback, chunkLen };
+  };
+
+  let busy: Promise<unknown> = Promise.resolve();
+  const runOnce = async (x: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array> => {
+    if (disposed) throw new Error('engine disposed');
+    if (!Number.isInteger(n) || n < 1) throw new Error(`point count ${n} must be a positive integer`);
+    if (x.length !== n * cin) throw new Error(`input has ${x.length} values, expected ${n} × ${cin}`);
+    if (signal?.aborted) throw new Error('aborted');
+    if (!cache || cache.n !== n) {
+      if (cache) freeResources(cache);
+      cache = null;
+      device.pushErrorScope('out-of-memory');
+      device.pushErrorScope('validation');
+      const r = makeResources(n);
+      const [v, o] = [await device.popErrorScope(), await device.popErrorScope()];
+      if (v || o) { freeResources(r); throw new Error(`allocating buffers for ${n} points failed: ${(v ?? o)!.message}`); }
+      cache = r;
+    }
+    const r = cache;
+    // dawn.node (and the typings) reject views over SharedArrayBuffer: copy those
+    const xa: Float32Array<ArrayBuffer> = x.buffer instanceof ArrayBuffer ? (x as Float32Array<ArrayBuffer>) : new Float32Array(x);
+    for (const s of r.segments) device.queue.writeBuffer(s.xin, 0, xa, s.start * cin, s.count * cin);
+    device.pushErrorScope('validation');
+    const enc = device.createCommandEncoder({ label: 'flare-forward' });
+    const pass = enc.beginComputePass();
+    const dispatch = (name: string, bg: GPUBindGroup, gx: number, gy: number) => {
+      pass.setPipeline(pipes.get(name)!.pipeline); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(gx, gy);
+    };
+    for (const s of r.segments) dispatch('mlpChain', s.chain, ...s.groups);
+    pp.blocks.forEach((_, b) => {
+      for (const s of r.segments) dispatch('encode', s.encode[b], s.chunks, H);
+      dispatch('merge', r.merge, Math.ceil((H * M) / WG), 1);
+      for (const s of r.segments) dispatch(decodeName(b), s.decode[b], ...s.groups);
+    });
+    pass.end();
+    for (const s of r.segments) enc.copyBufferToBuffer(s.y, 0, r.readback, s.start * cout * 4, s.count * cout * 4);
+    device.queue.submit([enc.finish()]);
+    const err = await device.popErrorScope();
+    if (err) throw new Error(`engine dispatch failed: ${err.message}`);
+    await r.readback.mapAsync(GPUMapMode.READ, 0, n * cout * 4);
+    const y = new Float32Array(r.readback.getMappedRange(0, n * cout * 4).slice(0));
+    r.readback.unmap();
+    if (signal?.aborted) throw new Error('aborted');
+    return y;
+  };
+
+  return {
+    config: plan.config,
+    plan,
+    layout: { workgroupSize: WG, staged: stage, weightTileFloats: wsFloats, latentTile, encodeTilePoints: encodeTile, maxSegmentPoints: maxSeg, pipelines: pipes.size, compileMs },
+    run(x, n, signal) {
+      // one forward at a time: the cached buffers are shared
+      const next = busy.then(() => runOnce(x, n, signal));
+      busy = next.catch(() => undefined);
+      return next;
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (cache) freeResources(cache);
+      cache = null;
+      weights.destroy();
+      for (const b of blockParams) b.destroy();
+    },
+  };
+}
