@@ -9,27 +9,44 @@ export const TYPE_SIZES: Record<string, number> = {
 
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function swapInPlace(b: Uint8Array, size: number): void {
-  for (let i = 0; i + size <= b.length; i += size) {
-    for (let j = 0, k = size - 1; j < k; j++, k--) {
-      const t = b[i + j];
-      b[i + j] = b[i + k];
-      b[i + k] = t;
-    }
-  }
-}
-
 /** Aligned copy (or view when already aligned and native-endian) of `bytes` as `type`. 64-bit ints become Float64 (data) — use `toInt32` for indices. */
 export function typedFromBytes(bytes: Uint8Array, type: string, littleEndian: boolean): NumArray {
   const size = TYPE_SIZES[type];
   if (!size) throw new Error(`unknown data type '${type}'`);
   const count = Math.floor(bytes.length / size);
-  let b = bytes.subarray(0, count * size);
+  const b = bytes.subarray(0, count * size);
   const native = littleEndian === LITTLE;
-  if (!native || b.byteOffset % size !== 0) b = b.slice();
-  if (!native && size > 1) swapInPlace(b, size);
-  const buf = b.buffer;
-  const off = b.byteOffset;
+  if (type === 'Int64' || type === 'UInt64') {
+    // Low and high words; exact for |v| < 2^53.
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const out = new Float64Array(count);
+    const lo = littleEndian ? 0 : 4;
+    const hi = 4 - lo;
+    for (let i = 0; i < count; i++) out[i] = (type === 'Int64' ? dv.getInt32(i * 8 + hi, littleEndian) : dv.getUint32(i * 8 + hi, littleEndian)) * 4294967296 + dv.getUint32(i * 8 + lo, littleEndian);
+    return out;
+  }
+  if (native && b.byteOffset % size === 0) {
+    // Aligned native data: a copy (the input buffer must not be kept alive by the mesh).
+    const c = b.slice();
+    return view(type, c.buffer, 0, count);
+  }
+  if (native) return view(type, b.slice().buffer, 0, count);
+  const out = view(type, new ArrayBuffer(count * size), 0, count);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const le = littleEndian;
+  switch (type) {
+    case 'Int16': for (let i = 0; i < count; i++) out[i] = dv.getInt16(i * 2, le); break;
+    case 'UInt16': for (let i = 0; i < count; i++) out[i] = dv.getUint16(i * 2, le); break;
+    case 'Int32': for (let i = 0; i < count; i++) out[i] = dv.getInt32(i * 4, le); break;
+    case 'UInt32': for (let i = 0; i < count; i++) out[i] = dv.getUint32(i * 4, le); break;
+    case 'Float32': for (let i = 0; i < count; i++) out[i] = dv.getFloat32(i * 4, le); break;
+    case 'Float64': for (let i = 0; i < count; i++) out[i] = dv.getFloat64(i * 8, le); break;
+    default: out.set(b);
+  }
+  return out;
+}
+
+function view(type: string, buf: ArrayBufferLike, off: number, count: number): NumArray {
   switch (type) {
     case 'Int8': return new Int8Array(buf, off, count);
     case 'UInt8': return new Uint8Array(buf, off, count);
@@ -39,19 +56,6 @@ export function typedFromBytes(bytes: Uint8Array, type: string, littleEndian: bo
     case 'UInt32': return new Uint32Array(buf, off, count);
     case 'Float32': return new Float32Array(buf, off, count);
     case 'Float64': return new Float64Array(buf, off, count);
-    case 'Int64':
-    case 'UInt64': {
-      // Low words give the value for |v| < 2^31; high words are checked so big values are not silently wrapped.
-      const w = new Int32Array(buf, off, count * 2);
-      const out = new Float64Array(count);
-      const lo = LITTLE ? 0 : 1;
-      for (let i = 0; i < count; i++) {
-        const l = w[2 * i + lo];
-        const h = w[2 * i + 1 - lo];
-        out[i] = h * 4294967296 + (l >>> 0);
-      }
-      return out;
-    }
   }
   throw new Error(`unknown data type '${type}'`);
 }
@@ -59,16 +63,14 @@ export function typedFromBytes(bytes: Uint8Array, type: string, littleEndian: bo
 /** Int64/UInt64 straight to Int32 (indices), with a range check; avoids a Float64 intermediate. */
 export function int64ToInt32(bytes: Uint8Array, littleEndian: boolean): Int32Array {
   const count = Math.floor(bytes.length / 8);
-  let b = bytes.subarray(0, count * 8);
-  if (littleEndian !== LITTLE || b.byteOffset % 4 !== 0) b = b.slice();
-  if (littleEndian !== LITTLE) swapInPlace(b, 8);
-  const w = new Int32Array(b.buffer, b.byteOffset, count * 2);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, count * 8);
   const out = new Int32Array(count);
-  const lo = LITTLE ? 0 : 1;
+  const lo = littleEndian ? 0 : 4;
+  const hi = 4 - lo;
   for (let i = 0; i < count; i++) {
-    const l = w[2 * i + lo];
-    const h = w[2 * i + 1 - lo];
-    if (h !== (l >> 31)) throw new RangeError(`64-bit index ${h * 4294967296 + (l >>> 0)} does not fit 32 bits`);
+    const l = dv.getInt32(i * 8 + lo, littleEndian);
+    const h = dv.getInt32(i * 8 + hi, littleEndian);
+    if (h !== l >> 31) throw new RangeError(`64-bit index ${h * 4294967296 + (l >>> 0)} does not fit 32 bits`);
     out[i] = l;
   }
   return out;

@@ -13,6 +13,8 @@ export { writeVtu } from './writers/vtu';
 export { writeVtk } from './writers/vtk';
 
 export function readMesh(bytes: Uint8Array, fileName: string, opts: ReadOptions = {}): ReadResult {
+  // Node's Buffer overrides slice() to return a view; the readers rely on Uint8Array's copying slice.
+  if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const diag = new Diagnostics(fileName);
   const format = formatForFile(fileName);
   if (!format) {

@@ -2,7 +2,7 @@
 // Abaqus node order for C3D4/C3D10/C3D8/C3D20/C3D6/C3D15 and the 2D/shell types equals VTK's,
 // so connectivity is stored as read (meshio does the same).
 import { CellCollector, IdMap, dropBadCells, resolveRelative, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort } from '../scan';
+import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, countLines, findBytes } from '../scan';
 import type { BoundaryCondition, CellBlock, CellType, FaceLoad, Material, Mesh, NodalLoad, Section, SourceLocation, Step } from '../types';
 
 const EXACT: Record<string, CellType> = {
@@ -154,6 +154,12 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         const ids = st.pointIds;
         const xyz = st.coords;
         const lines = st.pointLines;
+        // Size the arrays once from the block's line count (a native scan), not by repeated doubling.
+        const est = blockLines(sc.buf, sc.pos);
+        ids.reserve(est);
+        xyz.reserve(est * 3);
+        lines.reserve(est);
+        if (set) set.ids.reserve(est);
         while (nextData(sc)) {
           const line = sc.line;
           const id = sc.intHere();
@@ -192,6 +198,11 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         const elsetName = kw.params.get('ELSET');
         const elset = elsetName ? getSet(st.elsets, elsetName, kwLine, file) : undefined;
         const conn = col.conn;
+        const est = blockLines(sc.buf, sc.pos) - continuations(sc.buf, sc.pos);
+        conn.reserve(est * n);
+        col.ids!.reserve(est);
+        col.lines!.reserve(est);
+        if (elset) elset.ids.reserve(est);
         while (nextData(sc)) {
           const line = sc.line;
           const id = sc.intHere();
@@ -370,6 +381,26 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
       }
     }
   }
+}
+
+/** Lines from `pos` to the next keyword line (an upper bound on data lines; comments included). */
+function blockLines(buf: Uint8Array, pos: number): number {
+  let end = findBytes(buf, '\n*', pos);
+  if (end < 0) end = buf.length;
+  return countLines(buf, pos, end) + 1;
+}
+
+/** Data lines ending in a comma (continued on the next line) up to the next keyword. */
+function continuations(buf: Uint8Array, pos: number): number {
+  let end = findBytes(buf, '\n*', pos);
+  if (end < 0) end = buf.length;
+  let n = 0;
+  for (let i = buf.indexOf(10, pos); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) {
+    let j = i - 1;
+    while (j >= pos && (buf[j] === 13 || buf[j] === 32)) j--;
+    if (buf[j] === 44) n++;
+  }
+  return n;
 }
 
 // Abaqus named boundary types → DOF ranges.

@@ -97,12 +97,11 @@ class MshReader {
     this.need(count * size);
     const p = this.sc.pos;
     this.sc.pos += count * size;
-    const src = this.buf.subarray(p, p + count * size);
-    const aligned = src.byteOffset % 4 === 0 ? src : src.slice();
-    const w = new Int32Array(aligned.buffer, aligned.byteOffset, (count * size) / 4);
-    if (size === 4) return w;
+    const dv = new DataView(this.buf.buffer, this.buf.byteOffset + p, count * size);
+    const le = this.little;
+    const lo = le || size === 4 ? 0 : 4; // low word of an 8-byte int; tags < 2^31
     const out = new Int32Array(count);
-    for (let i = 0; i < count; i++) out[i] = w[2 * i]; // little-endian low words; tags < 2^31
+    for (let i = 0; i < count; i++) out[i] = dv.getInt32(i * size + lo, le);
     return out;
   }
   bDoubles(count: number, into: Float64Array, at: number): void {
@@ -110,8 +109,37 @@ class MshReader {
     const p = this.sc.pos;
     this.sc.pos += count * 8;
     const src = this.buf.subarray(p, p + count * 8);
-    const aligned = src.byteOffset % 8 === 0 ? src : src.slice();
-    into.set(new Float64Array(aligned.buffer, aligned.byteOffset, count), at);
+    if (src.byteOffset % 8 === 0 && this.little) into.set(new Float64Array(src.buffer, src.byteOffset, count), at);
+    else {
+      // Unaligned: read in place rather than allocating an aligned copy (fresh pages are the cost).
+      const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+      const le = this.little;
+      for (let i = 0; i < count; i++) into[at + i] = dv.getFloat64(i * 8, le);
+    }
+  }
+  /** Element records (tag + k nodes, `size`-byte ints) straight into the collector: no intermediate arrays. */
+  bElements(count: number, k: number, size: number, skip: number, ids: I32Builder, conn: I32Builder): void {
+    const rec = (1 + skip + k) * size;
+    this.need(count * rec);
+    const p0 = this.sc.pos;
+    this.sc.pos += count * rec;
+    const dv = new DataView(this.buf.buffer, this.buf.byteOffset + p0, count * rec);
+    const le = this.little;
+    ids.reserve(count);
+    conn.reserve(count * k);
+    const ia = ids.a;
+    const ca = conn.a;
+    let ni = ids.n;
+    let nc = conn.n;
+    const lo = le || size === 4 ? 0 : 4; // low word of an 8-byte int; tags < 2^31
+    for (let e = 0; e < count; e++) {
+      const o = e * rec;
+      ia[ni++] = dv.getInt32(o + lo, le);
+      const q = o + (1 + skip) * size + lo;
+      for (let j = 0; j < k; j++) ca[nc++] = dv.getInt32(q + j * size, le);
+    }
+    ids.n = ni;
+    conn.n = nc;
   }
 
   read(): Mesh {
@@ -278,8 +306,7 @@ class MshReader {
             g.col.ids!.push(data[o]);
             g.phys.push(ntags > 0 ? data[o + 1] : 0);
             g.geom.push(ntags > 1 ? data[o + 2] : 0);
-            conn.a.set(data.subarray(o + 1 + ntags, o + 1 + ntags + k), conn.n);
-            conn.n += k;
+            for (let j = 0; j < k; j++) conn.a[conn.n++] = data[o + 1 + ntags + j];
           }
         }
         done += count;
@@ -395,22 +422,13 @@ class MshReader {
       const phys = physList && physList.length ? physList[0] : 0;
       total += count;
       if (b) {
-        const data = this.bInts(count * (1 + k), this.sizeT);
         if (!ct) {
+          this.bInts(count * (1 + k), this.sizeT);
           this.skippedTypes.set(type, (this.skippedTypes.get(type) ?? 0) + count);
           continue;
         }
         const g = this.group(ct);
-        const conn = g.col.conn;
-        conn.reserve(count * k);
-        const ids = g.col.ids!;
-        ids.reserve(count);
-        for (let e = 0; e < count; e++) {
-          const o = e * (1 + k);
-          ids.a[ids.n++] = data[o];
-          conn.a.set(data.subarray(o + 1, o + 1 + k), conn.n);
-          conn.n += k;
-        }
+        this.bElements(count, k, this.sizeT, 0, g.col.ids!, g.col.conn);
         fill(g.phys, count, phys);
         fill(g.geom, count, tag);
         continue;

@@ -125,17 +125,23 @@ export function readVtk(bytes: Uint8Array, ctx: ReadContext): Mesh {
       cellLines = lines;
       return { conn: conn.subarray(0, q), offs };
     }
-    const raw = toInt32(r.numbers(size, 'int'));
-    const conn = new Int32Array(size - n);
+    // Binary (big-endian int32): read counts and indices in place, straight into the final arrays.
+    const start = sc.pos;
+    if (start + size * 4 > r.buf.length) throw r.err('vtk-truncated', `binary CELLS needs ${size * 4} bytes, ${r.buf.length - start} left`, line);
+    const dv = new DataView(r.buf.buffer, r.buf.byteOffset + start, size * 4);
+    sc.pos = start + size * 4;
+    if (r.buf[sc.pos] === 10) sc.pos++;
+    sc.lineStart = sc.pos;
+    const conn = new Int32Array(Math.max(0, size - n));
     const offs = new Int32Array(n);
     let p = 0;
     let q = 0;
     for (let i = 0; i < n; i++) {
-      const k = raw[p++];
-      if (k < 0 || p + k > raw.length) throw r.err('vtk-bad-cells', `cell ${i} declares ${k} nodes, past the end of the list (size ${size})`, line);
-      conn.set(raw.subarray(p, p + k), q);
+      const k = dv.getInt32(p * 4, false);
+      p++;
+      if (k < 0 || p + k > size) throw r.err('vtk-bad-cells', `cell ${i} declares ${k} nodes, past the end of the list (size ${size})`, line);
+      for (let j = 0; j < k; j++) conn[q++] = dv.getInt32((p + j) * 4, false);
       p += k;
-      q += k;
       offs[i] = q;
     }
     return { conn: conn.subarray(0, q), offs };

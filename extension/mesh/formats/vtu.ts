@@ -353,7 +353,8 @@ export function readVtkXml(bytes: Uint8Array, ctx: ReadContext): Mesh {
     const parts: PieceResult[] = [];
     for (const s of sources) {
       const path = resolveRelative(ctx.file, s ?? '');
-      const b = ctx.opts.readInclude?.(path);
+      const got = ctx.opts.readInclude?.(path);
+      const b = got && got.constructor !== Uint8Array ? new Uint8Array(got.buffer, got.byteOffset, got.byteLength) : got;
       if (!b) throw r.err('pvtu-piece-missing', `piece '${s}' could not be read`, grid!);
       const sub = readVtkXml(b, { ...ctx, file: path });
       parts.push({ points: sub.points, cells: sub.cells, pointData: sub.pointData, cellData: sub.cellData });
