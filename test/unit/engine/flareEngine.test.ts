@@ -1,0 +1,59 @@
+// The WebGPU engine on a real Dawn device (SwiftShader without a GPU) against PyTorch's output
+// for the reference model, and against the float64 CPU reference for random configs.
+import { before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { runGpuCases } from './engineGpu';
+import type { GpuCase, GpuResult } from './engineGpuWorker';
+
+const REF = '/work/shared/reference';
+// SwiftShader compiles barrier-free kernels much faster; one case covers the staged (barrier) path.
+const fast = { stageInWorkgroupMemory: false };
+
+const cases: GpuCase[] = [
+  { kind: 'reference', name: 'reference', onnx: `${REF}/flare_small.onnx`, x: `${REF}/x.npy`, y: `${REF}/y.npy`, opts: fast },
+  { kind: 'random', name: 'C16 H2 M8 B2, odd N', ns: [1, 7, 300], opts: fast,
+    config: { cin: 3, cout: 4, channels: 16, heads: 2, latents: 8, blocks: 2, hidden: { inp: 2, kv: 3, mlp: 3, out: 2 }, seed: 11 } },
+  { kind: 'random', name: 'C24 H3 M5 B1, 3 segments', ns: [7, 700], opts: { ...fast, maxSegmentPoints: 256 },
+    config: { cin: 5, cout: 1, channels: 24, heads: 3, latents: 5, blocks: 1, hidden: { inp: 1, kv: 1, mlp: 0, out: 1 }, seed: 12 } },
+  { kind: 'random', name: 'C32 H4 M16 B3, staged in workgroup memory', ns: [129], opts: { stageInWorkgroupMemory: true },
+    config: { cin: 2, cout: 3, channels: 32, heads: 4, latents: 16, blocks: 3, hidden: { inp: 0, kv: 2, mlp: 1, out: 0 }, seed: 13 } },
+  { kind: 'random', name: 'C8 H2 M4 B1, N=65537 in 5 segments', ns: [65537], opts: { ...fast, maxSegmentPoints: 16384 },
+    config: { cin: 3, cout: 2, channels: 8, heads: 2, latents: 4, blocks: 1, hidden: { inp: 0, kv: 0, mlp: 0, out: 0 }, seed: 14 } },
+];
+
+let results = new Map<string, GpuResult>();
+let problem: string | undefined;
+
+before(async () => {
+  const r = await runGpuCases(cases);
+  if (r.results) results = new Map(r.results.map((x) => [x.name, x]));
+  problem = r.noDevice ?? r.fatal;
+}, { timeout: 900_000 });
+
+function result(name: string): GpuResult {
+  assert.equal(problem, undefined, `no engine results: ${problem}`);
+  const r = results.get(name);
+  assert.ok(r, `no result for ${name}`);
+  assert.ok(r.ok, r.error);
+  return r;
+}
+
+test('reference model: engine output matches PyTorch y.npy to 1e-4 relative (x.npy, N=2000)', (t) => {
+  const r = result('reference');
+  const run = r.runs![0];
+  t.diagnostic(`${r.adapter}: max abs ${run.maxAbs.toExponential(2)}, compile ${r.compileMs?.toFixed(0)} ms, run ${run.ms.toFixed(0)} ms`);
+  assert.equal(run.n, 2000);
+  assert.ok(run.maxAbs <= 1e-4 * run.maxRef, `max abs ${run.maxAbs} vs max |y| ${run.maxRef}`);
+  assert.ok(run.maxAbs < 1e-5, `max abs ${run.maxAbs}`);
+});
+
+for (const c of cases.filter((x) => x.kind === 'random')) {
+  test(`random plan ${c.name}: engine matches the float64 CPU reference at N = ${(c as { ns: number[] }).ns.join(', ')}`, (t) => {
+    const r = result(c.name);
+    for (const run of r.runs!) {
+      t.diagnostic(`n=${run.n}: max abs ${run.maxAbs.toExponential(2)} (max |ref| ${run.maxRef.toFixed(2)}), run ${run.ms.toFixed(0)} ms; compile ${r.compileMs?.toFixed(0)} ms`);
+      assert.ok(run.checked > 0, `n=${run.n}: nothing compared`);
+      assert.ok(run.maxAbs <= 1e-4 * Math.max(1, run.maxRef), `n=${run.n}: max abs ${run.maxAbs} vs max |ref| ${run.maxRef}`);
+    }
+  });
+}
