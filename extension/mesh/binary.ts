@@ -10,7 +10,7 @@ export const TYPE_SIZES: Record<string, number> = {
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Aligned copy (or view when already aligned and native-endian) of `bytes` as `type`. 64-bit ints become Float64 (data) — use `toInt32` for indices. */
-export function typedFromBytes(bytes: Uint8Array, type: string, littleEndian: boolean): NumArray {
+export function typedFromBytes(bytes: Uint8Array, type: string, littleEndian: boolean, owned = false): NumArray {
   const size = TYPE_SIZES[type];
   if (!size) throw new Error(`unknown data type '${type}'`);
   const count = Math.floor(bytes.length / size);
@@ -25,11 +25,9 @@ export function typedFromBytes(bytes: Uint8Array, type: string, littleEndian: bo
     for (let i = 0; i < count; i++) out[i] = (type === 'Int64' ? dv.getInt32(i * 8 + hi, littleEndian) : dv.getUint32(i * 8 + hi, littleEndian)) * 4294967296 + dv.getUint32(i * 8 + lo, littleEndian);
     return out;
   }
-  if (native && b.byteOffset % size === 0) {
-    // Aligned native data: a copy (the input buffer must not be kept alive by the mesh).
-    const c = b.slice();
-    return view(type, c.buffer, 0, count);
-  }
+  // Aligned native data: a view when the bytes are ours (freshly inflated/decoded), else a copy so the
+  // mesh does not keep the whole input buffer alive.
+  if (native && b.byteOffset % size === 0) return owned ? view(type, b.buffer, b.byteOffset, count) : view(type, b.slice().buffer, 0, count);
   if (native) return view(type, b.slice().buffer, 0, count);
   const out = view(type, new ArrayBuffer(count * size), 0, count);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);

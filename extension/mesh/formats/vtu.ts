@@ -137,7 +137,14 @@ class VtkXmlReader {
     if (!size) throw this.err('vtu-type', `DataArray type '${type}' is not supported`, node);
     const format = node.attrs.format ?? 'ascii';
     if (format === 'ascii') return this.ascii(node, type, expected);
+    const isIndex = node.attrs.Name === 'connectivity' || node.attrs.Name === 'offsets';
+    const wide = type === 'Int64' || type === 'UInt64';
     let bytes: Uint8Array;
+    if (format === 'appended' && wide && isIndex && this.compressed && this.doc.appendedEncoding !== 'base64') {
+      // Narrow 64-bit indices block by block: never holds the full 64-bit array.
+      return this.inflateIndices(this.buf.subarray(this.doc.appended + Number(node.attrs.offset ?? 0)), node);
+    }
+    if (format === 'binary' && wide && isIndex && this.compressed) return this.inflateIndices(decodeBase64(this.buf, node.textStart, node.textEnd), node);
     if (format === 'binary') {
       bytes = this.payload(decodeBase64(this.buf, node.textStart, node.textEnd), node, true);
     } else if (format === 'appended') {
@@ -151,7 +158,8 @@ class VtkXmlReader {
     if (type === 'Int64' || type === 'UInt64') {
       return node.attrs.Name === 'connectivity' || node.attrs.Name === 'offsets' || node.attrs.Name === 'types' ? int64ToInt32(bytes, this.little) : typedFromBytes(bytes, type, this.little);
     }
-    return typedFromBytes(bytes, type, this.little);
+    // inflated or base64-decoded bytes are fresh buffers: view them instead of copying
+    return typedFromBytes(bytes, type, this.little, this.compressed || format === 'binary' || this.doc.appendedEncoding === 'base64');
   }
 
   /** Strip the VTK block header; inflate zlib blocks. `exact` = the source holds only this array. */
@@ -182,6 +190,39 @@ class VtkXmlReader {
       o += expect;
     }
     void exact;
+    return out;
+  }
+
+  private inflateIndices(src: Uint8Array, node: XmlNode): Int32Array {
+    const h = this.headerSize;
+    if (src.length < 3 * h) throw this.err('vtu-truncated', 'compressed header is truncated', node);
+    const nb = readUint(src, 0, h, this.little);
+    const blockSize = readUint(src, h, h, this.little);
+    const lastSize = readUint(src, 2 * h, h, this.little);
+    const total = nb === 0 ? 0 : (nb - 1) * blockSize + (lastSize === 0 ? blockSize : lastSize);
+    if (blockSize % 8 !== 0) return int64ToInt32(this.payload(src, node, false), this.little);
+    const headBytes = (3 + nb) * h;
+    if (headBytes > src.length) throw this.err('vtu-truncated', 'compressed header is truncated', node);
+    const out = new Int32Array(total / 8);
+    const scratch = new Uint8Array(blockSize);
+    const dv = new DataView(scratch.buffer);
+    const le = this.little;
+    const lo = le ? 0 : 4;
+    let p = headBytes;
+    let o = 0;
+    for (let k = 0; k < nb; k++) {
+      const cs = readUint(src, (3 + k) * h, h, this.little);
+      if (p + cs > src.length) throw this.err('vtu-truncated', `compressed block ${k} is truncated`, node);
+      const expect = k === nb - 1 ? total - o * 8 : blockSize;
+      const got = unzlibSync(src.subarray(p, p + cs), { out: scratch.subarray(0, expect) });
+      if (got.length !== expect) throw this.err('vtu-zlib', `compressed block ${k} inflated to ${got.length} bytes, expected ${expect}`, node);
+      for (let i = 0; i < expect; i += 8) {
+        const l = dv.getInt32(i + lo, le);
+        if (dv.getInt32(i + 4 - lo, le) !== l >> 31) throw this.err('vtu-index-range', 'a 64-bit index does not fit 32 bits', node);
+        out[o++] = l;
+      }
+      p += cs;
+    }
     return out;
   }
 
