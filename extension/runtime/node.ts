@@ -173,8 +173,11 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
   if (want.includes('wasm')) rt.register(new OrtBackend({ ep: 'wasm', loadOrt: loadOrtFrom(dir, 'wasm'), wasmPaths: dir, numThreads: opts.wasmThreads ?? defaultWasmThreads() }));
   if (want.includes('webgpu')) {
     const d = await installDawn();
-    // The WebGPU build's CPU kernels run single-threaded: Dawn cannot read SharedArrayBuffer views.
-    rt.register(new OrtBackend({ ep: 'webgpu', loadOrt: loadOrtFrom(dir, 'webgpu'), wasmPaths: dir, numThreads: 1, ...(d.ok ? { gpu: d.gpu } : {}) }));
+    // On Dawn's SwiftShader adapter, onnxruntime-web's WebGPU EP blocks Node's event loop inside
+    // its first run (measured: no timer fires for minutes, even at N = 4), so a software adapter
+    // is refused here unless FLARE_ALLOW_SOFTWARE_WEBGPU=1; Chromium on SwiftShader works.
+    const refuse = process.env.FLARE_ALLOW_SOFTWARE_WEBGPU === '1' ? undefined : 'onnxruntime-web WebGPU on a software adapter blocks Node (set FLARE_ALLOW_SOFTWARE_WEBGPU=1 to try anyway)';
+    rt.register(new OrtBackend({ ep: 'webgpu', loadOrt: loadOrtFrom(dir, 'webgpu'), wasmPaths: dir, numThreads: 1, ...(d.ok ? { gpu: d.gpu } : { noGpuReason: d.reason }), ...(refuse ? { refuseSoftwareAdapter: refuse } : {}) }));
   }
   if (want.includes('node-cpu')) rt.register(new NodeCpuBackend());
   return rt;

@@ -20,6 +20,10 @@ export interface OrtBackendOptions {
   readonly numThreads?: number;
   /** The GPU to use (navigator.gpu in a browser, Dawn's in Node). */
   readonly gpu?: GPU;
+  /** Why there is no `gpu` (e.g. Dawn failed to load), for the unavailability message. */
+  readonly noGpuReason?: string;
+  /** When set, a software (fallback) adapter is refused with this reason. */
+  readonly refuseSoftwareAdapter?: string;
 }
 
 interface DeviceState {
@@ -66,9 +70,11 @@ export class OrtBackend implements Backend {
     try {
       if (this.opts.ep === 'webgpu') {
         const gpu = this.opts.gpu;
-        if (!gpu) return { ok: false, reason: 'WebGPU is not available here (no navigator.gpu)' };
+        if (!gpu) return { ok: false, reason: this.opts.noGpuReason ?? 'WebGPU is not available here (no navigator.gpu)' };
         const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
         if (!adapter) return { ok: false, reason: 'WebGPU found no adapter (in Node: Dawn needs a Vulkan driver; in a browser: WebGPU may be disabled)' };
+        const info = adapterInfoOf(adapter);
+        if (info.isFallbackAdapter && this.opts.refuseSoftwareAdapter) return { ok: false, reason: `${adapterLabel(info)}: ${this.opts.refuseSoftwareAdapter}` };
         // Ask for the adapter's full buffer limits: the defaults (128 MiB bindings) would cap the
         // mesh size far below what the hardware allows.
         const device = await adapter.requestDevice({
@@ -81,7 +87,7 @@ export class OrtBackend implements Backend {
             maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
           },
         });
-        const state: DeviceState = { device, adapter: adapterInfoOf(adapter) };
+        const state: DeviceState = { device, adapter: info };
         void device.lost.then((info) => { state.lost = `${info.reason ?? 'unknown'}: ${info.message || 'GPU device lost'}`; });
         this.gpuState = state;
         const ort = await this.module();

@@ -2,8 +2,10 @@
 import type { CliCommand } from '../command';
 import { inspectCommand } from './inspect';
 import { checkModelCommand } from './checkModel';
+import { predictCommand } from './predict';
 
 export const COMMANDS: readonly CliCommand[] = [
   inspectCommand,
   checkModelCommand,
+  predictCommand,
 ];

@@ -1,0 +1,179 @@
+// `flare predict DECK_OR_MESH [--model NAME|PATH] [--backend auto|webgpu|wasm|node-cpu|engine] [--out FILE.vtu|FILE.json]`:
+// reads a deck, builds the card's features, runs the model and writes the predicted fields.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CliCommand, CliIo } from '../command';
+import { readMesh, writeVtu, type DataArray, type Mesh } from '../../mesh/index';
+import { solidSectionThickness } from '../../model/features';
+import { openModel, type OpenedModel } from '../../runtime/model';
+import { createNodeRuntime, modelKey } from '../../runtime/node';
+import { predict, type Prediction } from '../../runtime/predict';
+import { BACKEND_NAMES, type BackendName } from '../../runtime/backend';
+import { adapterLabel } from '../../runtime/ortBackend';
+
+const USAGE = `Usage: flare predict DECK_OR_MESH [--model NAME|PATH] [--backend auto|${BACKEND_NAMES.join('|')}] [--out FILE.vtu|FILE.json]
+
+Reads a CalculiX/Abaqus deck (fixed nodes from *BOUNDARY, loads from *CLOAD, material from
+*ELASTIC), builds the input features the model card defines, runs the model and writes the
+predicted fields in the deck's node order: von_mises (MPa), displacement (mm, 3 components)
+and node_id (the deck's node numbers).
+
+  --model M     a shipped model name (models/M.onnx) or a path to an .onnx file (its card is
+                read from its metadata, or from M.card.json beside it). Default: the shipped
+                bracket3d-elasticity for solid meshes, plate2d-elasticity for plane meshes.
+  --backend B   auto (default) or one back end.
+  --out F       .vtu (mesh + point data) or .json; without it, a summary is printed.
+Prints the model, the back end, the time taken, and any out-of-distribution warning.
+Exit: 0 predicted, 1 could not (message says why), 2 usage error.`;
+
+interface Args { input: string; model?: string; backend: 'auto' | BackendName; out?: string }
+
+function parseArgs(args: string[]): Args | string {
+  const a: Args = { input: '', backend: 'auto' };
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i];
+    if (v === '--model') { a.model = args[++i]; if (!a.model) return '--model needs a value'; }
+    else if (v === '--backend') {
+      const b = args[++i];
+      if (b !== 'auto' && !BACKEND_NAMES.includes(b as BackendName)) return `--backend must be auto or one of ${BACKEND_NAMES.join(', ')}, got '${b ?? ''}'`;
+      a.backend = b as Args['backend'];
+    } else if (v === '--out') {
+      a.out = args[++i];
+      if (!a.out || !/\.(vtu|json)$/i.test(a.out)) return '--out needs a FILE.vtu or FILE.json';
+    } else if (v.startsWith('--')) return `unknown option '${v}'`;
+    else if (!a.input) a.input = v;
+    else return `unexpected argument '${v}'`;
+  }
+  if (!a.input) return 'missing DECK_OR_MESH';
+  return a;
+}
+
+/** The shipped models folder: models/ of the extension (walking up from this file or dist/cli.js). */
+export function modelsDir(): string | undefined {
+  for (let d = __dirname, i = 0; i < 6; i++, d = path.dirname(d)) {
+    const p = path.join(d, 'models');
+    if (fs.existsSync(path.join(p, 'card_template.json')) || fs.existsSync(path.join(p, 'bracket3d-elasticity.onnx'))) return p;
+  }
+  return undefined;
+}
+
+function resolveModel(spec: string | undefined, mesh: Mesh): string | { error: string } {
+  const volumetric = mesh.cells.some((c) => /^(tetra|hexahedron|wedge|pyramid)/.test(c.type));
+  const name = spec ?? (volumetric ? 'bracket3d-elasticity' : 'plate2d-elasticity');
+  if (spec && (spec.endsWith('.onnx') || spec.includes('/') || spec.includes(path.sep))) return spec;
+  const dir = modelsDir();
+  const file = dir ? path.join(dir, `${name}.onnx`) : undefined;
+  if (!file || !fs.existsSync(file)) {
+    const have = dir ? fs.readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)) : [];
+    return { error: `no shipped model '${name}'${dir ? ` in ${dir}` : ''} (available: ${have.join(', ') || 'none'}); pass --model PATH.onnx` };
+  }
+  return file;
+}
+
+function loadModel(file: string): OpenedModel | { error: string } {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    return { error: `cannot read model ${file}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const sidecar = file.replace(/\.onnx$/i, '.card.json');
+  const r = openModel(bytes, modelKey(file));
+  if (!r.ok) return { error: `${file}: ${r.error}` };
+  if (r.model.card || !fs.existsSync(sidecar)) return r.model;
+  const withCard = openModel(bytes, modelKey(file), fs.readFileSync(sidecar, 'utf8'));
+  return withCard.ok ? withCard.model : { error: `${file}: ${withCard.error}` };
+}
+
+function withFields(mesh: Mesh, p: Prediction): Mesh {
+  const n = mesh.points.length / mesh.dimension;
+  const data: DataArray[] = p.fields.map((f) => ({ name: f.name, components: f.components, values: f.values }));
+  data.push({ name: 'node_id', components: 1, values: mesh.pointIds ?? Int32Array.from({ length: n }, (_, i) => i + 1) });
+  return { ...mesh, pointData: data };
+}
+
+function range(values: Float32Array, comps: number): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length / comps; i++) {
+    let v = 0;
+    if (comps === 1) v = values[i];
+    else { for (let k = 0; k < comps; k++) v += values[i * comps + k] ** 2; v = Math.sqrt(v); }
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return `${lo.toPrecision(4)} .. ${hi.toPrecision(4)}${comps > 1 ? ' (magnitude)' : ''}`;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const a = parseArgs(args);
+  if (typeof a === 'string') {
+    io.err(`flare predict: ${a}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(a.input);
+  } catch (e) {
+    io.err(`flare predict: cannot read ${a.input}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  const res = readMesh(bytes, a.input, { readInclude: (p) => { try { return fs.readFileSync(path.resolve(path.dirname(a.input), p)); } catch { return undefined; } } });
+  const errors = res.diagnostics.filter((d) => d.severity === 'error');
+  if (!res.mesh || errors.length > 0) {
+    for (const d of errors.slice(0, 10)) io.err(`${d.file}:${d.line}: error: ${d.message} [${d.code}]\n`);
+    io.err(`flare predict: ${a.input} could not be read\n`);
+    return 1;
+  }
+  const mesh = res.mesh;
+  const file = resolveModel(a.model, mesh);
+  if (typeof file !== 'string') { io.err(`flare predict: ${file.error}\n`); return 1; }
+  const model = loadModel(file);
+  if ('error' in model) { io.err(`flare predict: ${model.error}\n`); return 1; }
+  const wanted: BackendName[] = a.backend === 'auto' ? ['wasm', 'node-cpu'] : [a.backend];
+  const rt = await createNodeRuntime({ backends: wanted });
+  let r;
+  try {
+    r = await predict(rt, model, mesh, { backend: a.backend, thickness: solidSectionThickness(bytes.toString('latin1')) });
+  } finally {
+    await rt.dispose();
+  }
+  if (!r.ok) { io.err(`flare predict: ${r.error}\n`); return 1; }
+  const p = r.prediction;
+  const card = model.card;
+  io.out(`model    ${card ? `${card.name} ${card.version}` : file} (${file})\n`);
+  io.out(`backend  ${p.backend}${p.adapter ? ` on ${adapterLabel(p.adapter)}` : ''}\n`);
+  io.out(`points   ${mesh.points.length / mesh.dimension}\n`);
+  io.out(`time     ${(p.featureMs + p.sessionMs + p.ms).toFixed(0)} ms (features ${p.featureMs.toFixed(0)}, session ${p.sessionMs.toFixed(0)}, run ${p.ms.toFixed(0)})\n`);
+  for (const note of p.notes) io.out(`note     ${note}\n`);
+  for (const f of p.findings) io.out(`${f.severity === 'warning' ? 'warning' : 'info   '}  out of distribution: ${f.message}\n`);
+  for (const f of p.fields) io.out(`${f.name.padEnd(13)} ${range(f.values, f.components)} ${f.unit}\n`);
+  if (a.out) {
+    try {
+      if (/\.vtu$/i.test(a.out)) {
+        fs.writeFileSync(a.out, writeVtu(withFields(mesh, p), { compress: true }));
+      } else {
+        const n = mesh.points.length / mesh.dimension;
+        const json = {
+          model: card?.name ?? file, backend: p.backend, adapter: p.adapter ? adapterLabel(p.adapter) : null, ms: p.ms, points: n,
+          node_id: Array.from(mesh.pointIds ?? Int32Array.from({ length: n }, (_, i) => i + 1)),
+          fields: Object.fromEntries(p.fields.map((f) => [f.name, { unit: f.unit, components: f.components, values: Array.from(f.values) }])),
+          findings: p.findings, notes: p.notes,
+        };
+        fs.writeFileSync(a.out, JSON.stringify(json));
+      }
+    } catch (e) {
+      io.err(`flare predict: cannot write ${a.out}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+    io.out(`wrote    ${a.out}\n`);
+  }
+  return 0;
+}
+
+export const predictCommand: CliCommand = {
+  name: 'predict',
+  summary: 'Predict von Mises stress and displacement for a deck with a FLARE model',
+  usage: USAGE,
+  run,
+};

@@ -1,0 +1,68 @@
+// Mesh + model -> physical fields: features per the card, one runtime call, outputs mapped to the
+// card's names and units, and the out-of-distribution findings. Shared by the CLI and the webview.
+import type { Mesh } from '../mesh/types';
+import type { ModelCard } from '../model/card';
+import { buildInputs, checkEnvelope, deckQuantities, type EnvelopeFinding, type FeatureScales } from '../model/features';
+import type { AdapterInfo, BackendName, ProgressListener } from './backend';
+import type { OpenedModel } from './model';
+import type { BackendChoice, FlareRuntime } from './runtime';
+
+export interface PredictedField {
+  readonly name: string;
+  readonly unit: string;
+  readonly components: number;
+  /** N × components, in mesh point order. */
+  readonly values: Float32Array;
+}
+
+export interface Prediction {
+  readonly fields: readonly PredictedField[];
+  readonly backend: BackendName;
+  readonly adapter?: AdapterInfo;
+  readonly ms: number;
+  readonly sessionMs: number;
+  readonly featureMs: number;
+  readonly scales: FeatureScales;
+  readonly findings: readonly EnvelopeFinding[];
+  readonly notes: readonly string[];
+}
+
+export type PredictResult = { ok: true; prediction: Prediction } | { ok: false; error: string; code: string };
+
+export interface PredictOptions {
+  readonly backend?: BackendChoice;
+  readonly thickness?: number;
+  readonly channel?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+}
+
+export async function predict(runtime: FlareRuntime, model: OpenedModel, mesh: Mesh, opts: PredictOptions = {}): Promise<PredictResult> {
+  const card: ModelCard | undefined = model.card;
+  if (!card) return { ok: false, code: 'bad-model', error: model.cardProblem ?? 'the model has no model card (flare.card metadata or a .card.json beside it): its features are unknown' };
+  const t0 = performance.now();
+  const q = deckQuantities(mesh, opts.thickness);
+  if (!q.ok) return { ok: false, code: 'bad-input', error: q.error };
+  const built = buildInputs(card, q.value);
+  if (!built.ok) return { ok: false, code: 'bad-input', error: built.error };
+  const findings = checkEnvelope(card, q.value, built.value);
+  const featureMs = performance.now() - t0;
+  const r = await runtime.run({
+    model: model.handle, inputs: built.value.tensors, backend: opts.backend ?? 'auto',
+    ...(opts.channel !== undefined ? { channel: opts.channel } : {}), ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  if (!r.ok) return { ok: false, code: r.error.code, error: r.error.message + (r.notes.length ? ` (${r.notes.join('; ')})` : '') };
+  const n = q.value.n;
+  const fields: PredictedField[] = [];
+  for (const out of card.outputs) {
+    const t = r.outputs[out.name];
+    if (!t) return { ok: false, code: 'bad-model', error: `the model has no output '${out.name}' listed in its card (outputs: ${Object.keys(r.outputs).join(', ')})` };
+    const components = t.data.length / n;
+    if (!Number.isInteger(components) || components < 1) return { ok: false, code: 'bad-model', error: `output '${out.name}' has ${t.data.length} values for ${n} points` };
+    fields.push({ name: out.name, unit: out.unit, components, values: t.data });
+  }
+  return {
+    ok: true,
+    prediction: { fields, backend: r.backend, ...(r.adapter ? { adapter: r.adapter } : {}), ms: r.ms, sessionMs: r.sessionMs, featureMs, scales: built.value.scales, findings, notes: r.notes },
+  };
+}
