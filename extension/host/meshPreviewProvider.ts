@@ -1,38 +1,96 @@
 import * as vscode from 'vscode';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { webviewHtml, webviewRoots } from './webviewHtml';
-import { parseWebviewToHost, type HostToWebview } from '../protocol/messages';
+import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/messages';
+import { readMesh } from '../mesh/index';
+import { readSettings } from './settings';
+import { previewPayload, type FieldsMessage, type PreviewPayload } from './previewPayload';
 
-/** A read-only document: the bytes are read by the provider, never written back. */
+type Captured = Extract<WebviewToHost, { type: 'previewCaptured' }>;
+
+/** What the preview of one file shows: the parsed surface and fields, plus fields sent later (predictions). */
 class MeshDocument implements vscode.CustomDocument {
+  /** Parsed once per document and shared by its panels; re-sent when a hidden webview reloads. */
+  payload?: Promise<PreviewPayload | { error: string; line?: number }>;
+  readonly extraFields = new Map<string, FieldsMessage>();
+  readonly panels = new Set<vscode.WebviewPanel>();
   constructor(readonly uri: vscode.Uri) {}
-  dispose(): void {}
+  dispose(): void {
+    this.panels.clear();
+  }
 }
 
-/** The `flare.meshPreview` custom editor: one webview per opened mesh or deck. */
+/**
+ * The `flare.meshPreview` custom editor: one webview per opened mesh or deck. The host reads and
+ * parses the file (the extension host is its own process, so the editor UI never waits on it), then
+ * sends the boundary surface first and the data arrays after it, as typed arrays.
+ */
 export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<MeshDocument> {
   static readonly viewType = 'flare.meshPreview';
+  private static instance: MeshPreviewProvider | undefined;
+  private readonly documents = new Map<string, MeshDocument>();
+  private lastActive: vscode.WebviewPanel | undefined;
+  private nextRequest = 1;
+  private readonly captures = new Map<number, (m: Captured) => void>();
+  /** Resolves once a panel's webview said 'ready' and got its data: messages posted earlier are lost. */
+  private readonly loaded = new WeakMap<vscode.WebviewPanel, { promise: Promise<void>; resolve: () => void }>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {}
 
   static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(MeshPreviewProvider.viewType, new MeshPreviewProvider(context, log), {
-      supportsMultipleEditorsPerDocument: true,
-      webviewOptions: { retainContextWhenHidden: false },
-    });
+    const provider = new MeshPreviewProvider(context, log);
+    MeshPreviewProvider.instance = provider;
+    return vscode.Disposable.from(
+      vscode.window.registerCustomEditorProvider(MeshPreviewProvider.viewType, provider, {
+        // The view state (camera, colouring) is kept with setState and the parsed mesh on the host,
+        // so a hidden preview can drop its WebGL context instead of holding GPU memory.
+        supportsMultipleEditorsPerDocument: true,
+        webviewOptions: { retainContextWhenHidden: false },
+      }),
+      // Internal (not in the palette): the PNG of the active preview and its view state, for tests.
+      vscode.commands.registerCommand('flare.preview.capture', (timeoutMs?: number) => provider.capture(timeoutMs)),
+      // Internal: the command form of showFields, for the runtime and tests (arguments stay in-process).
+      vscode.commands.registerCommand('flare.preview.showFields', (uri: vscode.Uri, field: Omit<FieldsMessage, 'type'>) => MeshPreviewProvider.showFields(uri, field)),
+      { dispose: () => (MeshPreviewProvider.instance = undefined) },
+    );
+  }
+
+  /**
+   * Adds or replaces a field (e.g. a prediction) in every preview of `uri`, now and after reloads.
+   * Returns how many open previews received it.
+   */
+  static showFields(uri: vscode.Uri, field: Omit<FieldsMessage, 'type'>): number {
+    const self = MeshPreviewProvider.instance;
+    const doc = self?.documents.get(uri.toString());
+    if (!self || !doc) return 0;
+    const msg: FieldsMessage = { ...field, type: 'fields' };
+    doc.extraFields.set(field.name, msg);
+    for (const p of doc.panels) void p.webview.postMessage(msg);
+    return doc.panels.size;
   }
 
   openCustomDocument(uri: vscode.Uri): MeshDocument {
-    return new MeshDocument(uri);
+    const doc = new MeshDocument(uri);
+    this.documents.set(uri.toString(), doc);
+    return doc;
   }
 
   async resolveCustomEditor(document: MeshDocument, panel: vscode.WebviewPanel, token: vscode.CancellationToken): Promise<void> {
     const { extensionUri } = this.context;
+    const name = path.basename(document.uri.path);
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', path.basename(document.uri.path));
-    const stat = await vscode.workspace.fs.stat(document.uri);
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', name);
+    document.panels.add(panel);
+    this.lastActive = panel;
+    let resolve!: () => void;
+    this.loaded.set(panel, { promise: new Promise<void>((r) => (resolve = r)), resolve });
     const post = (m: HostToWebview) => panel.webview.postMessage(m);
-    const sub = panel.webview.onDidReceiveMessage((raw: unknown) => {
+    const subs: vscode.Disposable[] = [];
+    subs.push(panel.onDidChangeViewState((e) => {
+      if (e.webviewPanel.active) this.lastActive = e.webviewPanel;
+    }));
+    subs.push(panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const msg = parseWebviewToHost(raw);
       if (!msg) {
         this.log.warn(`preview: dropped malformed message from webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
@@ -41,15 +99,118 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       if (token.isCancellationRequested) return;
       switch (msg.type) {
         case 'ready':
-          void post({ type: 'init', fileName: path.basename(document.uri.path), byteLength: stat.size, format: path.extname(document.uri.path).slice(1).toLowerCase() });
+          await this.send(document, panel, post);
+          this.loaded.get(panel)?.resolve();
           break;
         case 'log':
           this.log[msg.level === 'warn' ? 'warn' : msg.level](`preview: ${msg.message}`);
           break;
+        case 'saveImage':
+          await this.saveImage(document.uri, msg.dataUrl, msg.suggestedName);
+          break;
+        case 'previewCaptured':
+          this.captures.get(msg.requestId)?.(msg);
+          this.captures.delete(msg.requestId);
+          break;
         case 'probeResult':
           break;
       }
+    }));
+    panel.onDidDispose(() => {
+      document.panels.delete(panel);
+      if (this.lastActive === panel) this.lastActive = [...document.panels][0];
+      for (const s of subs) s.dispose();
     });
-    panel.onDidDispose(() => sub.dispose());
+  }
+
+  private async send(doc: MeshDocument, panel: vscode.WebviewPanel, post: (m: HostToWebview) => Thenable<boolean>): Promise<void> {
+    const stat = await vscode.workspace.fs.stat(doc.uri);
+    await post({ type: 'init', fileName: path.basename(doc.uri.path), byteLength: stat.size, format: path.extname(doc.uri.path).slice(1).toLowerCase() });
+    if (!doc.payload) doc.payload = this.load(doc.uri, (stage, fraction) => void post({ type: 'previewProgress', stage, fraction }));
+    const payload = await doc.payload;
+    if (!doc.panels.has(panel)) return;
+    if ('error' in payload) {
+      await post({ type: 'previewError', message: payload.error, ...(payload.line !== undefined ? { line: payload.line } : {}) });
+      return;
+    }
+    // Surface first: the webview draws it before the data arrays arrive.
+    await post(payload.surface);
+    for (const f of payload.fields) await post(f);
+    for (const f of doc.extraFields.values()) await post(f);
+    await post({ type: 'previewProgress', stage: 'done', fraction: 1 });
+  }
+
+  private async load(uri: vscode.Uri, progress: (stage: string, fraction: number) => void): Promise<PreviewPayload | { error: string; line?: number }> {
+    try {
+      const settings = readSettings(uri);
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > settings.maxFileSizeMB * 1024 * 1024) return { error: `The file is ${(stat.size / 1048576).toFixed(1)} MB, above flare.limits.maxFileSizeMB (${settings.maxFileSizeMB} MB).` };
+      progress('reading', 0.05);
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      progress('parsing', 0.3);
+      await new Promise((r) => setImmediate(r)); // let the progress message go out before the synchronous parse
+      const t = performance.now();
+      const file = uri.scheme === 'file' ? uri.fsPath : uri.toString();
+      const dir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
+      const r = readMesh(bytes, file, {
+        maxPoints: settings.maxPoints,
+        checks: false, // the preview only draws; geometric checks are the diagnostics service's job
+        readInclude: (p) => {
+          if (!dir) return undefined;
+          try {
+            return fs.readFileSync(path.resolve(dir, p));
+          } catch {
+            return undefined;
+          }
+        },
+      });
+      if (!r.mesh) {
+        const e = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
+        return { error: e ? `${e.message} (${path.basename(e.file)}:${e.line})` : 'The file has no mesh.', ...(e ? { line: e.line } : {}) };
+      }
+      progress('surface', 0.7);
+      const payload = previewPayload(r.mesh, performance.now() - t);
+      this.log.info(`preview: ${path.basename(uri.path)}: ${payload.surface.volumePoints} nodes, ${payload.surface.nodeMap.length} surface points, ${payload.surface.triangles.length / 3} triangles, ${payload.fields.length} arrays, parsed in ${payload.surface.parseMs.toFixed(0)} ms`);
+      return payload;
+    } catch (e) {
+      return { error: `Could not read ${path.basename(uri.path)}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+
+  private async saveImage(source: vscode.Uri, dataUrl: string, suggestedName: string): Promise<void> {
+    const safe = suggestedName.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') || 'preview.png';
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(source, '..', safe.endsWith('.png') ? safe : `${safe}.png`),
+      filters: { 'PNG image': ['png'] },
+      saveLabel: 'Save Screenshot',
+    });
+    if (!target) return;
+    const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    this.log.info(`preview: saved ${target.fsPath} (${bytes.byteLength} bytes)`);
+  }
+
+  /** Asks the active (or last) preview for a PNG of its view. */
+  private capture(timeoutMs = 30_000): Promise<{ dataUrl: string; state: unknown }> {
+    const panel = this.lastActive;
+    if (!panel) return Promise.reject(new Error('No FLARE preview is open.'));
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.captures.delete(requestId);
+        reject(new Error(`The preview did not answer a capture request within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      this.captures.set(requestId, (m) => {
+        clearTimeout(timer);
+        let state: unknown;
+        try {
+          state = JSON.parse(m.state);
+        } catch {
+          state = m.state;
+        }
+        resolve({ dataUrl: m.dataUrl, state });
+      });
+      void this.loaded.get(panel)?.promise.then(() => panel.webview.postMessage({ type: 'previewCapture', requestId } satisfies HostToWebview));
+    });
   }
 }

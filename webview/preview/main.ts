@@ -1,5 +1,6 @@
 // Webview entry for the mesh preview and the runtime panel. Runs in the browser: no Node, no `vscode`.
 import { parseHostToWebview, type WebviewToHost } from '../../extension/protocol/messages';
+import { PreviewApp, type PersistedState } from './previewApp';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -10,6 +11,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
+let preview: PreviewApp | undefined;
 
 async function probe(): Promise<Extract<WebviewToHost, { type: 'probeResult' }>> {
   const base = { type: 'probeResult' as const, userAgent: navigator.userAgent };
@@ -39,19 +41,63 @@ function render(title: string, rows: [string, string][]): void {
   app.append(h, table);
 }
 
+function previewApp(): PreviewApp {
+  if (!preview) {
+    document.body.classList.add('preview-body');
+    preview = new PreviewApp(app, {
+      getState: () => vscode.getState(),
+      setState: (s: PersistedState) => vscode.setState(s),
+      saveImage: (dataUrl, suggestedName) => vscode.postMessage({ type: 'saveImage', dataUrl, suggestedName }),
+      log: (level, message) => vscode.postMessage({ type: 'log', level, message }),
+    });
+  }
+  return preview;
+}
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parseHostToWebview(event.data);
   if (!msg) {
     vscode.postMessage({ type: 'log', level: 'warn', message: 'dropped malformed message from host' });
     return;
   }
-  if (msg.type === 'init') {
-    render(msg.fileName, [['Format', msg.format], ['Size', `${(msg.byteLength / 1024).toFixed(1)} KiB`]]);
-  } else if (msg.type === 'probe') {
-    void probe().then((r) => {
-      render('FLARE runtime', [['WebGPU', r.webgpu ? 'available' : 'not available'], ['Adapter', r.adapter ?? '—'], ['Software adapter', r.isFallbackAdapter ? 'yes' : 'no']]);
-      vscode.postMessage(r);
-    });
+  try {
+    switch (msg.type) {
+      case 'init':
+        previewApp().init(msg.fileName, msg.byteLength, msg.format);
+        break;
+      case 'previewProgress':
+        previewApp().progressUpdate(msg.stage, msg.fraction);
+        break;
+      case 'previewError':
+        previewApp().error(msg.message);
+        break;
+      case 'surface':
+        previewApp().surface(msg);
+        break;
+      case 'fields':
+        previewApp().field({ name: msg.name, components: msg.components, values: msg.values, ...(msg.unit ? { unit: msg.unit } : {}), association: msg.association ?? 'point', source: msg.source ?? 'prediction' }, msg.show ?? false);
+        break;
+      case 'previewCapture': {
+        // Answered once everything sent so far is drawn, so tests see the finished view.
+        const p = previewApp();
+        void p.loaded.then(() => {
+          const s = p.snapshot();
+          vscode.postMessage({ type: 'previewCaptured', requestId: msg.requestId, dataUrl: s.dataUrl, state: s.state });
+        });
+        break;
+      }
+      case 'probe':
+        void probe().then((r) => {
+          render('FLARE runtime', [['WebGPU', r.webgpu ? 'available' : 'not available'], ['Adapter', r.adapter ?? '—'], ['Software adapter', r.isFallbackAdapter ? 'yes' : 'no']]);
+          vscode.postMessage(r);
+        });
+        break;
+    }
+  } catch (e) {
+    // A rendering failure is reported to the host log and shown, never left as an uncaught error.
+    const message = e instanceof Error ? e.message : String(e);
+    vscode.postMessage({ type: 'log', level: 'error', message: `preview: ${message}` });
+    preview?.error(message);
   }
 });
 

@@ -80,6 +80,8 @@ export interface CameraState {
 }
 
 export interface PickResult {
+  /** Index of the picked point on the surface. */
+  readonly surfacePoint: number;
   /** 0-based volume node index. */
   readonly node: number;
   /** The node's id in the file (Abaqus/gmsh number) when it has one, else the 0-based index. */
@@ -126,7 +128,7 @@ export class MeshView {
   private frame = 0;
   private readonly resizeObserver: ResizeObserver;
 
-  constructor(private readonly container: HTMLElement, private theme: ViewTheme) {
+  constructor(private readonly container: HTMLElement, public theme: ViewTheme) {
     this.renderWindow.addRenderer(this.renderer);
     this.renderWindow.addView(this.glWindow);
     this.glWindow.setContainer(container);
@@ -138,8 +140,13 @@ export class MeshView {
     this.renderer.addActor(this.primary.actor);
     this.picker.setPickFromList(true);
     this.picker.addPickList(this.primary.actor);
+    // Layout set here, not in CSS, so the canvases can never size their container (a resize loop).
+    if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
+    container.style.overflow = 'hidden';
+    this.canvas.style.cssText += ';position:absolute;left:0;top:0;width:100%;height:100%;display:block';
     this.overlay = document.createElement('canvas');
     this.overlay.className = 'scalar-bar';
+    this.overlay.style.cssText = 'position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none';
     this.overlay.setAttribute('aria-hidden', 'true');
     container.append(this.overlay);
     this.applyTheme(theme);
@@ -203,7 +210,7 @@ export class MeshView {
     poly.setPolys(vtkCellArray.newInstance({ values: cells }));
     poly.modified();
     this.update();
-    this.fit();
+    this.view('iso'); // a 3D impression first; axis views are one key away
   }
 
   get hasSurface(): boolean {
@@ -394,8 +401,9 @@ export class MeshView {
       prop.setEdgeColor(...this.theme.edges);
       prop.setPointSize(3);
       prop.setColor(...this.theme.surface);
-      prop.setAmbient(0.15);
-      prop.setDiffuse(0.85);
+      // Some ambient light keeps colours readable on faces seen at an angle (the map is the message).
+      prop.setAmbient(0.3);
+      prop.setDiffuse(0.7);
     }
   }
 
@@ -438,7 +446,7 @@ export class MeshView {
     const f = cam.getFocalPoint();
     const dirs: Record<AxisView, [Vec3, Vec3]> = {
       '+x': [[1, 0, 0], [0, 0, 1]], '-x': [[-1, 0, 0], [0, 0, 1]], '+y': [[0, 1, 0], [0, 0, 1]], '-y': [[0, -1, 0], [0, 0, 1]],
-      '+z': [[0, 0, 1], [0, 1, 0]], '-z': [[0, 0, -1], [0, 1, 0]], iso: [[1, 1, 1], [0, 0, 1]],
+      '+z': [[0, 0, 1], [0, 1, 0]], '-z': [[0, 0, -1], [0, 1, 0]], iso: [[-1, 1, -0.8], [0, 0, 1]],
     };
     // '+x' looks along +x (from the -x side), as ParaView's "set view direction to +X".
     const [d, up] = dirs[axis];
@@ -535,7 +543,7 @@ export class MeshView {
       const i = f.association === 'point' ? node : cell;
       return { name: f.name, ...(f.unit ? { unit: f.unit } : {}), association: f.association, values: Array.from(f.values.subarray(i * f.components, (i + 1) * f.components)) };
     });
-    return { node, nodeId: s.nodeIds ? s.nodeIds[node] : node, coords: [this.basePoints[sp * 3], this.basePoints[sp * 3 + 1], this.basePoints[sp * 3 + 2]], cell, values };
+    return { surfacePoint: sp, node, nodeId: s.nodeIds ? s.nodeIds[node] : node, coords: [this.basePoints[sp * 3], this.basePoints[sp * 3 + 1], this.basePoints[sp * 3 + 2]], cell, values };
   }
 
   // --- drawing ----------------------------------------------------------------------------------

@@ -1,0 +1,416 @@
+// The preview's UI: VS Code-native controls (@vscode-elements/elements) around a MeshView, theme
+// colours from VS Code's CSS variables, keyboard control of the 3D view, and the view state kept in
+// the webview's setState so a reload (hidden tab, window reload) comes back as it was.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import { MeshView, DEFAULT_SETTINGS, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
+import { componentLabel, componentModes, formatNumber, type ComponentMode } from './fieldMath';
+import { PRESET_NAMES, isPresetName } from './colorMaps';
+
+/** What survives reloads (webview setState). */
+export interface PersistedState {
+  readonly fileName: string;
+  readonly settings: ViewSettings;
+  readonly camera?: CameraState;
+}
+
+export interface AppHost {
+  getState(): unknown;
+  setState(s: PersistedState): void;
+  saveImage(dataUrl: string, suggestedName: string): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+const KEY_HELP = 'Drag to orbit, right-drag or Shift+drag to pan, wheel to zoom. Keys: arrows orbit, Shift+arrows pan, + and − zoom, F fit, X Y Z axis views (Shift for the opposite side), I isometric, P perspective or parallel, click or Enter to pick.';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
+function el(tag: string, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElement;
+function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+function select(label: string, id: string): VscodeSingleSelect {
+  const s = el('vscode-single-select', { id, 'aria-label': label, title: label }) as VscodeSingleSelect;
+  return s;
+}
+
+function setOptions(s: VscodeSingleSelect, options: [string, string][], value: string): void {
+  const same = s.children.length === options.length && options.every(([v, l], i) => (s.children[i] as HTMLElement).getAttribute('value') === v && s.children[i].textContent === l);
+  if (!same) s.replaceChildren(...options.map(([v, l]) => el('vscode-option', { value: v }, l)));
+  const i = options.findIndex(([v]) => v === value);
+  // Options are slotted asynchronously; set the value once the element has seen them.
+  void s.updateComplete.then(() => {
+    if (i >= 0 && s.value !== value) s.value = value;
+  });
+}
+
+/** Theme colours from VS Code's CSS variables (they change with the theme; see the body class observer). */
+export function readTheme(): ViewTheme {
+  const cs = getComputedStyle(document.body);
+  const rgb = (css: string, fallback: [number, number, number]): [number, number, number] => {
+    const probe = document.createElement('canvas').getContext('2d');
+    if (!probe || !css.trim()) return fallback;
+    probe.fillStyle = '#000';
+    probe.fillStyle = css.trim();
+    const m = /^#([0-9a-f]{6})$/i.exec(probe.fillStyle);
+    if (!m) {
+      const r = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(probe.fillStyle);
+      return r ? [Number(r[1]) / 255, Number(r[2]) / 255, Number(r[3]) / 255] : fallback;
+    }
+    const n = parseInt(m[1], 16);
+    return [(n >> 16) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255];
+  };
+  const background = rgb(cs.getPropertyValue('--vscode-editor-background'), [0.12, 0.12, 0.12]);
+  const light = background[0] * 0.3 + background[1] * 0.59 + background[2] * 0.11 > 0.5;
+  const hc = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
+  return {
+    background,
+    foreground: cs.getPropertyValue('--vscode-editor-foreground').trim() || (light ? '#333' : '#ccc'),
+    surface: light ? [0.72, 0.74, 0.78] : [0.82, 0.83, 0.86],
+    edges: hc ? (light ? [0, 0, 0] : [1, 1, 1]) : light ? [0.2, 0.2, 0.25] : [0.1, 0.1, 0.12],
+    font: cs.getPropertyValue('--vscode-font-family').trim() || 'sans-serif',
+  };
+}
+
+export class PreviewApp {
+  readonly view: MeshView;
+  private readonly stage: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly progress: HTMLElement;
+  private readonly pickPanel: HTMLElement;
+  private readonly statsPanel: HTMLElement;
+  private readonly c: {
+    colorBy: VscodeSingleSelect; component: VscodeSingleSelect; preset: VscodeSingleSelect; representation: VscodeSingleSelect; viewDir: VscodeSingleSelect;
+    parallel: VscodeCheckbox; lock: VscodeCheckbox; min: VscodeTextfield; max: VscodeTextfield; bands: VscodeSingleSelect; deformBy: VscodeSingleSelect; scale: VscodeTextfield;
+    clip: VscodeCheckbox; clipAxis: VscodeSingleSelect; clipPos: HTMLInputElement; clipInvert: VscodeCheckbox; compareWith: VscodeSingleSelect; compare: VscodeSingleSelect;
+  };
+  private fileName = '';
+  private restored?: PersistedState;
+  private autoColored = false;
+  private lastPick?: { sp: number; cell: number };
+  readonly loaded: Promise<void>;
+  private resolveLoaded!: () => void;
+  /** ms from the webview's navigation start to the first frame with colours. */
+  firstColoredFrameMs?: number;
+
+  constructor(root: HTMLElement, private readonly host: AppHost) {
+    this.loaded = new Promise((r) => (this.resolveLoaded = r));
+    const c = (this.c = {
+      colorBy: select('Colour by', 'color-by'), component: select('Component', 'component'), preset: select('Colour map preset', 'preset'),
+      representation: select('Representation', 'representation'), viewDir: select('View direction', 'view-dir'),
+      parallel: el('vscode-checkbox', { id: 'parallel', label: 'Parallel', title: 'Parallel (orthographic) projection (P)' }) as VscodeCheckbox,
+      lock: el('vscode-checkbox', { id: 'lock-range', label: 'Lock range' }) as VscodeCheckbox,
+      min: el('vscode-textfield', { id: 'range-min', 'aria-label': 'Range minimum', size: '8' }) as VscodeTextfield,
+      max: el('vscode-textfield', { id: 'range-max', 'aria-label': 'Range maximum', size: '8' }) as VscodeTextfield,
+      bands: select('Discrete colour bands', 'bands'), deformBy: select('Deform by', 'deform-by'),
+      scale: el('vscode-textfield', { id: 'deform-scale', 'aria-label': 'Deformation scale factor', size: '6', value: '1' }) as VscodeTextfield,
+      clip: el('vscode-checkbox', { id: 'clip', label: 'Clip' }) as VscodeCheckbox, clipAxis: select('Clip plane normal', 'clip-axis'),
+      clipPos: el('input', { id: 'clip-pos', type: 'range', min: '0', max: '1', step: '0.01', value: '0.5', 'aria-label': 'Clip plane position' }),
+      clipInvert: el('vscode-checkbox', { id: 'clip-invert', label: 'Invert' }) as VscodeCheckbox,
+      compareWith: select('Compare with', 'compare-with'), compare: select('Compare mode', 'compare'),
+    });
+    setOptions(c.preset, PRESET_NAMES.map((p) => [p, p]), DEFAULT_SETTINGS.preset);
+    setOptions(c.representation, [['surface', 'Surface'], ['surfaceWithEdges', 'Surface With Edges'], ['wireframe', 'Wireframe'], ['points', 'Points']], 'surface');
+    setOptions(c.viewDir, [['', 'View…'], ['+x', '+X'], ['-x', '−X'], ['+y', '+Y'], ['-y', '−Y'], ['+z', '+Z'], ['-z', '−Z'], ['iso', 'Isometric']], '');
+    setOptions(c.bands, [['0', 'Continuous'], ...[4, 6, 8, 10, 12, 16, 24].map((n): [string, string] => [String(n), `${n} bands`])], '0');
+    setOptions(c.clipAxis, [['0', 'X'], ['1', 'Y'], ['2', 'Z']], '0');
+    setOptions(c.compare, [['off', 'No compare'], ['sideBySide', 'Side by side'], ['difference', 'Difference']], 'off');
+    const fit = el('vscode-button', { id: 'fit', secondary: '', title: 'Fit the mesh in the view (F)' }, 'Fit');
+    const shot = el('vscode-button', { id: 'screenshot', title: 'Save a PNG screenshot' }, 'Screenshot…');
+    fit.addEventListener('click', () => this.view.fit());
+    shot.addEventListener('click', () => this.host.saveImage(this.view.capture(), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
+    const group = (label: string, ...items: HTMLElement[]) => el('div', { class: 'group', role: 'group', 'aria-label': label }, ...items);
+    const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview controls' },
+      group('Colouring', c.colorBy, c.component, c.preset, c.bands),
+      group('Range', c.lock, c.min, c.max),
+      group('Display', c.representation, c.viewDir, c.parallel, fit),
+      group('Deformation', el('label', { for: 'deform-by' }, 'Deform'), c.deformBy, el('label', { for: 'deform-scale' }, '×'), c.scale),
+      group('Clipping', c.clip, c.clipAxis, c.clipPos, c.clipInvert),
+      group('Compare', c.compareWith, c.compare),
+      group('Export', shot));
+    this.stage = el('div', { class: 'stage', tabindex: '0', role: 'application', 'aria-label': `3D view. ${KEY_HELP}`, title: KEY_HELP });
+    this.progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Loading' });
+    this.status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
+    this.pickPanel = el('div', { class: 'pick', 'aria-live': 'polite', hidden: '' });
+    this.statsPanel = el('div', { class: 'stats', hidden: '' });
+    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel);
+    root.replaceChildren(toolbar, this.stage);
+    this.view = new MeshView(this.stage, readTheme());
+    this.wire();
+    new MutationObserver(() => this.view.applyTheme(readTheme())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  private wire(): void {
+    const c = this.c;
+    const on = (e: HTMLElement, f: () => void) => e.addEventListener('change', f);
+    on(c.colorBy, () => this.apply({ colorBy: c.colorBy.value }));
+    on(c.component, () => this.apply({ component: parseMode(c.component.value) }));
+    on(c.preset, () => isPresetName(c.preset.value) && this.apply({ preset: c.preset.value }));
+    on(c.bands, () => this.apply({ bands: Number(c.bands.value) || 0 }));
+    on(c.representation, () => this.apply({ representation: c.representation.value as ViewSettings['representation'] }));
+    on(c.viewDir, () => {
+      if (c.viewDir.value) this.view.view(c.viewDir.value as AxisView);
+      this.persist();
+    });
+    on(c.parallel, () => this.apply({ parallel: c.parallel.checked }));
+    const range = () => {
+      const lo = Number(c.min.value), hi = Number(c.max.value);
+      const ok = Number.isFinite(lo) && Number.isFinite(hi) && hi > lo;
+      c.min.invalid = c.max.invalid = c.lock.checked && !ok;
+      this.apply({ lockRange: c.lock.checked && ok, ...(ok ? { range: [lo, hi] as [number, number] } : {}) });
+    };
+    on(c.lock, range);
+    on(c.min, range);
+    on(c.max, range);
+    on(c.deformBy, () => this.apply({ deformBy: c.deformBy.value }));
+    on(c.scale, () => {
+      const k = Number(c.scale.value);
+      c.scale.invalid = !Number.isFinite(k);
+      if (Number.isFinite(k)) this.apply({ deformScale: k });
+    });
+    const clip = () => this.apply({ clip: { enabled: c.clip.checked, axis: Number(c.clipAxis.value) as 0 | 1 | 2, position: Number(c.clipPos.value), invert: c.clipInvert.checked } });
+    on(c.clip, clip);
+    on(c.clipAxis, clip);
+    on(c.clipInvert, clip);
+    c.clipPos.addEventListener('input', clip);
+    on(c.compareWith, () => this.apply({ compareWith: c.compareWith.value }));
+    on(c.compare, () => this.apply({ compare: c.compare.value as ViewSettings['compare'] }));
+    // A click that did not drag picks; drags belong to vtk.js's trackball interactor.
+    let down: [number, number] | undefined;
+    this.stage.addEventListener('pointerdown', (e) => (down = [e.clientX, e.clientY]));
+    this.stage.addEventListener('pointerup', (e) => {
+      if (down && Math.hypot(e.clientX - down[0], e.clientY - down[1]) < 4 && e.button === 0) {
+        const r = this.stage.getBoundingClientRect();
+        this.showPick(this.view.pick(e.clientX - r.left, e.clientY - r.top));
+      }
+      down = undefined;
+      this.persist();
+    });
+    this.stage.addEventListener('wheel', () => this.persistSoon(), { passive: true });
+    this.stage.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  private key(e: KeyboardEvent): void {
+    const step = 10, panStep = 0.05;
+    const v = this.view;
+    let handled = true;
+    switch (e.key) {
+      case 'ArrowLeft': if (e.shiftKey) v.pan(panStep, 0); else v.orbit(-step, 0); break;
+      case 'ArrowRight': if (e.shiftKey) v.pan(-panStep, 0); else v.orbit(step, 0); break;
+      case 'ArrowUp': if (e.shiftKey) v.pan(0, -panStep); else v.orbit(0, step); break;
+      case 'ArrowDown': if (e.shiftKey) v.pan(0, panStep); else v.orbit(0, -step); break;
+      case '+': case '=': v.zoom(1.2); break;
+      case '-': case '_': v.zoom(1 / 1.2); break;
+      case 'f': case 'F': case 'Home': v.fit(); break;
+      case 'x': case 'X': v.view(e.shiftKey ? '-x' : '+x'); break;
+      case 'y': case 'Y': v.view(e.shiftKey ? '-y' : '+y'); break;
+      case 'z': case 'Z': v.view(e.shiftKey ? '-z' : '+z'); break;
+      case 'i': case 'I': v.view('iso'); break;
+      case 'p': case 'P': this.c.parallel.checked = !this.c.parallel.checked; this.apply({ parallel: this.c.parallel.checked }); break;
+      case 'Enter': {
+        const r = this.stage.getBoundingClientRect();
+        this.showPick(v.pick(r.width / 2, r.height / 2));
+        break;
+      }
+      default: handled = false;
+    }
+    if (handled) {
+      e.preventDefault();
+      this.persistSoon();
+    }
+  }
+
+  private apply(next: Partial<ViewSettings>): void {
+    this.view.set(next);
+    this.refreshControls();
+    this.refreshPick();
+    this.persist();
+  }
+
+  private persistTimer = 0;
+  private persistSoon(): void {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = window.setTimeout(() => this.persist(), 300);
+  }
+
+  private persist(): void {
+    if (!this.fileName || !this.view.hasSurface) return;
+    this.host.setState({ fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera() });
+  }
+
+  // --- messages from the host ---------------------------------------------------------------------
+
+  init(fileName: string, byteLength: number, format: string): void {
+    this.fileName = fileName;
+    const s = this.host.getState() as PersistedState | undefined;
+    this.restored = s && typeof s === 'object' && s.fileName === fileName && s.settings ? s : undefined;
+    this.setStatus(`${fileName} · ${format.toUpperCase()} · ${(byteLength / 1024).toFixed(1)} KiB`);
+    this.progress.hidden = false;
+  }
+
+  progressUpdate(stage: string, fraction: number): void {
+    if (stage === 'done') {
+      this.progress.hidden = true;
+      this.resolveLoaded();
+      return;
+    }
+    this.progress.hidden = false;
+    this.progress.setAttribute('aria-label', `${stage} ${Math.round(fraction * 100)}%`);
+  }
+
+  error(message: string): void {
+    this.progress.hidden = true;
+    this.setStatus(`Cannot show this file: ${message}`, true);
+    this.resolveLoaded();
+  }
+
+  surface(s: SurfaceData & { parseMs: number }): void {
+    const reload = this.view.hasSurface;
+    this.view.setSurface(s, reload);
+    if (this.restored && !reload) {
+      this.view.set({ ...DEFAULT_SETTINGS, ...this.restored.settings });
+      if (this.restored.camera) this.view.setCamera(this.restored.camera);
+    }
+    this.view.renderNow();
+    this.setStatus(`${this.fileName} · ${s.volumePoints.toLocaleString('en-US')} nodes · ${s.cells.toLocaleString('en-US')} cells · surface ${s.nodeMap.length.toLocaleString('en-US')} points, ${(s.triangles.length / 3).toLocaleString('en-US')} triangles · parsed in ${s.parseMs.toFixed(0)} ms`);
+    this.refreshControls();
+  }
+
+  field(f: FieldArray, show: boolean): void {
+    const err = this.view.setField(f);
+    if (err) {
+      this.host.log('warn', err);
+      return;
+    }
+    // Colour by the first point array unless the user (or a saved state) chose otherwise.
+    const st = this.view.getSettings();
+    if (show || (!this.autoColored && !this.restored && !st.colorBy && f.association === 'point')) {
+      this.autoColored = true;
+      this.view.set({ colorBy: f.name, component: f.components === 6 ? 'vonMises' : f.components > 1 ? 'magnitude' : 0 });
+    }
+    if (f.source === 'reference' && !st.compareWith) this.view.set({ compareWith: f.name });
+    this.view.renderNow();
+    if (this.firstColoredFrameMs === undefined && this.view.getColoring()) {
+      this.firstColoredFrameMs = performance.now();
+      this.host.log('info', `first coloured frame ${this.firstColoredFrameMs.toFixed(0)} ms after navigation start`);
+    }
+    this.refreshControls();
+    this.refreshPick();
+  }
+
+  // --- UI refresh ---------------------------------------------------------------------------------
+
+  private refreshControls(): void {
+    const c = this.c;
+    const st = this.view.getSettings();
+    const fields = this.view.fieldList();
+    const label = (f: FieldArray) => `${f.name}${f.association === 'cell' ? ' (cell)' : ''}${f.source === 'prediction' ? ' ★' : ''}`;
+    setOptions(c.colorBy, [['', 'Solid colour'], ...fields.map((f): [string, string] => [f.name, label(f)])], st.colorBy);
+    const field = fields.find((f) => f.name === st.colorBy);
+    const modes = field ? componentModes(field.components) : [0 as ComponentMode];
+    setOptions(c.component, modes.map((m): [string, string] => [String(m), componentLabel(m, field?.components ?? 1) || 'Value']), String(modes.includes(st.component) ? st.component : modes[0]));
+    c.component.disabled = !field || field.components === 1;
+    setOptions(c.preset, PRESET_NAMES.map((p) => [p, p]), st.preset);
+    setOptions(c.bands, [['0', 'Continuous'], ...[4, 6, 8, 10, 12, 16, 24].map((n): [string, string] => [String(n), `${n} bands`])], String(st.bands));
+    setOptions(c.representation, [['surface', 'Surface'], ['surfaceWithEdges', 'Surface With Edges'], ['wireframe', 'Wireframe'], ['points', 'Points']], st.representation);
+    const vectors = fields.filter((f) => f.association === 'point' && f.components >= 2 && f.components <= 3);
+    setOptions(c.deformBy, [['', 'Undeformed'], ...vectors.map((f): [string, string] => [f.name, f.name])], st.deformBy);
+    c.scale.disabled = !st.deformBy;
+    const comparable = fields.filter((f) => field && f.name !== field.name && f.association === field.association && f.components === field.components);
+    setOptions(c.compareWith, [['', 'Compare with…'], ...comparable.map((f): [string, string] => [f.name, label(f)])], st.compareWith);
+    c.compare.disabled = !st.compareWith;
+    setOptions(c.compare, [['off', 'No compare'], ['sideBySide', 'Side by side'], ['difference', 'Difference']], st.compare);
+    c.parallel.checked = st.parallel;
+    c.lock.checked = st.lockRange;
+    const coloring = this.view.getColoring();
+    if (!st.lockRange && coloring) {
+      c.min.value = formatNumber(coloring.range[0]);
+      c.max.value = formatNumber(coloring.range[1]);
+    }
+    c.min.disabled = c.max.disabled = !coloring;
+    c.clip.checked = st.clip.enabled;
+    setOptions(c.clipAxis, [['0', 'X'], ['1', 'Y'], ['2', 'Z']], String(st.clip.axis));
+    c.clipPos.value = String(st.clip.position);
+    c.clipInvert.checked = st.clip.invert;
+    c.clipAxis.disabled = c.clipInvert.disabled = !st.clip.enabled;
+    c.clipPos.disabled = !st.clip.enabled;
+    const stats = coloring?.stats;
+    this.statsPanel.hidden = !stats;
+    if (stats) {
+      const u = field?.unit ? ` ${field.unit}` : '';
+      this.statsPanel.replaceChildren(el('table', {},
+        ...[['Compared', `${st.colorBy} vs ${st.compareWith}`], ['Max |error|', `${formatNumber(stats.maxAbs)}${u}`], ['Mean |error|', `${formatNumber(stats.meanAbs)}${u}`], ['RMSE', `${formatNumber(stats.rmse)}${u}`], ['Relative L2', `${(stats.relL2 * 100).toFixed(2)} %`], ['Values', stats.count.toLocaleString('en-US')]]
+          .map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
+    }
+  }
+
+  private showPick(p: PickResult | undefined): void {
+    this.lastPick = p ? { sp: p.surfacePoint, cell: p.cell } : undefined;
+    this.renderPick(p);
+  }
+
+  private refreshPick(): void {
+    // Values may have changed (a new prediction): redraw the panel for the same node.
+    if (this.pickPanel.hidden || !this.lastPick) return;
+    this.renderPick(this.view.describe(this.lastPick.sp, this.lastPick.cell));
+  }
+
+  private renderPick(p: PickResult | undefined): void {
+    this.pickPanel.hidden = !p;
+    if (!p) return;
+    const rows: [string, string][] = [['Node', String(p.nodeId)], ['X, Y, Z', p.coords.map(formatNumber).join(', ')]];
+    for (const v of p.values) rows.push([`${v.name}${v.association === 'cell' ? ' (cell)' : ''}${v.unit ? ` [${v.unit}]` : ''}`, v.values.map(formatNumber).join(', ')]);
+    const close = el('vscode-button', { secondary: '', 'aria-label': 'Close pick info' }, '×');
+    close.addEventListener('click', () => this.renderPick(undefined));
+    this.pickPanel.replaceChildren(close, el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
+  }
+
+  private setStatus(text: string, isError = false): void {
+    this.status.textContent = text;
+    this.status.classList.toggle('error', isError);
+  }
+
+  /** For the capture request: the PNG and a summary of what is shown. */
+  snapshot(): { dataUrl: string; state: string } {
+    const coloring = this.view.getColoring();
+    const canvas = this.view.captureCanvas();
+    return {
+      dataUrl: canvas.toDataURL('image/png'),
+      state: JSON.stringify({
+        fileName: this.fileName, settings: this.view.getSettings(), coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
+        firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
+      }),
+    };
+  }
+}
+
+/** Share of pixels that differ from the background, and of those that are "hot" (red end of the map). */
+function pixelStats(canvas: HTMLCanvasElement, bg: readonly number[]): { mesh: number; hot: number; cold: number } {
+  const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+  const b = bg.map((v) => Math.round(v * 255));
+  let mesh = 0, hot = 0, cold = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (Math.abs(d[i] - b[0]) + Math.abs(d[i + 1] - b[1]) + Math.abs(d[i + 2] - b[2]) > 24) mesh++;
+    // By hue, not brightness: shading darkens faces seen at an angle.
+    if (d[i] > 100 && d[i] > 2 * d[i + 1] && d[i] > 2 * d[i + 2]) hot++;
+    if (d[i + 2] > 100 && d[i + 2] > 1.4 * d[i] && d[i + 2] > d[i + 1]) cold++;
+  }
+  const n = d.length / 4;
+  return { mesh: mesh / n, hot: hot / n, cold: cold / n };
+}
+
+function parseMode(v: string): ComponentMode {
+  if (v === 'magnitude' || v === 'vonMises') return v;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : 'magnitude';
+}
