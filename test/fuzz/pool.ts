@@ -16,8 +16,8 @@ export interface Limits {
   readonly heapMb: number;
   /** Resident set size past which the reader process is killed, MB. */
   readonly rssMb: number;
-  /** Memory a result may hold after the read (typed arrays + heap), MB. */
-  readonly retainedMb: number;
+  /** Typed arrays one read may allocate, MB (counted in the reader process: allocWatch.ts). */
+  readonly allocMb: number;
   /** Time limit = baseMs + msPerKb x (input size in KB). */
   readonly baseMs: number;
   readonly msPerKb: number;
@@ -25,7 +25,7 @@ export interface Limits {
   readonly maxPoints: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { heapMb: 512, rssMb: 1024, retainedMb: 256, baseMs: 2000, msPerKb: 20, maxPoints: 5_000_000 };
+export const DEFAULT_LIMITS: Limits = { heapMb: 512, rssMb: 1024, allocMb: 256, baseMs: 2000, msPerKb: 20, maxPoints: 5_000_000 };
 
 export interface Outcome {
   readonly verdict?: Verdict;
@@ -101,11 +101,11 @@ export class ReaderPool {
     return this.limits.baseMs + (this.limits.msPerKb * inputSize(c)) / 1024;
   }
 
-  /** Run one case; a timeout is retried once on a fresh process with 4x the limit before it counts as a hang. */
-  async run(c: FuzzCase): Promise<Outcome> {
+  /** Run one case; a timeout is retried once on a fresh process with 4x the limit before it counts as a hang (unless `confirmHang` is false). */
+  async run(c: FuzzCase, confirmHang = true): Promise<Outcome> {
     const limit = this.timeLimit(c);
     const first = await this.once(c, limit);
-    if (first.verdict?.kind !== 'hang') return first;
+    if (first.verdict?.kind !== 'hang' || !confirmHang) return first;
     const second = await this.once(c, 4 * limit);
     return second;
   }
@@ -115,11 +115,10 @@ export class ReaderPool {
     else await this.ready;
     const child = this.child!;
     const id = this.nextId++;
-    const req: WorkRequest = { id, fileName: c.fileName, bytes: c.bytes, files: [...c.files], maxPoints: this.limits.maxPoints };
+    const req: WorkRequest = { id, fileName: c.fileName, bytes: c.bytes, files: [...c.files], maxPoints: this.limits.maxPoints, allocLimit: this.limits.allocMb * 2 ** 20 };
     const t0 = performance.now();
     return new Promise<Outcome>((resolve) => {
       let done = false;
-      let peak = 0;
       const finish = (o: Outcome, killChild: boolean): void => {
         if (done) return;
         done = true;
@@ -133,9 +132,7 @@ export class ReaderPool {
       const elapsed = (): number => performance.now() - t0;
       const onMsg = (m: WorkReply): void => {
         if (m.id !== id) return;
-        const retainedMb = m.retained / (1 << 20);
-        const verdict: Verdict | undefined =
-          m.verdict ?? (retainedMb > this.limits.retainedMb ? { kind: 'memory', detail: `result holds ${retainedMb.toFixed(0)} MB (limit ${this.limits.retainedMb} MB)` } : undefined);
+        const verdict = m.verdict;
         finish({ ...(verdict ? { verdict } : {}), ...(m.stack ? { stack: m.stack } : {}), ms: m.ms, errors: m.errors, gotMesh: m.gotMesh }, false);
       };
       const onExit = (code: number | null, signal: string | null): void => {
@@ -154,7 +151,6 @@ export class ReaderPool {
       }, limitMs);
       const watch = setInterval(() => {
         const r = rssMb(child.pid!);
-        peak = Math.max(peak, r);
         if (r > this.limits.rssMb) finish({ verdict: { kind: 'memory', detail: `resident memory reached ${r.toFixed(0)} MB (limit ${this.limits.rssMb} MB)` }, ms: elapsed(), errors: 0, gotMesh: false }, true);
       }, 20);
       child.on('message', onMsg);

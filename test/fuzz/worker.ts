@@ -1,5 +1,7 @@
 // Child process that runs the readers on fuzz cases sent by the parent (pool.ts). A crash, a hang or a
 // memory blowup here takes down only this process; the parent records it and starts a fresh one.
+// First import: the allocation watch must replace the typed-array constructors before anything captures them.
+import { alloc, resetAlloc } from './allocWatch';
 import { extractSurface, formatForFile, readMesh, type ReadResult } from '../../extension/mesh/index';
 import { Diagnostics } from '../../extension/mesh/scan';
 import { judge, type Verdict } from './verdict';
@@ -10,6 +12,8 @@ export interface WorkRequest {
   readonly bytes: Uint8Array;
   readonly files: [string, Uint8Array][];
   readonly maxPoints: number;
+  /** Typed-array bytes one read may allocate. */
+  readonly allocLimit: number;
 }
 
 export interface WorkReply {
@@ -17,16 +21,19 @@ export interface WorkReply {
   readonly verdict?: Verdict;
   /** Top frames of the exception behind a throw / internal error. */
   readonly stack?: string;
-  /** External + heap memory still held after the read, with the result alive (bytes). */
-  readonly retained: number;
+  /** Typed-array bytes the read allocated. */
+  readonly allocated: number;
   readonly ms: number;
   readonly errors: number;
   readonly gotMesh: boolean;
 }
 
+function topFrames(stack: string): string {
+  return stack.split('\n').filter((l) => !l.includes('allocWatch')).slice(0, 5).map((l) => l.trim()).join(' | ');
+}
+
 function stackTop(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  return (e.stack ?? e.message).split('\n').slice(0, 5).map((s) => s.trim()).join(' | ');
+  return e instanceof Error ? topFrames(e.stack ?? e.message) : String(e);
 }
 
 /** readMesh hides the stack of a reader bug behind its diagnostic: read again without the net to get it. */
@@ -41,21 +48,28 @@ function internalStack(req: WorkRequest, files: Map<string, Uint8Array>): string
   return undefined;
 }
 
-function handle(req: WorkRequest): WorkReply {
+/** Bytes that arrived over IPC are plain Uint8Arrays: re-view them through the watched constructor (no copy). */
+const view = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+function handle(raw: WorkRequest): WorkReply {
+  const req: WorkRequest = { ...raw, bytes: view(raw.bytes), files: raw.files.map(([p, b]) => [p, view(b)]) };
   const files = new Map(req.files);
-  const mem0 = process.memoryUsage();
+  resetAlloc(req.allocLimit);
   const t0 = performance.now();
   let result: ReadResult;
   try {
     result = readMesh(req.bytes, req.fileName, { readInclude: (p) => files.get(p), maxPoints: req.maxPoints });
   } catch (e) {
-    return { id: req.id, verdict: { kind: 'throw', detail: e instanceof Error ? e.message.slice(0, 300) : String(e) }, stack: stackTop(e), retained: 0, ms: performance.now() - t0, errors: 0, gotMesh: false };
+    return { id: req.id, verdict: { kind: 'throw', detail: e instanceof Error ? e.message.slice(0, 300) : String(e) }, stack: stackTop(e), allocated: alloc.bytes, ms: performance.now() - t0, errors: 0, gotMesh: false };
   }
   const ms = performance.now() - t0;
-  const mem1 = process.memoryUsage();
-  const retained = Math.max(0, mem1.arrayBuffers - mem0.arrayBuffers) + Math.max(0, mem1.heapUsed - mem0.heapUsed);
-  let verdict = judge(result, req.fileName, req.bytes, files);
-  let stack = verdict?.kind === 'internal-error' ? internalStack(req, files) : undefined;
+  const allocated = alloc.bytes;
+  const over = alloc.over;
+  resetAlloc(Infinity); // judging and surface extraction are not the reader's budget
+  let verdict = over
+    ? { kind: 'memory' as const, detail: `a ${(over.bytes / 2 ** 20).toFixed(0)} MB typed-array allocation took the read past its ${(req.allocLimit / 2 ** 20).toFixed(0)} MB budget` }
+    : judge(result, req.fileName, req.bytes, files);
+  let stack = over ? topFrames(over.stack) : verdict?.kind === 'internal-error' ? internalStack(req, files) : undefined;
   if (!verdict && result.mesh) {
     try {
       extractSurface(result.mesh);
@@ -65,7 +79,7 @@ function handle(req: WorkRequest): WorkReply {
     }
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  return { id: req.id, ...(verdict ? { verdict } : {}), ...(stack ? { stack } : {}), retained, ms, errors, gotMesh: !!result.mesh };
+  return { id: req.id, ...(verdict ? { verdict } : {}), ...(stack ? { stack } : {}), allocated, ms, errors, gotMesh: !!result.mesh };
 }
 
 process.on('message', (req: WorkRequest) => {
