@@ -152,8 +152,17 @@ export function readObj(bytes: Uint8Array, ctx: ReadContext): Mesh {
       for (;;) {
         sc.skipInline();
         if (sc.atEol()) break;
-        let k = sc.intHere();
-        // skip "/vt/vn"
+        // vertex index, then skip "/vt/vn"
+        let neg = false;
+        if (bytes[sc.pos] === 45) {
+          neg = true;
+          sc.pos++;
+        }
+        let k = 0;
+        const d0 = sc.pos;
+        while (sc.pos < sc.end && bytes[sc.pos] >= 48 && bytes[sc.pos] <= 57) k = k * 10 + bytes[sc.pos++] - 48;
+        if (sc.pos === d0) throw sc.error('obj-bad-face', 'face vertex must start with an index', line);
+        if (neg) k = -k;
         while (sc.pos < sc.end && bytes[sc.pos] > 32) sc.pos++;
         if (k < 0) k = np + k + 1; // relative index
         ix.push(k - 1);
