@@ -232,14 +232,14 @@ class MshReader {
     for (let d = 0; d < 4; d++) {
       for (let i = 0; i < counts[d]; i++) {
         const tag = b ? this.bInt() : sc.int();
-        for (let k = 0; k < (d === 0 ? 3 : 6); k++) b ? this.bDouble() : sc.float();
+        for (let k = 0; k < (d === 0 ? 3 : 6); k++) void (b ? this.bDouble() : sc.float()); // bounding box: unused
         const np = b ? this.bSize() : sc.int();
         const phys: number[] = [];
         for (let k = 0; k < np; k++) phys.push(b ? this.bInt() : sc.int());
         this.entityPhys[d].set(tag, phys);
         if (d > 0) {
           const nb = b ? this.bSize() : sc.int();
-          for (let k = 0; k < nb; k++) b ? this.bInt() : sc.int();
+          for (let k = 0; k < nb; k++) void (b ? this.bInt() : sc.int()); // bounding entities: unused
         }
       }
     }
@@ -363,9 +363,8 @@ class MshReader {
     if (!b) this.pointLines.reserve(n);
     for (let blk = 0; blk < nBlocks; blk++) {
       const line = sc.line;
-      const dim = b ? this.bInt() : sc.int();
-      void dim;
-      b ? this.bInt() : sc.int();
+      void (b ? this.bInt() : sc.int()); // entity dim
+      void (b ? this.bInt() : sc.int()); // entity tag
       const parametric = b ? this.bInt() : sc.int();
       const count = b ? this.bSize() : sc.int();
       if (this.ids.n + count > n) throw this.err('count-mismatch', `$Nodes declares ${n} nodes but its blocks hold more`, line);
