@@ -57,7 +57,7 @@ function integrationEntries() {
 }
 
 const builds = [
-  { ...common, entryPoints: ['extension/host/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['extension/host/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'onnxruntime-node', 'webgpu'] },
   { ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, external: ['onnxruntime-node', 'webgpu'] },
   { ...common, entryPoints: webviewEntries(), outdir: 'dist/webview', platform: 'browser', format: 'esm', target: 'es2022', external: [] },
   { ...common, minify: false, entryPoints: integrationEntries(), outdir: 'out/test/integration/suite', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', 'mocha'] },

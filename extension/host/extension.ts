@@ -5,11 +5,17 @@ import { MeshPreviewProvider } from './meshPreviewProvider';
 import { showRuntimeInfo } from './runtimeInfo';
 import { MeshDiagnosticsService } from './meshDiagnostics';
 import { MeshFileWatcher, isMeshUri } from './fileWatcher';
+import { FlareStatusBar } from './statusBar';
+import { ShowInPreviewActions } from './codeActions';
+import { PredictionService } from './predictionService';
+import { registerPredictCommands } from './predictCommands';
+import { readSettings } from './settings';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
 export interface FlareApi {
   readonly diagnostics: MeshDiagnosticsService;
   readonly watcher: MeshFileWatcher;
+  readonly predictions: PredictionService;
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
@@ -19,8 +25,20 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
 
   const diagnostics = new MeshDiagnosticsService(log);
   const isPreviewOpen = (uri: vscode.Uri) => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === MeshPreviewProvider.viewType && t.input.uri.toString() === uri.toString()));
-  const watcher = new MeshFileWatcher(diagnostics, log, isPreviewOpen, () => {});
-  context.subscriptions.push(diagnostics, watcher);
+  const status = new FlareStatusBar();
+  const predictions = new PredictionService(context, diagnostics, status, log);
+  // After a save: re-predict where someone looks at the result (open preview) or when asked to.
+  const onSaved = (uri: vscode.Uri) => {
+    if (!readSettings(uri).predictOnSave && !isPreviewOpen(uri)) return;
+    watcher.queue.push(`predict:${uri.toString()}`, async (signal) => {
+      await diagnostics.parse(uri, signal);
+      await predictions.predict(uri, signal);
+    });
+  };
+  const watcher = new MeshFileWatcher(diagnostics, log, isPreviewOpen, onSaved);
+  context.subscriptions.push(diagnostics, watcher, status, predictions);
+  context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));
+  registerPredictCommands(context, predictions, log);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('flare.openPreview', async (uri?: vscode.Uri) => {
@@ -41,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     vscode.commands.registerCommand('flare.clearDiagnostics', () => diagnostics.clear()),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher };
+  return { diagnostics, watcher, predictions };
 }
 
 export function deactivate(): void {}

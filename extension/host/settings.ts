@@ -28,7 +28,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): FlareSettings {
     maxPoints: c.get<number>('limits.maxPoints', 5_000_000),
     vonMisesLimitMPa: num(c.get('limits.vonMisesMPa')),
     displacementLimitMM: num(c.get('limits.displacementMM')),
-    model: c.get<string>('model', 'bracket3d-elasticity'),
+    model: c.get<string>('model', 'auto'),
     backend: c.get<'auto' | 'webgpu' | 'wasm'>('runtime.backend', 'auto'),
     ccxPath: c.get<string>('solver.ccxPath', ''),
     debounceMs: c.get<number>('watch.debounceMs', 300),

@@ -1,0 +1,199 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { readMesh, writeVtu, type Mesh } from '../mesh/index';
+import { compareWithReference, type CompareResult } from '../analysis/compareFields';
+import { findCcx, runCcx } from '../solver/ccx';
+import { BUILTIN_MODELS, type PredictionRecord, type PredictionService } from './predictionService';
+import { MeshPreviewProvider } from './meshPreviewProvider';
+import { isMeshUri } from './fileWatcher';
+import { readSettings } from './settings';
+
+/** The target of a command: its argument, else the active editor's file, else the active preview's. */
+function target(uri?: vscode.Uri): vscode.Uri | undefined {
+  if (uri instanceof vscode.Uri) return uri;
+  const editor = vscode.window.activeTextEditor?.document.uri;
+  if (editor && isMeshUri(editor)) return editor;
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (tab instanceof vscode.TabInputCustom && tab.viewType === MeshPreviewProvider.viewType) return tab.uri;
+  return undefined;
+}
+
+const fmtPct = (x: number) => `${(100 * x).toFixed(2)} %`;
+
+export interface CompareSummary {
+  readonly matched: number;
+  readonly fields: { field: string; relativeL2: number; maxAbs: number; p99Abs: number; p99ValueRelError: number; unit: string }[];
+}
+
+function summarize(r: Extract<CompareResult, { ok: true }>): CompareSummary {
+  return {
+    matched: r.matched,
+    fields: r.comparisons.map((c) => {
+      const s = c.magnitudeStats ?? c.stats;
+      return { field: c.field === 'displacement' ? '|displacement|' : c.field, relativeL2: s.relativeL2, maxAbs: c.stats.maxAbs, p99Abs: c.stats.p99Abs, p99ValueRelError: s.p99ValueRelError, unit: c.unit };
+    }),
+  };
+}
+
+/** Registers predict, export, compare, verify, model selection and model card commands. */
+export function registerPredictCommands(context: vscode.ExtensionContext, service: PredictionService, log: vscode.LogOutputChannel): void {
+  const needPrediction = async (uri: vscode.Uri, token?: vscode.CancellationToken): Promise<PredictionRecord> => {
+    const last = service.last(uri);
+    if (last) return last;
+    return runPredict(uri, token);
+  };
+
+  const runPredict = (uri: vscode.Uri, outerToken?: vscode.CancellationToken): Promise<PredictionRecord> =>
+    Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `FLARE: predicting ${path.basename(uri.path)}`, cancellable: true }, async (progress, token) => {
+      const ctrl = new AbortController();
+      const subs = [token.onCancellationRequested(() => ctrl.abort(new Error('cancelled'))), outerToken?.onCancellationRequested(() => ctrl.abort(new Error('cancelled')))];
+      try {
+        return await service.predict(uri, ctrl.signal, (message) => progress.report({ message }));
+      } finally {
+        for (const s of subs) s?.dispose();
+      }
+    }));
+
+  const report = (e: unknown, what: string) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    log.error(`${what}: ${msg}`);
+    if (/cancel/i.test(msg)) return;
+    void vscode.window.showErrorMessage(`FLARE: ${what} failed: ${msg}`, 'Show Log').then((a) => { if (a) log.show(); });
+  };
+
+  const compare = async (deckUri: vscode.Uri, rec: PredictionRecord, result: Mesh, label: string): Promise<CompareSummary | undefined> => {
+    const r = compareWithReference(rec.mesh, rec.prediction.fields.map((f) => ({ ...f, values: f.values })), result);
+    if (!r.ok) throw new Error(r.error);
+    for (const c of r.comparisons) {
+      MeshPreviewProvider.showFields(deckUri, { name: `${c.field} (${label})`, components: c.components, values: c.reference, unit: c.unit, source: 'reference', show: false });
+      MeshPreviewProvider.showFields(deckUri, { name: `${c.field} error (predicted − ${label})`, components: c.components, values: c.difference, unit: c.unit, source: 'reference', show: c.field === 'von_mises' });
+    }
+    const s = summarize(r);
+    const lines = s.fields.map((f) => `${f.field}: relative L2 ${fmtPct(f.relativeL2)}, max |error| ${f.maxAbs.toPrecision(3)} ${f.unit}, 99th-percentile |error| ${f.p99Abs.toPrecision(3)} ${f.unit}, 99th-percentile value off by ${fmtPct(f.p99ValueRelError)}`);
+    log.info(`compare ${vscode.workspace.asRelativePath(deckUri)} with ${label} over ${s.matched} nodes:\n  ${lines.join('\n  ')}`);
+    void vscode.window.showInformationMessage(`FLARE vs ${label} (${s.matched} nodes) — ${lines.join(' · ')}`);
+    return s;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('flare.predict', async (uri?: vscode.Uri) => {
+      const t = target(uri);
+      if (!t) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh (.inp, .msh, .vtu, …) to predict on.');
+      try {
+        const rec = await runPredict(t);
+        const p = rec.prediction;
+        const vm = p.fields.find((f) => f.name === 'von_mises');
+        let max = 0;
+        if (vm) for (const v of vm.values) if (v > max) max = v;
+        void vscode.window.showInformationMessage(`FLARE ${rec.model.name}: max von Mises ${max.toFixed(1)} MPa in ${(p.ms + p.featureMs).toFixed(0)} ms${p.findings.length ? ` — ${p.findings.length} applicability warning(s) in Problems` : ''}`, 'Open Preview').then((a) => {
+          if (a) void vscode.commands.executeCommand('flare.openPreview', t);
+        });
+        return { model: rec.model.name, backend: p.backend, ms: p.ms, findings: p.findings.length, fields: p.fields.map((f) => ({ name: f.name, components: f.components, unit: f.unit, max: f.values.reduce((a, v) => (v > a ? v : a), -Infinity) })) };
+      } catch (e) {
+        report(e, 'prediction');
+        return undefined;
+      }
+    }),
+
+    vscode.commands.registerCommand('flare.exportVtu', async (uri?: vscode.Uri, out?: vscode.Uri) => {
+      const t = target(uri);
+      if (!t) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh to export its prediction.');
+      try {
+        const rec = await needPrediction(t);
+        const base = path.basename(t.path).replace(/\.[^.]+$/, '');
+        const dest = out ?? vscode.Uri.joinPath(t, '..', `${base}.flare.vtu`);
+        const n = rec.mesh.points.length / rec.mesh.dimension;
+        const ids = new Int32Array(n);
+        for (let i = 0; i < n; i++) ids[i] = rec.mesh.pointIds?.[i] ?? i + 1;
+        const mesh: Mesh = { ...rec.mesh, pointData: [{ name: 'node_id', components: 1, values: ids }, ...rec.prediction.fields.map((f) => ({ name: f.name, components: f.components, values: f.values }))] };
+        await vscode.workspace.fs.writeFile(dest, writeVtu(mesh, { compress: true }));
+        log.info(`exported ${vscode.workspace.asRelativePath(dest)}`);
+        void vscode.window.showInformationMessage(`FLARE: prediction written to ${vscode.workspace.asRelativePath(dest)} (open it in ParaView)`);
+        return dest.toString();
+      } catch (e) {
+        report(e, 'export');
+        return undefined;
+      }
+    }),
+
+    vscode.commands.registerCommand('flare.compareWithResult', async (uri?: vscode.Uri, resultUri?: vscode.Uri) => {
+      const t = target(uri);
+      if (!t) return void vscode.window.showWarningMessage('FLARE: open a deck first, then pick its solver result.');
+      try {
+        const result = resultUri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.joinPath(t, '..'), openLabel: 'Compare', filters: { 'Solver results': ['frd', 'vtu'] } }))?.[0];
+        if (!result) return undefined;
+        const rec = await needPrediction(t);
+        const bytes = await vscode.workspace.fs.readFile(result);
+        const r = readMesh(bytes, result.fsPath, { checks: false });
+        if (!r.mesh) throw new Error(`cannot read ${path.basename(result.path)}: ${r.diagnostics.find((d) => d.severity === 'error')?.message ?? 'unknown error'}`);
+        return await compare(t, rec, r.mesh, path.basename(result.path));
+      } catch (e) {
+        report(e, 'comparison');
+        return undefined;
+      }
+    }),
+
+    vscode.commands.registerCommand('flare.verifyWithSolver', async (uri?: vscode.Uri) => {
+      const t = target(uri);
+      if (!t) return void vscode.window.showWarningMessage('FLARE: open a CalculiX deck (.inp) to verify.');
+      if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('FLARE: the solver does not run in Restricted Mode. Trust this workspace to verify with CalculiX.');
+      if (!/\.inp$/i.test(t.path) || t.scheme !== 'file') return void vscode.window.showWarningMessage('FLARE: Verify with Solver needs a local CalculiX deck (.inp).');
+      const ccx = findCcx(readSettings(t).ccxPath || undefined);
+      if (!ccx) return void vscode.window.showErrorMessage('FLARE: CalculiX (ccx) was not found. Install it (Debian/Ubuntu: calculix-ccx) or set flare.solver.ccxPath.', 'Open Settings').then((a) => { if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'flare.solver.ccxPath'); });
+      try {
+        const rec = await needPrediction(t);
+        const solved = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `FLARE: solving ${path.basename(t.path)} with CalculiX`, cancellable: true }, async (progress, token) => {
+          const ctrl = new AbortController();
+          const sub = token.onCancellationRequested(() => ctrl.abort());
+          try {
+            return await runCcx(t.fsPath, { ccx, signal: ctrl.signal, onOutput: (line) => { if (/STEP|increment|solver/i.test(line)) progress.report({ message: line.trim().slice(0, 80) }); } });
+          } finally {
+            sub.dispose();
+          }
+        });
+        if (!solved.ok || !solved.frd) {
+          if (solved.errors[0] === 'cancelled') return undefined;
+          throw new Error(`ccx failed: ${solved.errors.slice(0, 3).join('; ')}`);
+        }
+        const r = readMesh(solved.frd, `${t.fsPath.replace(/\.inp$/i, '')}.frd`, { checks: false });
+        if (!r.mesh) throw new Error('the solver result could not be read');
+        const s = await compare(t, rec, r.mesh, 'CalculiX');
+        const predMs = rec.prediction.ms + rec.prediction.featureMs;
+        log.info(`ccx ${solved.wallMs.toFixed(0)} ms vs FLARE ${predMs.toFixed(0)} ms: ${(solved.wallMs / predMs).toFixed(1)}x`);
+        return s ? { ...s, ccxMs: solved.wallMs, flareMs: predMs } : undefined;
+      } catch (e) {
+        report(e, 'verification');
+        return undefined;
+      }
+    }),
+
+    vscode.commands.registerCommand('flare.selectModel', async () => {
+      const items: (vscode.QuickPickItem & { value: string })[] = [
+        { label: 'auto', description: 'bracket3d for solid meshes, plate2d for plane meshes', value: 'auto' },
+        ...BUILTIN_MODELS.map((m) => ({ label: m, description: 'built-in', value: m })),
+      ];
+      if (vscode.workspace.isTrusted) {
+        for (const f of await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 50)) items.push({ label: vscode.workspace.asRelativePath(f), description: 'workspace model', value: vscode.workspace.asRelativePath(f, false) });
+      }
+      const pick = await vscode.window.showQuickPick(items, { title: 'FLARE model', placeHolder: `current: ${readSettings().model}` });
+      if (!pick) return undefined;
+      await vscode.workspace.getConfiguration('flare').update('model', pick.value, vscode.ConfigurationTarget.Workspace);
+      return pick.value;
+    }),
+
+    vscode.commands.registerCommand('flare.showModelCard', async (name?: string) => {
+      try {
+        const t = target();
+        const mesh = t ? service.last(t)?.mesh : undefined;
+        const model = await service.resolveModel(typeof name === 'string' ? name : readSettings().model, mesh);
+        const card = model.opened.card;
+        const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(card ?? { note: model.opened.cardProblem ?? 'this model has no card' }, null, 2) });
+        await vscode.window.showTextDocument(doc, { preview: true });
+        return card?.name;
+      } catch (e) {
+        report(e, 'model card');
+        return undefined;
+      }
+    }),
+  );
+}
