@@ -29,6 +29,11 @@ export interface FlareEngine {
   readonly layout: { workgroupSize: number; staged: boolean; weightTileFloats: number; latentTile: number; encodeTilePoints: number; maxSegmentPoints: number; pipelines: number; compileMs: number };
   /** y [n][cout] for x [n][cin]. Rejects with an Error naming the problem (bad input, aborted, device error). */
   run(x: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array>;
+  /** Benchmark aid: GPU time per forward (ms) of `reps` back-to-back forwards on the buffers of the
+   *  last run (no upload/readback); run() once with n points first. */
+  timeForwards(reps: number): Promise<number>;
+  /** Bytes of GPU buffers held now (weights + the cached per-N buffers). */
+  bufferBytes(): number;
   dispose(): void;
 }
 
@@ -188,6 +193,20 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     return { n, segments, part, z, mergeParams, merge, readback, chunkLen };
   };
 
+  const encodeForward = (enc: GPUCommandEncoder, r: Resources) => {
+    const pass = enc.beginComputePass();
+    const dispatch = (name: string, bg: GPUBindGroup, gx: number, gy: number) => {
+      pass.setPipeline(pipes.get(name)!.pipeline); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(gx, gy);
+    };
+    for (const s of r.segments) dispatch('mlpChain', s.chain, ...s.groups);
+    pp.blocks.forEach((_, b) => {
+      for (const s of r.segments) dispatch('encode', s.encode[b], s.chunks, H);
+      dispatch('merge', r.merge, Math.ceil((H * M) / WG), 1);
+      for (const s of r.segments) dispatch(decodeName(b), s.decode[b], ...s.groups);
+    });
+    pass.end();
+  };
+
   let busy: Promise<unknown> = Promise.resolve();
   const runOnce = async (x: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array> => {
     if (disposed) throw new Error('engine disposed');
@@ -210,17 +229,7 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     for (const s of r.segments) device.queue.writeBuffer(s.xin, 0, xa, s.start * cin, s.count * cin);
     device.pushErrorScope('validation');
     const enc = device.createCommandEncoder({ label: 'flare-forward' });
-    const pass = enc.beginComputePass();
-    const dispatch = (name: string, bg: GPUBindGroup, gx: number, gy: number) => {
-      pass.setPipeline(pipes.get(name)!.pipeline); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(gx, gy);
-    };
-    for (const s of r.segments) dispatch('mlpChain', s.chain, ...s.groups);
-    pp.blocks.forEach((_, b) => {
-      for (const s of r.segments) dispatch('encode', s.encode[b], s.chunks, H);
-      dispatch('merge', r.merge, Math.ceil((H * M) / WG), 1);
-      for (const s of r.segments) dispatch(decodeName(b), s.decode[b], ...s.groups);
-    });
-    pass.end();
+    encodeForward(enc, r);
     for (const s of r.segments) enc.copyBufferToBuffer(s.y, 0, r.readback, s.start * cout * 4, s.count * cout * 4);
     device.queue.submit([enc.finish()]);
     const err = await device.popErrorScope();
@@ -241,6 +250,22 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
       const next = busy.then(() => runOnce(x, n, signal));
       busy = next.catch(() => undefined);
       return next;
+    },
+    async timeForwards(reps) {
+      await busy;
+      const r = cache;
+      if (!r) throw new Error('run() first');
+      const enc = device.createCommandEncoder({ label: 'flare-timing' });
+      for (let i = 0; i < reps; i++) encodeForward(enc, r);
+      const t = performance.now();
+      device.queue.submit([enc.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return (performance.now() - t) / reps;
+    },
+    bufferBytes() {
+      const r = cache;
+      const seg = r ? r.segments.reduce((a, s) => a + [s.xin, s.x, s.k, s.v, s.y, s.params].reduce((b, x) => b + x.size, 0), 0) : 0;
+      return weights.size + seg + (r ? r.part.size + r.z.size + r.mergeParams.size + r.readback.size : 0);
     },
     dispose() {
       if (disposed) return;

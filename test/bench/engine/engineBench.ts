@@ -1,0 +1,148 @@
+// `npm run bench:engine`: the FLARE engine against onnxruntime-web (wasm, and its WebGPU EP where
+// Dawn gives an adapter) in one process, on the reference model (and a random paper-size plan with
+// --paper). Prints a table with ratios against the baseline back end measured in the same run.
+// Options: --sizes 1000,10000,100000  --reps 3  --budget-s 60 (skip a size whose estimate exceeds it)
+//          --backends engine,ort-wasm,ort-webgpu  --baseline ort-wasm  --paper  --json out.json
+//          --model path.onnx  --ort-dist dir  --stage auto|0|1
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { create, globals } from 'webgpu';
+import { createFlareEngine, type FlareEngine } from '../../../extension/engine/flareEngine';
+import { recognizeFlare } from '../../../extension/engine/recognizeFlare';
+import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
+import { randomPlan } from '../../unit/engine/randomPlan';
+
+const args = process.argv.slice(2);
+const opt = (k: string, d: string): string => (args.includes(`--${k}`) ? args[args.indexOf(`--${k}`) + 1] : d);
+const sizes = opt('sizes', '1000,10000,100000').split(',').map(Number);
+const reps = Number(opt('reps', '3'));
+const budgetS = Number(opt('budget-s', '60'));
+const backends = opt('backends', 'engine,ort-wasm,ort-webgpu').split(',');
+const baseline = opt('baseline', 'ort-wasm');
+const modelPath = opt('model', '/work/shared/reference/flare_small.onnx');
+const ortDist = opt('ort-dist', path.resolve('node_modules/onnxruntime-web/dist'));
+const jsonOut = opt('json', '');
+const stageOpt = opt('stage', 'auto');
+
+interface Row { model: string; n: number; backend: string; ms?: number; gpuMs?: number; note?: string; tflops?: number; gib?: number }
+const rows: Row[] = [];
+const log = (s: string) => process.stdout.write(s + '\n');
+
+/** FLOPs of one forward per point: linear layers 2·in·out, attention 8·C·M per block (scores + weighted sums, both steps). */
+function flopsPerPoint(p: FlarePlan): number {
+  const lin = [...p.inp, ...p.out, ...p.blocks.flatMap((b) => [...b.mixer.k, ...b.mixer.v, ...b.mlp, { linear: b.mixer.o }])]
+    .reduce((a, l) => a + 2 * l.linear.inDim * l.linear.outDim, 0);
+  return lin + p.blocks.length * 8 * p.config.channels * p.config.latents;
+}
+
+function median(v: number[]): number { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
+
+async function main(): Promise<void> {
+  Object.assign(globalThis, globals);
+  const gpu = create(process.env.FLARE_DAWN_FLAGS ? (JSON.parse(process.env.FLARE_DAWN_FLAGS) as string[]) : []);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const info = adapter ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim() : 'none';
+  log(`adapter: ${info}; node ${process.version}; ${new Date().toISOString()}`);
+  let device: GPUDevice | undefined;
+  if (adapter) {
+    const l = adapter.limits;
+    device = await adapter.requestDevice({ requiredLimits: { maxBufferSize: l.maxBufferSize, maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize } });
+  }
+  const cpuAdapter = !adapter || adapter.info.architecture === 'swiftshader' || adapter.info.isFallbackAdapter;
+  const stage = stageOpt === 'auto' ? !cpuAdapter : stageOpt === '1';
+
+  const bytes = new Uint8Array(fs.readFileSync(modelPath));
+  const ref = recognizeFlare(bytes);
+  if (isRefusal(ref)) throw new Error(`reference model refused: ${ref.reason}`);
+  const models: { name: string; plan: FlarePlan; onnx?: Uint8Array }[] = [{ name: `small C${ref.config.channels} B${ref.config.blocks} H${ref.config.heads} M${ref.config.latents}`, plan: ref, onnx: bytes }];
+  if (args.includes('--paper')) {
+    models.push({ name: 'paper C128 B8 H8 M128 (random weights)', plan: randomPlan({ cin: 3, cout: 4, channels: 128, heads: 8, latents: 128, blocks: 8, hidden: { inp: 2, kv: 3, mlp: 3, out: 2 }, seed: 1 }) });
+  }
+
+  // onnxruntime-web (wasm and WebGPU EP), one thread; dawn.node rejects views over SharedArrayBuffer
+  type Ort = typeof import('onnxruntime-web');
+  const loadOrt = async (ep: string): Promise<Ort> => {
+    const file = path.join(ortDist, ep === 'webgpu' ? 'ort.webgpu.bundle.min.mjs' : 'ort.wasm.bundle.min.mjs');
+    const ort = (await import(file)) as Ort;
+    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.wasmPaths = ortDist + '/';
+    return ort;
+  };
+  if (backends.includes('ort-webgpu') && adapter) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+    const wb = GPUQueue.prototype.writeBuffer;
+    GPUQueue.prototype.writeBuffer = function (this: GPUQueue, b: GPUBuffer, off: number, data: BufferSource | SharedArrayBuffer, dOff?: number, size?: number) {
+      const v = data as ArrayBufferView;
+      if (v && v.buffer instanceof SharedArrayBuffer) {
+        const bpe = (v as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+        const len = size ?? ((v.byteLength / bpe) - (dOff ?? 0));
+        const copy = new Uint8Array(v.buffer, v.byteOffset + (dOff ?? 0) * bpe, len * bpe).slice();
+        return wb.call(this, b, off, copy, 0, copy.length);
+      }
+      return wb.call(this, b, off, data as GPUAllowSharedBufferSource, dOff, size);
+    } as typeof wb;
+  }
+
+  for (const m of models) {
+    const fpp = flopsPerPoint(m.plan);
+    log(`\n## ${m.name}: ${(fpp / 1e6).toFixed(2)} MFLOP per point`);
+    for (const backend of backends) {
+      let engine: FlareEngine | undefined;
+      let session: { run(feeds: Record<string, unknown>): Promise<unknown>; release(): Promise<void> } | undefined;
+      let ort: Ort | undefined;
+      try {
+        if (backend === 'engine') {
+          if (!device) { rows.push({ model: m.name, n: 0, backend, note: 'no WebGPU adapter' }); continue; }
+          const e = await createFlareEngine(m.plan, device, { stageInWorkgroupMemory: stage });
+          if (isRefusal(e)) { rows.push({ model: m.name, n: 0, backend, note: `refused: ${e.reason}` }); continue; }
+          engine = e;
+          log(`engine: ${e.layout.pipelines} pipelines compiled in ${e.layout.compileMs.toFixed(0)} ms, staged=${e.layout.staged}`);
+        } else {
+          if (!m.onnx) continue;
+          if (backend === 'ort-webgpu' && !adapter) { rows.push({ model: m.name, n: 0, backend, note: 'no WebGPU adapter' }); continue; }
+          ort = await loadOrt(backend === 'ort-webgpu' ? 'webgpu' : 'wasm');
+          session = await ort.InferenceSession.create(m.onnx, { executionProviders: [backend === 'ort-webgpu' ? 'webgpu' : 'wasm'] });
+        }
+      } catch (e) { rows.push({ model: m.name, n: 0, backend, note: `setup failed: ${String(e).slice(0, 120)}` }); continue; }
+      let lastMsPerPoint = 0;
+      for (const n of sizes) {
+        const row: Row = { model: m.name, n, backend };
+        rows.push(row);
+        if (lastMsPerPoint && lastMsPerPoint * n * (reps + 1) > budgetS * 1000) { row.note = `skipped (est. ${(lastMsPerPoint * n / 1000).toFixed(0)} s per run)`; continue; }
+        const x = Float32Array.from({ length: n * m.plan.config.cin }, (_, i) => ((i * 2654435761) % 1000) / 1000 - 0.5);
+        try {
+          const times: number[] = [];
+          for (let r = 0; r < reps + 1; r++) {
+            const t = performance.now();
+            if (engine) await engine.run(x, n);
+            else await session!.run({ [m.plan.inputName]: new ort!.Tensor('float32', x, [1, n, m.plan.config.cin]) });
+            if (r > 0 || reps === 0) times.push(performance.now() - t); // first run warms up
+            if (r === 0) lastMsPerPoint = (performance.now() - t) / n;
+          }
+          row.ms = median(times);
+          lastMsPerPoint = row.ms / n;
+          if (engine) {
+            row.gpuMs = await engine.timeForwards(Math.max(1, reps));
+            row.tflops = (fpp * n) / (row.gpuMs * 1e-3) / 1e12;
+            row.gib = engine.bufferBytes() / 2 ** 30;
+          }
+        } catch (e) { row.note = `failed: ${String(e).slice(0, 120)}`; }
+        log(`  ${backend} N=${n}: ${row.ms?.toFixed(1) ?? '-'} ms${row.gpuMs ? ` (GPU ${row.gpuMs.toFixed(2)} ms, ${row.tflops!.toFixed(2)} TFLOP/s, ${(row.gib! * 1024).toFixed(0)} MiB)` : ''}${row.note ? ' ' + row.note : ''}`);
+      }
+      engine?.dispose();
+      await session?.release();
+    }
+  }
+
+  // table: ratio = baseline ms / this ms (how many times faster than the baseline, same process)
+  log(`\n| model | N | back end | ms (end to end, median of ${reps}) | GPU ms/forward | TFLOP/s | GPU buffers | speed-up vs ${baseline} |`);
+  log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const base = rows.find((b) => b.model === r.model && b.n === r.n && b.backend === baseline)?.ms;
+    const ratio = base && r.ms ? `${(base / r.ms).toFixed(2)}x` : '–';
+    log(`| ${r.model} | ${r.n || '–'} | ${r.backend} | ${r.ms?.toFixed(1) ?? (r.note ?? '–')} | ${r.gpuMs?.toFixed(2) ?? '–'} | ${r.tflops?.toFixed(2) ?? '–'} | ${r.gib ? (r.gib * 1024).toFixed(0) + ' MiB' : '–'} | ${ratio} |`);
+  }
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ adapter: info, rows }, null, 1));
+}
+
+main().then(() => process.exit(0), (e: unknown) => { process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`); process.exit(1); });
