@@ -2,7 +2,7 @@
 // Abaqus node order for C3D4/C3D10/C3D8/C3D20/C3D6/C3D15 and the 2D/shell types equals VTK's,
 // so connectivity is stored as read (meshio does the same).
 import { CellCollector, IdMap, dropBadCells, resolveRelative, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, countLines, findBytes } from '../scan';
+import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, countLines } from '../scan';
 import type { BoundaryCondition, CellBlock, CellType, FaceLoad, Material, Mesh, NodalLoad, Section, SourceLocation, Step } from '../types';
 
 const EXACT: Record<string, CellType> = {
@@ -198,7 +198,8 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         const elsetName = kw.params.get('ELSET');
         const elset = elsetName ? getSet(st.elsets, elsetName, kwLine, file) : undefined;
         const conn = col.conn;
-        const est = blockLines(sc.buf, sc.pos) - continuations(sc.buf, sc.pos);
+        const blockEnd = keywordLine(sc.buf, sc.pos);
+        const est = countLines(sc.buf, sc.pos, blockEnd) + 1 - continuations(sc.buf, sc.pos, blockEnd);
         conn.reserve(est * n);
         col.ids!.reserve(est);
         col.lines!.reserve(est);
@@ -385,15 +386,17 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
 
 /** Lines from `pos` to the next keyword line (an upper bound on data lines; comments included). */
 function blockLines(buf: Uint8Array, pos: number): number {
-  let end = findBytes(buf, '\n*', pos);
-  if (end < 0) end = buf.length;
-  return countLines(buf, pos, end) + 1;
+  return countLines(buf, pos, keywordLine(buf, pos)) + 1;
+}
+
+/** Offset of the next line that starts with '*' ('*' is rare in data, so search for it, not for newlines). */
+function keywordLine(buf: Uint8Array, pos: number): number {
+  for (let i = buf.indexOf(42, pos); i >= 0; i = buf.indexOf(42, i + 1)) if (i === 0 || buf[i - 1] === 10) return i;
+  return buf.length;
 }
 
 /** Data lines ending in a comma (continued on the next line) up to the next keyword. */
-function continuations(buf: Uint8Array, pos: number): number {
-  let end = findBytes(buf, '\n*', pos);
-  if (end < 0) end = buf.length;
+function continuations(buf: Uint8Array, pos: number, end: number): number {
   let n = 0;
   for (let i = buf.indexOf(10, pos); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) {
     let j = i - 1;
