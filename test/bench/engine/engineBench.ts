@@ -6,6 +6,7 @@
 //          --model path.onnx  --ort-dist dir  --stage auto|0|1
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { create, globals } from 'webgpu';
 import { createFlareEngine, type FlareEngine } from '../../../extension/engine/flareEngine';
 import { recognizeFlare } from '../../../extension/engine/recognizeFlare';
@@ -23,6 +24,7 @@ const modelPath = opt('model', '/work/shared/reference/flare_small.onnx');
 const ortDist = opt('ort-dist', path.resolve('node_modules/onnxruntime-web/dist'));
 const jsonOut = opt('json', '');
 const stageOpt = opt('stage', 'auto');
+const checkDir = opt('check', ''); // directory with x.npy / y.npy of the reference model: report the engine's error there
 
 interface Row { model: string; n: number; backend: string; ms?: number; gpuMs?: number; note?: string; tflops?: number; gib?: number }
 const rows: Row[] = [];
@@ -37,9 +39,18 @@ function flopsPerPoint(p: FlarePlan): number {
 
 function median(v: number[]): number { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
 
+// Module scope on purpose: dawn.node tears the instance down when this object is collected.
+let gpu: GPU;
+
+function npyF32(file: string): Float32Array {
+  const b = fs.readFileSync(file);
+  const h = b.readUInt16LE(8);
+  return new Float32Array(b.buffer.slice(b.byteOffset + 10 + h, b.byteOffset + b.length));
+}
+
 async function main(): Promise<void> {
   Object.assign(globalThis, globals);
-  const gpu = create(process.env.FLARE_DAWN_FLAGS ? (JSON.parse(process.env.FLARE_DAWN_FLAGS) as string[]) : []);
+  gpu = create(process.env.FLARE_DAWN_FLAGS ? (JSON.parse(process.env.FLARE_DAWN_FLAGS) as string[]) : []);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   const info = adapter ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.description}`.trim() : 'none';
   log(`adapter: ${info}; node ${process.version}; ${new Date().toISOString()}`);
@@ -63,9 +74,9 @@ async function main(): Promise<void> {
   type Ort = typeof import('onnxruntime-web');
   const loadOrt = async (ep: string): Promise<Ort> => {
     const file = path.join(ortDist, ep === 'webgpu' ? 'ort.webgpu.bundle.min.mjs' : 'ort.wasm.bundle.min.mjs');
-    const ort = (await import(file)) as Ort;
+    const ort = (await import(pathToFileURL(path.resolve(file)).href)) as Ort;
     ort.env.wasm.numThreads = 1;
-    ort.env.wasm.wasmPaths = ortDist + '/';
+    ort.env.wasm.wasmPaths = pathToFileURL(path.resolve(ortDist)).href + '/';
     return ort;
   };
   if (backends.includes('ort-webgpu') && adapter) {
@@ -81,6 +92,17 @@ async function main(): Promise<void> {
       }
       return wb.call(this, b, off, data as GPUAllowSharedBufferSource, dOff, size);
     } as typeof wb;
+  }
+
+  if (checkDir && device) {
+    const e = await createFlareEngine(ref, device, { stageInWorkgroupMemory: stage });
+    if (isRefusal(e)) throw new Error(e.reason);
+    const x = npyF32(path.join(checkDir, 'x.npy')), y = npyF32(path.join(checkDir, 'y.npy'));
+    const out = await e.run(x, x.length / ref.config.cin);
+    let err = 0, my = 0;
+    for (let i = 0; i < y.length; i++) { err = Math.max(err, Math.abs(out[i] - y[i])); my = Math.max(my, Math.abs(y[i])); }
+    log(`check: engine (staged=${e.layout.staged}) vs PyTorch y.npy at N=${x.length / ref.config.cin}: max abs error ${err.toExponential(3)} (max |y| ${my.toFixed(3)}, relative ${(err / my).toExponential(2)})`);
+    e.dispose();
   }
 
   for (const m of models) {
