@@ -33,6 +33,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   private lastActive: vscode.WebviewPanel | undefined;
   private nextRequest = 1;
   private readonly captures = new Map<number, (m: Captured) => void>();
+  private readonly pendingCapturePanels = new Map<number, vscode.WebviewPanel>();
   /** Resolves once a panel's webview said 'ready' and got its data: messages posted earlier are lost. */
   private readonly loaded = new WeakMap<vscode.WebviewPanel, { promise: Promise<void>; resolve: () => void }>();
 
@@ -50,6 +51,8 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       }),
       // Internal (not in the palette): the PNG of the active preview and its view state, for tests.
       vscode.commands.registerCommand('flare.preview.capture', (timeoutMs?: number) => provider.capture(timeoutMs)),
+      // Internal: view settings (partial ViewSettings) for the active preview, e.g. colour by a field.
+      vscode.commands.registerCommand('flare.preview.setView', (settings: Record<string, unknown>) => provider.setView(settings)),
       // Internal: the command form of showFields, for the runtime and tests (arguments stay in-process).
       vscode.commands.registerCommand('flare.preview.showFields', (uri: vscode.Uri, field: Omit<FieldsMessage, 'type'>) => MeshPreviewProvider.showFields(uri, field)),
       { dispose: () => (MeshPreviewProvider.instance = undefined) },
@@ -101,6 +104,8 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
         case 'ready':
           await this.send(document, panel, post);
           this.loaded.get(panel)?.resolve();
+          // A capture asked while the webview reloaded was lost with the old page: ask again.
+          for (const [id, p] of this.pendingCapturePanels) if (p === panel) void post({ type: 'previewCapture', requestId: id });
           break;
         case 'log':
           this.log[msg.level === 'warn' ? 'warn' : msg.level](`preview: ${msg.message}`);
@@ -111,6 +116,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
         case 'previewCaptured':
           this.captures.get(msg.requestId)?.(msg);
           this.captures.delete(msg.requestId);
+          this.pendingCapturePanels.delete(msg.requestId);
           break;
         case 'probeResult':
           break;
@@ -190,14 +196,23 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     this.log.info(`preview: saved ${target.fsPath} (${bytes.byteLength} bytes)`);
   }
 
+  private setView(settings: Record<string, unknown>): boolean {
+    const panel = this.lastActive;
+    if (!panel) return false;
+    void this.loaded.get(panel)?.promise.then(() => panel.webview.postMessage({ type: 'previewSettings', settings: JSON.stringify(settings) } satisfies HostToWebview));
+    return true;
+  }
+
   /** Asks the active (or last) preview for a PNG of its view. */
   private capture(timeoutMs = 30_000): Promise<{ dataUrl: string; state: unknown }> {
     const panel = this.lastActive;
     if (!panel) return Promise.reject(new Error('No FLARE preview is open.'));
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {
+      this.pendingCapturePanels.set(requestId, panel);
       const timer = setTimeout(() => {
         this.captures.delete(requestId);
+        this.pendingCapturePanels.delete(requestId);
         reject(new Error(`The preview did not answer a capture request within ${timeoutMs} ms.`));
       }, timeoutMs);
       this.captures.set(requestId, (m) => {

@@ -20,7 +20,9 @@ export type HostToWebview =
       /** Colour by it once added (predictions: yes). */
       readonly show?: boolean;
     }
-  | { readonly type: 'previewCapture'; readonly requestId: number };
+  | { readonly type: 'previewCapture'; readonly requestId: number }
+  /** Preview: a partial view-settings object as JSON (the webview keeps only well-typed fields). */
+  | { readonly type: 'previewSettings'; readonly settings: string };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -49,6 +51,7 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
     && optional(isString)(m.unit) && (m.association === undefined || m.association === 'point' || m.association === 'cell')
     && (m.source === undefined || m.source === 'file' || m.source === 'prediction' || m.source === 'reference') && optional(isBool)(m.show),
   previewCapture: (m) => isNumber(m.requestId),
+  previewSettings: (m) => isString(m.settings) && m.settings.length < 10_000,
 };
 
 const TO_HOST: Record<WebviewToHost['type'], Validator> = {

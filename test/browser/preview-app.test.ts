@@ -11,7 +11,7 @@ interface State {
 }
 
 test('preview webview bundle: messages in, coloured view, keyboard, pick, compare, persisted state', { timeout: 120_000 }, async () => {
-  const r = await runInBrowser<{ first: State; focused: boolean; pickText: string; diff: State; statsText: string; side: State; persisted: { fileName: string; settings: { compare: string } }; logs: unknown[] }>('test/browser/pages/preview-app.page.ts');
+  const r = await runInBrowser<{ meshBeforeW: number; meshAfterW: number; first: State; focused: boolean; pickText: string; diff: State; statsText: string; side: State; persisted: { fileName: string; settings: { compare: string } }; logs: unknown[] }>('test/browser/pages/preview-app.page.ts');
   assert.deepEqual(r.logs.filter((l) => (l as { level: string }).level !== 'info'), []);
   assert.equal(r.first.statusIsError, false);
   assert.match(r.first.status, /231 nodes · 200 cells/);
@@ -20,6 +20,7 @@ test('preview webview bundle: messages in, coloured view, keyboard, pick, compar
   assert.ok(r.first.pixels.hot > 0.01 && r.first.pixels.cold > 0.01, JSON.stringify(r.first.pixels));
   assert.ok(r.first.pixels.mesh < 0.9);
   assert.ok(r.focused);
+  assert.ok(Math.abs(r.meshAfterW - r.meshBeforeW) < 0.01 && r.meshBeforeW > 0.05, `vtk.js 'w' key ignored: ${r.meshBeforeW} → ${r.meshAfterW}`);
   assert.match(r.pickText, /Node/);
   assert.match(r.pickText, /T \[K\]/);
   assert.equal(r.diff.settings.parallel, true, "'p' switched to parallel projection");

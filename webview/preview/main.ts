@@ -77,6 +77,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       case 'fields':
         previewApp().field({ name: msg.name, components: msg.components, values: msg.values, ...(msg.unit ? { unit: msg.unit } : {}), association: msg.association ?? 'point', source: msg.source ?? 'prediction' }, msg.show ?? false);
         break;
+      case 'previewSettings':
+        previewApp().settings(msg.settings);
+        break;
       case 'previewCapture': {
         // Answered once everything sent so far is drawn, so tests see the finished view.
         const p = previewApp();

@@ -17,7 +17,7 @@ import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransf
 import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
 import vtkCellPicker from '@kitware/vtk.js/Rendering/Core/CellPicker';
 import { difference, finiteRange, scalarize, componentLabel, type ComponentMode, type ErrorStats } from './fieldMath';
-import { presetFor, type PresetName } from './colorMaps';
+import { isPresetName, presetFor, type PresetName } from './colorMaps';
 import { drawScalarBar, SCALAR_BAR_WIDTH, type ScalarBarSpec } from './scalarBar';
 
 type Actor = ReturnType<typeof vtkActor.newInstance>;
@@ -71,6 +71,31 @@ export const DEFAULT_SETTINGS: ViewSettings = {
   colorBy: '', component: 'magnitude', preset: 'Cool to Warm', lockRange: false, range: [0, 1], bands: 0, representation: 'surface',
   deformBy: '', deformScale: 1, clip: { enabled: false, axis: 0, position: 0.5, invert: false }, parallel: false, compareWith: '', compare: 'off',
 };
+
+/** Keeps only well-typed ViewSettings fields of an untrusted value (saved state, host messages). */
+export function sanitizeSettings(x: unknown): Partial<ViewSettings> {
+  if (typeof x !== 'object' || x === null) return {};
+  const v = x as Record<string, unknown>;
+  const out: Partial<ViewSettings> = {};
+  const num = (a: unknown): a is number => typeof a === 'number' && Number.isFinite(a);
+  if (typeof v.colorBy === 'string') out.colorBy = v.colorBy;
+  if (v.component === 'magnitude' || v.component === 'vonMises' || (num(v.component) && Number.isInteger(v.component) && v.component >= 0)) out.component = v.component;
+  if (isPresetName(v.preset)) out.preset = v.preset;
+  if (typeof v.lockRange === 'boolean') out.lockRange = v.lockRange;
+  if (Array.isArray(v.range) && v.range.length === 2 && num(v.range[0]) && num(v.range[1])) out.range = [v.range[0], v.range[1]];
+  if (num(v.bands) && v.bands >= 0 && v.bands <= 256) out.bands = Math.round(v.bands);
+  if (v.representation === 'surface' || v.representation === 'surfaceWithEdges' || v.representation === 'wireframe' || v.representation === 'points') out.representation = v.representation;
+  if (typeof v.deformBy === 'string') out.deformBy = v.deformBy;
+  if (num(v.deformScale)) out.deformScale = v.deformScale;
+  const c = v.clip as Record<string, unknown> | undefined;
+  if (c && typeof c === 'object' && typeof c.enabled === 'boolean' && (c.axis === 0 || c.axis === 1 || c.axis === 2) && num(c.position) && typeof c.invert === 'boolean') {
+    out.clip = { enabled: c.enabled, axis: c.axis, position: Math.min(1, Math.max(0, c.position)), invert: c.invert };
+  }
+  if (typeof v.parallel === 'boolean') out.parallel = v.parallel;
+  if (typeof v.compareWith === 'string') out.compareWith = v.compareWith;
+  if (v.compare === 'off' || v.compare === 'sideBySide' || v.compare === 'difference') out.compare = v.compare;
+  return out;
+}
 
 export interface CameraState {
   position: number[];
@@ -134,6 +159,9 @@ export class MeshView {
     this.glWindow.setContainer(container);
     this.interactor.setView(this.glWindow);
     this.interactor.initialize();
+    // vtk.js's trackball style maps r/w/s key presses to camera reset and representation changes that
+    // would bypass ViewSettings; the app's own keyboard handling (keydown) is the one in force.
+    container.addEventListener('keypress', (e) => e.stopImmediatePropagation(), true);
     this.interactor.bindEvents(container);
     this.interactor.setInteractorStyle(vtkInteractorStyleTrackballCamera.newInstance());
     this.primary = this.makePipeline(vtkPolyData.newInstance());
@@ -175,6 +203,8 @@ export class MeshView {
     this.renderer.setBackground(...theme.background);
     this.secondary?.renderer.setBackground(...theme.background);
     this.applyRepresentation();
+    if (this.bar) this.bar = { ...this.bar, foreground: theme.foreground, font: theme.font };
+    this.drawOverlay();
     this.requestRender();
   }
 

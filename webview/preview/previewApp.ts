@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { MeshView, DEFAULT_SETTINGS, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
+import { MeshView, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
 import { componentLabel, componentModes, formatNumber, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
 
@@ -278,8 +278,9 @@ export class PreviewApp {
     const reload = this.view.hasSurface;
     this.view.setSurface(s, reload);
     if (this.restored && !reload) {
-      this.view.set({ ...DEFAULT_SETTINGS, ...this.restored.settings });
-      if (this.restored.camera) this.view.setCamera(this.restored.camera);
+      this.view.set({ ...DEFAULT_SETTINGS, ...sanitizeSettings(this.restored.settings) });
+      const cam = this.restored.camera;
+      if (cam && [cam.position, cam.focalPoint, cam.viewUp].every((a) => Array.isArray(a) && a.length === 3 && a.every(Number.isFinite)) && Number.isFinite(cam.parallelScale)) this.view.setCamera(cam);
     }
     this.view.renderNow();
     this.setStatus(`${this.fileName} · ${s.volumePoints.toLocaleString('en-US')} nodes · ${s.cells.toLocaleString('en-US')} cells · surface ${s.nodeMap.length.toLocaleString('en-US')} points, ${(s.triangles.length / 3).toLocaleString('en-US')} triangles · parsed in ${s.parseMs.toFixed(0)} ms`);
@@ -306,6 +307,20 @@ export class PreviewApp {
     }
     this.refreshControls();
     this.refreshPick();
+  }
+
+  /** Settings from the host (commands, tests): applied like a user change, and persisted. */
+  settings(json: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      this.host.log('warn', 'previewSettings: not JSON');
+      return;
+    }
+    const s = sanitizeSettings(parsed);
+    if (s.preset) this.c.preset.value = s.preset;
+    this.apply(s);
   }
 
   // --- UI refresh ---------------------------------------------------------------------------------
@@ -387,7 +402,7 @@ export class PreviewApp {
     return {
       dataUrl: canvas.toDataURL('image/png'),
       state: JSON.stringify({
-        fileName: this.fileName, settings: this.view.getSettings(), coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
+        fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
         firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
       }),
     };

@@ -56,6 +56,12 @@ report(async () => {
   stage.focus();
   stage.dispatchEvent(new KeyboardEvent('keydown', { key: 'p', bubbles: true }));
   stage.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  send({ type: 'previewCapture', requestId: 10 });
+  const beforeW = JSON.parse((await next('previewCaptured')).state) as { pixels: { mesh: number } };
+  // vtk.js's own 'w' (wireframe) key must not change the view behind the settings' back.
+  stage.dispatchEvent(new KeyboardEvent('keypress', { key: 'w', bubbles: true }));
+  send({ type: 'previewCapture', requestId: 11 });
+  const afterW = JSON.parse((await next('previewCaptured')).state) as { pixels: { mesh: number } };
   const pickText = (document.querySelector('.pick') as HTMLElement).innerText;
   // Compare: choose the reference and the difference mode through the real controls.
   const compareWith = document.getElementById('compare-with') as HTMLElement & { value: string };
@@ -73,5 +79,5 @@ report(async () => {
   send({ type: 'previewCapture', requestId: 9 });
   const side = JSON.parse((await next('previewCaptured')).state) as Record<string, unknown>;
   mark('sideCapture');
-  return { marks, first, focused: document.activeElement === stage, pickText, diff, statsText, side, persisted: state, logs: fromWebview.filter((m) => m.type === 'log') };
+  return { marks, meshBeforeW: beforeW.pixels.mesh, meshAfterW: afterW.pixels.mesh, first, focused: document.activeElement === stage, pickText, diff, statsText, side, persisted: state, logs: fromWebview.filter((m) => m.type === 'log') };
 });

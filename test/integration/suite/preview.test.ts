@@ -13,6 +13,9 @@ interface Capture {
     coloring?: { title: string; range: [number, number] };
     fields: { name: string; components: number; association: string; source: string }[];
     pixels: { mesh: number; hot: number; cold: number };
+    settings: { colorBy: string; component: string | number; preset: string; bands: number; representation: string };
+    camera: { position: number[] };
+    background: number[];
   };
 }
 
@@ -185,6 +188,33 @@ describe('FLARE mesh preview (custom editor in real VS Code)', function () {
       assert.ok(s.pixels.mesh > 0.02, `surface drawn: ${s.pixels.mesh}`);
     });
   }
+
+  it('applies view settings, follows the colour theme, and keeps its view across a webview reload', async () => {
+    await openAndCapture('view.vtu', writeVtu(block(8, 4, 4)));
+    assert.equal(await vscode.commands.executeCommand('flare.preview.setView', { colorBy: 'U', component: 2, preset: 'Viridis', bands: 8, representation: 'surfaceWithEdges' }), true);
+    const set = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
+    save('preview-settings-viridis-bands-edges.png', set.dataUrl);
+    assert.equal(set.state.coloring?.title, 'U Z');
+    assert.deepEqual([set.state.settings.preset, set.state.settings.bands, set.state.settings.representation], ['Viridis', 8, 'surfaceWithEdges']);
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    const theme = workbench.get<string>('colorTheme');
+    try {
+      await workbench.update('colorTheme', 'Default High Contrast', vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 2000));
+      const hc = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
+      save('preview-high-contrast.png', hc.dataUrl);
+      assert.deepEqual(hc.state.background.map((v) => Math.round(v * 255)), [0, 0, 0], 'high contrast editor background is black');
+      assert.notDeepEqual(hc.state.background, set.state.background);
+    } finally {
+      await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    const again = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
+    save('preview-after-reload.png', again.dataUrl);
+    assert.deepEqual(again.state.settings, set.state.settings, 'settings restored from setState');
+    assert.deepEqual(again.state.camera.position.map((v) => v.toFixed(6)), set.state.camera.position.map((v) => v.toFixed(6)), 'camera restored');
+    assert.equal(again.state.coloring?.title, 'U Z');
+  });
 
   it('reports a broken file in the view instead of failing', async () => {
     const { capture } = await openAndCapture('broken.vtu', '<VTKFile type="UnstructuredGrid"><Piece NumberOfPoints="x"');
