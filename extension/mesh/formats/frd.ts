@@ -71,11 +71,21 @@ export function readFrd(bytes: Uint8Array, ctx: ReadContext): Mesh {
       const wide = /1\s*$/.test(latin1(b, l.s, l.e)) ? 10 : 5;
       let cur: CellCollector | undefined;
       let need = 0;
-      for (let d = next(); d; d = next()) {
+      // An element cut short (truncated file) is reported and dropped, keeping the blocks rectangular.
+      const abandon = (line: number): void => {
+        if (!cur || need <= 0) return;
+        ctx.diag.add('error', 'frd-short-element', `element ${cur.ids!.view().at(-1)} is missing ${need} nodes; it is skipped`, line);
+        cur.conn.n -= CELL_TYPES[cur.type].nodes - need;
+        cur.ids!.n--;
+        cur.lines!.n--;
+        need = 0;
+      };
+      let d: Line | undefined;
+      for (d = next(); d; d = next()) {
         const dk = latin1(b, d.s, Math.min(d.e, d.s + 3)).trim();
         if (dk === '-3') break;
         if (dk === '-1') {
-          if (need > 0) throw err('frd-short-element', `previous element is missing ${need} nodes`, d.no);
+          abandon(d.no);
           const id = fixedInt(b, d.s + 3, d.s + 3 + wide);
           const t = fixedInt(b, d.s + 3 + wide, d.s + 8 + wide);
           const ct = FRD_TYPES[t];
@@ -95,6 +105,7 @@ export function readFrd(bytes: Uint8Array, ctx: ReadContext): Mesh {
           }
         } else throw err('frd-syntax', `unexpected line in element block`, d.no);
       }
+      abandon(d?.no ?? lineNo);
     } else if (k.startsWith('100C')) {
       checkAbort(ctx.opts.signal, file, l.no);
       const wide = /1\s*$/.test(latin1(b, l.s, l.e)) ? 10 : 5;
