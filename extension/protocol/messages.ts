@@ -4,6 +4,12 @@
 export type HostToWebview =
   | { readonly type: 'init'; readonly fileName: string; readonly byteLength: number; readonly format: string }
   | { readonly type: 'probe' }
+  // Runtime bridge (extension/runtime/bridge.ts): run a model in the webview; arrays are transferred.
+  | {
+      readonly type: 'predictRun'; readonly requestId: number; readonly key: string; readonly model: Uint8Array;
+      readonly inputs: readonly RuntimeTensor[]; readonly backend: 'auto' | 'webgpu' | 'wasm'; readonly channel?: string;
+    }
+  | { readonly type: 'predictCancel'; readonly requestId: number }
   // Preview: parse progress, the boundary surface (sent first), then each data array; `fields` also carries predictions.
   | { readonly type: 'previewProgress'; readonly stage: string; readonly fraction: number }
   | { readonly type: 'previewError'; readonly message: string; readonly line?: number }
@@ -22,26 +28,71 @@ export type HostToWebview =
     }
   | { readonly type: 'previewCapture'; readonly requestId: number }
   /** Preview: a partial view-settings object as JSON (the webview keeps only well-typed fields). */
-  | { readonly type: 'previewSettings'; readonly settings: string };
+  | { readonly type: 'previewSettings'; readonly settings: string }
+  // Runtime panel: run a model on one of the webview's back ends, `repeats` times after a warm-up.
+  | { readonly type: 'runModel'; readonly requestId: number; readonly key: string; readonly model: Uint8Array; readonly inputs: readonly WireTensor[]; readonly backend: 'webgpu' | 'wasm'; readonly repeats: number; readonly label: string }
+  | { readonly type: 'benchmarkRow'; readonly label: string; readonly backend: string; readonly ms: readonly number[]; readonly note?: string };
+
+/** A float32 tensor on the wire (its buffer is transferred, not copied). */
+export interface WireTensor {
+  readonly name: string;
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
+  | { readonly type: 'predictProgress'; readonly requestId: number; readonly stage: string; readonly fraction: number; readonly message: string }
+  | {
+      readonly type: 'predictResult'; readonly requestId: number; readonly backend: string; readonly adapter?: string; readonly isFallbackAdapter?: boolean;
+      readonly ms: number; readonly sessionMs: number; readonly notes: readonly string[]; readonly outputs: readonly RuntimeTensor[];
+    }
+  | { readonly type: 'predictError'; readonly requestId: number; readonly code: string; readonly message: string; readonly notes: readonly string[] }
   | { readonly type: 'probeResult'; readonly webgpu: boolean; readonly adapter?: string; readonly isFallbackAdapter?: boolean; readonly userAgent: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
   // Preview: a PNG the user asked to save, and the answer to `previewCapture` (tests, `flare.preview.capture`).
   | { readonly type: 'saveImage'; readonly dataUrl: string; readonly suggestedName: string }
-  | { readonly type: 'previewCaptured'; readonly requestId: number; readonly dataUrl: string; readonly state: string };
+  | { readonly type: 'previewCaptured'; readonly requestId: number; readonly dataUrl: string; readonly state: string }
+  | { readonly type: 'modelResult'; readonly requestId: number; readonly ok: boolean; readonly backend: string; readonly adapter?: string; readonly ms: readonly number[]; readonly sessionMs: number; readonly error?: string; readonly checksum?: number };
 
 type Validator = (m: Record<string, unknown>) => boolean;
+
+/** A float32 tensor of the runtime bridge. */
+export interface RuntimeTensor {
+  readonly name: string;
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const optional = <T>(guard: (v: unknown) => v is T) => (v: unknown): boolean => v === undefined || guard(v);
+const isRuntimeTensor = (v: unknown): boolean => {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  return isString(t.name) && t.data instanceof Float32Array && Array.isArray(t.dims) && t.dims.every((d) => Number.isInteger(d) && (d as number) >= 0)
+    && (t.dims as number[]).reduce((a, b) => a * b, 1) === t.data.length;
+};
+const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
+
+const isWireTensor = (v: unknown): boolean => {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  return isString(t.name) && t.data instanceof Float32Array && Array.isArray(t.dims) && t.dims.every((d) => Number.isInteger(d) && (d as number) >= 0)
+    && (t.dims as number[]).reduce((a, b) => a * b, 1) === t.data.length;
+};
+const isNumberList = (v: unknown): boolean => Array.isArray(v) && v.every(isNumber);
 
 const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
+  runModel: (m) => isNumber(m.requestId) && isString(m.key) && m.model instanceof Uint8Array && Array.isArray(m.inputs) && m.inputs.every(isWireTensor)
+    && (m.backend === 'webgpu' || m.backend === 'wasm') && Number.isInteger(m.repeats) && (m.repeats as number) >= 1 && (m.repeats as number) <= 100 && isString(m.label),
+  benchmarkRow: (m) => isString(m.label) && isString(m.backend) && isNumberList(m.ms) && optional(isString)(m.note),
   init: (m) => isString(m.fileName) && isNumber(m.byteLength) && isString(m.format),
   probe: () => true,
+  predictRun: (m) => isNumber(m.requestId) && isString(m.key) && m.model instanceof Uint8Array && Array.isArray(m.inputs) && m.inputs.every(isRuntimeTensor)
+    && (m.backend === 'auto' || m.backend === 'webgpu' || m.backend === 'wasm') && optional(isString)(m.channel),
+  predictCancel: (m) => isNumber(m.requestId),
   previewProgress: (m) => isString(m.stage) && isNumber(m.fraction),
   previewError: (m) => isString(m.message) && optional(isNumber)(m.line),
   surface: (m) => m.points instanceof Float32Array && m.triangles instanceof Uint32Array && m.nodeMap instanceof Uint32Array && m.triangleCell instanceof Uint32Array
@@ -55,7 +106,13 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
 };
 
 const TO_HOST: Record<WebviewToHost['type'], Validator> = {
+  modelResult: (m) => isNumber(m.requestId) && isBool(m.ok) && isString(m.backend) && optional(isString)(m.adapter) && isNumberList(m.ms) && isNumber(m.sessionMs)
+    && optional(isString)(m.error) && optional(isNumber)(m.checksum),
   ready: () => true,
+  predictProgress: (m) => isNumber(m.requestId) && isString(m.stage) && isNumber(m.fraction) && isString(m.message),
+  predictResult: (m) => isNumber(m.requestId) && isString(m.backend) && optional(isString)(m.adapter) && optional(isBool)(m.isFallbackAdapter)
+    && isNumber(m.ms) && isNumber(m.sessionMs) && isStringList(m.notes) && Array.isArray(m.outputs) && m.outputs.every(isRuntimeTensor),
+  predictError: (m) => isNumber(m.requestId) && isString(m.code) && isString(m.message) && isStringList(m.notes),
   probeResult: (m) => isBool(m.webgpu) && optional(isString)(m.adapter) && optional(isBool)(m.isFallbackAdapter) && isString(m.userAgent),
   log: (m) => (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isString(m.message),
   saveImage: (m) => isString(m.dataUrl) && m.dataUrl.startsWith('data:image/png;base64,') && isString(m.suggestedName),
