@@ -11,6 +11,7 @@ import { encodeKernel } from './kernels/encodeKernel';
 import { encodeMergeKernel } from './kernels/encodeMergeKernel';
 import { decodeKernel } from './kernels/decodeKernel';
 import type { KernelSource } from './kernels/shared';
+import { evalTail, type NdArray } from './graphTail';
 
 export interface FlareEngineOptions {
   /** Cap on points per segment (tests force several segments with a small value). */
@@ -29,6 +30,11 @@ export interface FlareEngine {
   readonly layout: { workgroupSize: number; staged: boolean; weightTileFloats: number; latentTile: number; encodeTilePoints: number; maxSegmentPoints: number; pipelines: number; compileMs: number };
   /** y [n][cout] for x [n][cin]. Rejects with an Error naming the problem (bad input, aborted, device error). */
   run(x: Float32Array, n: number, signal?: AbortSignal): Promise<Float32Array>;
+  /** Graph inputs and outputs by name (batch 1), like an ONNX session: the network on the GPU,
+   *  then the graph's tail (e.g. output scaling of models/export.py models) on the CPU. */
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  runTensors(feeds: Readonly<Record<string, EngineTensor>>, signal?: AbortSignal): Promise<Record<string, EngineTensor>>;
   /** Benchmark aid: GPU time per forward (ms) of `reps` back-to-back forwards on the buffers of the
    *  last run (no upload/readback); run() once with n points first. */
   timeForwards(reps: number): Promise<number>;
@@ -36,6 +42,8 @@ export interface FlareEngine {
   bufferBytes(): number;
   dispose(): void;
 }
+
+export interface EngineTensor { data: Float32Array; dims: number[] }
 
 const WG = 64;
 const BASE_CHUNK = 256;
@@ -241,9 +249,36 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     return y;
   };
 
-  return {
+  const runTensors = async (feeds: Readonly<Record<string, EngineTensor>>, signal?: AbortSignal): Promise<Record<string, EngineTensor>> => {
+    const x = feeds[plan.inputName];
+    if (!x) throw new Error(`missing input ${plan.inputName}`);
+    if (x.dims.length !== 3 || x.dims[0] !== 1 || x.dims[2] !== cin) throw new Error(`input ${plan.inputName} has dims [${x.dims}], expected [1, N, ${cin}]`);
+    const n = x.dims[1];
+    const y = await (engine.run(x.data, n, signal));
+    if (!plan.tail) return { [plan.outputName]: { data: y, dims: [1, n, cout] } };
+    const values = new Map<string, NdArray>([[plan.outputName, { data: Float64Array.from(y), dims: [1, n, cout] }], [plan.inputName, { data: Float64Array.from(x.data), dims: x.dims.slice() }]]);
+    for (const name of plan.tail.inputs) {
+      const t = feeds[name];
+      if (!t) throw new Error(`missing input ${name}`);
+      if (t.dims[0] !== 1) throw new Error(`input ${name}: the engine runs batch 1, got dims [${t.dims}]`);
+      values.set(name, { data: Float64Array.from(t.data), dims: t.dims.slice() });
+    }
+    const env = evalTail(plan.tail, values);
+    const out: Record<string, EngineTensor> = {};
+    for (const o of plan.tail.outputs) {
+      const v = env.get(o);
+      if (!v) throw new Error(`output ${o} was not computed`);
+      out[o] = { data: Float32Array.from(v.data), dims: v.dims };
+    }
+    return out;
+  };
+
+  const engine: FlareEngine = {
     config: plan.config,
     plan,
+    inputNames: [plan.inputName, ...(plan.tail?.inputs ?? [])],
+    outputNames: plan.tail ? plan.tail.outputs : [plan.outputName],
+    runTensors,
     layout: { workgroupSize: WG, staged: stage, weightTileFloats: wsFloats, latentTile, encodeTilePoints: encodeTile, maxSegmentPoints: maxSeg, pipelines: pipes.size, compileMs },
     run(x, n, signal) {
       // one forward at a time: the cached buffers are shared
@@ -276,4 +311,5 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
       for (const b of blockParams) b.destroy();
     },
   };
+  return engine;
 }

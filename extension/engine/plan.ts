@@ -1,3 +1,6 @@
+import type { OnnxNode } from './onnxProto';
+import type { NdArray } from './graphTail';
+
 // The typed FLARE plan: everything the engine needs from a model, independent of ONNX.
 // Math (flare_ref.py / models/flare/model.py):
 //   x = inp(x); for each block: x += o(attn(ln1(x))); x += mlp(ln2(x)); y = out(lnOut(x))
@@ -34,15 +37,27 @@ export interface FlareConfig {
   mlpDepths: { inp: number; k: number; v: number; mlp: number; out: number };
 }
 
+/** Graph after the network (CPU-evaluated, O(N·cout)): reads the network output and graph inputs. */
+export interface TailPlan {
+  nodes: OnnxNode[];
+  consts: Map<string, NdArray>;
+  /** Extra graph inputs (besides the network input) the tail reads, e.g. `scale`. */
+  inputs: string[];
+  /** Graph outputs, in graph order. */
+  outputs: string[];
+}
+
 export interface FlarePlan {
   config: FlareConfig;
   inp: MlpLayer[];
   blocks: BlockPlan[];
   lnOut: LayerNormParams;
   out: MlpLayer[];
-  /** ONNX names of the input and output the plan maps ([1,N,cin] → [1,N,cout]). */
+  /** ONNX names of the network input and output ([1,N,cin] → [1,N,cout]). */
   inputName: string;
   outputName: string;
+  /** null when the network output is the graph's only output. */
+  tail: TailPlan | null;
 }
 
 /** Why a model cannot run on the engine: where in the graph, and what was expected. */

@@ -3,9 +3,10 @@
 // attention as MatMul + Softmax) and turns it into a typed FlarePlan — or a refusal that names
 // the node where matching stopped. The walk follows data flow from the graph input; at the end
 // every node on the data path to the output must have been explained by the match.
-import { decodeOnnxModel, tensorFloats, tensorInts, type OnnxGraph, type OnnxNode, type OnnxTensor } from './onnxProto';
+import { decodeOnnxModel, tensorFloats, tensorInts, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnxProto';
 import { geluTanh } from './cpuReference';
-import { checkPlan, type BlockPlan, type EngineRefusal, type FlarePlan, type LayerNormParams, type Linear, type MlpLayer } from './plan';
+import { checkPlan, type BlockPlan, type EngineRefusal, type FlarePlan, type LayerNormParams, type Linear, type MlpLayer, type TailPlan } from './plan';
+import { TAIL_OPS, type NdArray } from './graphTail';
 
 class Mismatch extends Error {
   constructor(message: string, readonly at?: string) { super(message); }
@@ -332,13 +333,12 @@ function recognize(gi: GraphIndex): FlarePlan {
   const g = gi.g;
   const inits = new Set((g.initializer ?? []).map((t) => t.name));
   const inputs = (g.input ?? []).filter((i) => i.name && !inits.has(i.name));
-  if (inputs.length !== 1) throw new Mismatch(`${inputs.length} graph inputs (${inputs.map((i) => i.name).join(', ')}); the engine runs models with one input x[1,N,cin]`, 'graph.input');
-  if ((g.output ?? []).length !== 1) throw new Mismatch(`${g.output?.length ?? 0} graph outputs; the engine runs models with one output y[1,N,cout]`, 'graph.output');
-  const input = inputs[0].name!;
-  const outputName = g.output![0].name!;
-  const shape = inputs[0].type?.tensorType?.shape?.dim ?? [];
-  if (inputs[0].type?.tensorType?.elemType !== 1 || shape.length !== 3) throw new Mismatch('input is not a float32 tensor [B, N, cin]', input);
-
+  // the network input: float [B, N, cin] feeding a linear layer; other inputs may only feed the tail
+  const netInputs = inputs.filter((i) => i.type?.tensorType?.elemType === 1 && (i.type.tensorType.shape?.dim ?? []).length === 3 && linearConsumers(gi, i.name!).length === 1);
+  if (netInputs.length !== 1) throw new Mismatch(`expected one float input [B, N, cin] feeding a linear layer, found ${netInputs.length} among ${inputs.map((i) => i.name).join(', ')}`, 'graph.input');
+  const input = netInputs[0].name!;
+  const graphOutputs = (g.output ?? []).map((o) => o.name!);
+  if (graphOutputs.length === 0) throw new Mismatch('graph has no outputs', 'graph.output');
   const inp = matchMlp(gi, input);
   const C = inp.layers[inp.layers.length - 1].linear.outDim;
   const cin = inp.layers[0].linear.inDim;
@@ -382,10 +382,8 @@ function recognize(gi: GraphIndex): FlarePlan {
     t = t2;
   }
   const out = matchMlp(gi, t);
-  if (out.out !== outputName) {
-    const next = gi.dataConsumers(out.out)[0];
-    throw new Mismatch(`graph continues after the output MLP (${next ? nodeLabel(next) : out.out}); expected the graph output ${outputName}`, next ? nodeLabel(next) : out.out);
-  }
+  const outputName = out.out;
+  const tail = graphOutputs.length === 1 && graphOutputs[0] === outputName ? null : matchTail(gi, outputName, input, inputs.map((i) => i.name!), graphOutputs);
   if (hm.length === 0) throw new Mismatch('no FLARE blocks found', t);
   if (hm.some(([h, m]) => h !== hm[0][0] || m !== hm[0][1])) throw new Mismatch('blocks with different heads/latents', 'blocks');
   const [H, M] = hm[0];
@@ -396,11 +394,42 @@ function recognize(gi: GraphIndex): FlarePlan {
       cin, cout, channels: C, heads: H, latents: M, blocks: blocks.length,
       mlpDepths: { inp: inp.layers.length, k: blocks[0].mixer.k.length, v: blocks[0].mixer.v.length, mlp: blocks[0].mlp.length, out: out.layers.length },
     },
-    inp: inp.layers, blocks, lnOut: lnOut!, out: out.layers, inputName: input, outputName,
+    inp: inp.layers, blocks, lnOut: lnOut!, out: out.layers, inputName: input, outputName, tail,
   };
   const bad = checkPlan(plan);
   if (bad) throw new Mismatch(`inconsistent plan: ${bad}`, 'plan');
   return plan;
+}
+
+/** What follows the network: every node between its output (or graph inputs) and the graph outputs
+ *  must be a supported CPU op; reaching into the network's internals is refused. */
+function matchTail(gi: GraphIndex, netOut: string, netIn: string, graphInputs: string[], outputs: string[]): TailPlan {
+  const nodes = new Set<OnnxNode>();
+  const consts = new Map<string, NdArray>();
+  const extra = new Set<string>();
+  const stack = [...outputs];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t) || !t) continue;
+    seen.add(t);
+    if (t === netOut || t === netIn) continue;
+    if (graphInputs.includes(t)) { extra.add(t); continue; }
+    if (gi.isConst(t)) {
+      const c = gi.consts.get(t)!;
+      const f = tensorFloats(c), iv = f ? undefined : tensorInts(c);
+      if (!f && !iv) throw new Mismatch(`constant ${t} after the network has an unsupported type`, t);
+      consts.set(t, { data: Float64Array.from(f ?? iv!), dims: c.dims?.slice() ?? [] });
+      continue;
+    }
+    const p = gi.producer.get(t);
+    if (!p) throw new Mismatch(`value ${t} has no producer`, t);
+    if (gi.used.has(p)) throw new Mismatch(`graph output depends on ${t} inside the network, not only on its output`, nodeLabel(p));
+    if (!TAIL_OPS.has(p.opType ?? '')) throw new Mismatch(`op ${p.opType} after the network is not supported`, nodeLabel(p));
+    nodes.add(p);
+    stack.push(...(p.input ?? []));
+  }
+  return { nodes: (gi.g.node ?? []).filter((n) => nodes.has(n)), consts, inputs: [...extra], outputs };
 }
 
 /** Every node that the output depends on through data must have been explained by the match. */
@@ -425,6 +454,11 @@ export function recognizeFlare(onnxBytes: Uint8Array): FlarePlan | EngineRefusal
   try { model = decodeOnnxModel(onnxBytes); } catch (e) {
     return { refused: true, reason: `not a readable ONNX file: ${e instanceof Error ? e.message : String(e)}` };
   }
+  return recognizeFlareModel(model);
+}
+
+/** Recognizes a FLARE model in a decoded ONNX model. */
+export function recognizeFlareModel(model: OnnxModel): FlarePlan | EngineRefusal {
   if (!model.graph) return { refused: true, reason: 'ONNX model has no graph' };
   try {
     return recognize(new GraphIndex(model.graph));

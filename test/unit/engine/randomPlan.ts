@@ -32,7 +32,7 @@ export function randomPlan(c: RandomConfig): FlarePlan {
     })),
     lnOut: ln(),
     out: mlp(C, c.cout, c.hidden.out, true, false),
-    inputName: 'x', outputName: 'y',
+    inputName: 'x', outputName: 'y', tail: null,
   };
   plan.config = {
     cin: c.cin, cout: c.cout, channels: C, heads: c.heads, latents: c.latents, blocks: c.blocks,
