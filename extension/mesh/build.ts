@@ -116,15 +116,17 @@ export function dropBadCells(block: CellBlock, badPositions: number[]): CellBloc
   const conn = new Int32Array(keep * n);
   const ids = block.ids ? new Int32Array(keep) : undefined;
   const lines = block.lines ? new Int32Array(keep) : undefined;
+  const files = block.fileIndex ? new Uint16Array(keep) : undefined;
   let k = 0;
   for (let c = 0; c < count; c++) {
     if (bad.has(c)) continue;
     conn.set(block.connectivity.subarray(c * n, c * n + n), k * n);
     if (ids) ids[k] = block.ids![c];
     if (lines) lines[k] = block.lines![c];
+    if (files) files[k] = block.fileIndex![c];
     k++;
   }
-  return { type: block.type, connectivity: conn, ...(ids ? { ids } : {}), ...(lines ? { lines } : {}) };
+  return { type: block.type, connectivity: conn, ...(ids ? { ids } : {}), ...(lines ? { lines } : {}), ...(files ? { fileIndex: files } : {}) };
 }
 
 /** Reorder the nodes of every cell: out[i] = in[perm[i]]. */

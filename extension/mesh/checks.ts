@@ -58,7 +58,7 @@ export function checkMesh(mesh: Mesh, diag: Diagnostics = new Diagnostics(mesh.s
         const c = block.offsets ? upperBound(block.offsets, j) : Math.floor(j / n);
         if (c === last) continue;
         last = c;
-        diag.add('error', 'index-out-of-range', `${block.type} cell ${block.ids?.[c] ?? c} refers to point index ${conn[j]}, but there are ${np} points; the cell is skipped`, block.lines?.[c] ?? 0);
+        diag.add('error', 'index-out-of-range', `${block.type} cell ${block.ids?.[c] ?? c} refers to point index ${conn[j]}, but there are ${np} points; the cell is skipped`, block.lines?.[c] ?? 0, cellFile(mesh, block, c));
       }
       if (!block.offsets) {
         mesh.cells[b] = dropBadCells(block, bad);
@@ -96,6 +96,11 @@ export function checkMesh(mesh: Mesh, diag: Diagnostics = new Diagnostics(mesh.s
   return diag.list;
 }
 
+/** The file a cell's line refers to (an included file, or the mesh's own). */
+function cellFile(mesh: Mesh, block: CellBlock, c: number): string {
+  return block.fileIndex && mesh.files ? mesh.files[block.fileIndex[c]] : mesh.source.file;
+}
+
 function upperBound(offsets: Int32Array, j: number): number {
   let lo = 0;
   let hi = offsets.length;
@@ -116,6 +121,7 @@ function checkGeometry(mesh: Mesh, block: CellBlock, diag: Diagnostics): void {
   const count = n ? conn.length / n : 0;
   const label = (c: number): string => `${t} cell ${block.ids?.[c] ?? c}`;
   const line = (c: number): number => block.lines?.[c] ?? 0;
+  const file = (c: number): string => cellFile(mesh, block, c);
   const x = (i: number, k: number): number => (k < d ? pts[i * d + k] : 0);
 
   let corners: number[][] | undefined;
@@ -145,9 +151,9 @@ function checkGeometry(mesh: Mesh, block: CellBlock, diag: Diagnostics): void {
         if (!(Math.abs(det) > 1e-12 * scale)) zero++;
         else if (det < 0) neg++;
       }
-      if (zero > 0) diag.add('error', 'degenerate-element', `${label(c)} is degenerate (zero volume at ${zero} corner${zero > 1 ? 's' : ''})`, line(c));
-      else if (signed && neg === corners.length) diag.add('error', 'inverted-element', `${label(c)} is inverted (negative volume); its node order is mirrored`, line(c));
-      else if (signed && neg > 0) diag.add('warning', 'distorted-element', `${label(c)} is distorted (negative Jacobian at ${neg} of ${corners.length} corners)`, line(c));
+      if (zero > 0) diag.add('error', 'degenerate-element', `${label(c)} is degenerate (zero volume at ${zero} corner${zero > 1 ? 's' : ''})`, line(c), file(c));
+      else if (signed && neg === corners.length) diag.add('error', 'inverted-element', `${label(c)} is inverted (negative volume); its node order is mirrored`, line(c), file(c));
+      else if (signed && neg > 0) diag.add('warning', 'distorted-element', `${label(c)} is distorted (negative Jacobian at ${neg} of ${corners.length} corners)`, line(c), file(c));
     }
     return;
   }
@@ -173,7 +179,7 @@ function checkGeometry(mesh: Mesh, block: CellBlock, diag: Diagnostics): void {
     }
     const mag = Math.hypot(ax, ay, az) / 2;
     if (!(mag > 1e-12 * l2)) {
-      diag.add('error', 'degenerate-element', `${label(c)} is degenerate (zero area)`, line(c));
+      diag.add('error', 'degenerate-element', `${label(c)} is degenerate (zero area)`, line(c), file(c));
       areas[c] = 0;
     } else {
       areas[c] = planar ? az / 2 : mag;
@@ -182,8 +188,8 @@ function checkGeometry(mesh: Mesh, block: CellBlock, diag: Diagnostics): void {
   }
   if (planar && negCount > 0) {
     // A consistently clockwise mesh is a convention, not an error; a minority of flipped cells is.
-    if (negCount === count) diag.add('info', 'clockwise-elements', `all ${t} cells are ordered clockwise in the xy plane`, line(0));
-    else for (let c = 0; c < count; c++) if (areas[c] < 0 && negCount * 2 < count) diag.add('error', 'inverted-element', `${label(c)} is inverted (clockwise, unlike its neighbours)`, line(c));
+    if (negCount === count) diag.add('info', 'clockwise-elements', `all ${t} cells are ordered clockwise in the xy plane`, line(0), file(0));
+    else for (let c = 0; c < count; c++) if (areas[c] < 0 && negCount * 2 < count) diag.add('error', 'inverted-element', `${label(c)} is inverted (clockwise, unlike its neighbours)`, line(c), file(c));
   }
 }
 

@@ -67,6 +67,8 @@ export interface CellBlock {
   readonly ids?: Int32Array;
   /** Line of each cell in the source file (0 when unknown), for diagnostics. */
   readonly lines?: Int32Array;
+  /** When the input had includes: per cell, the index into Mesh.files of the file `lines` refers to. */
+  readonly fileIndex?: Uint16Array;
 }
 
 export interface DataArray {

@@ -57,6 +57,7 @@ class InpState {
   readonly fileRuns: number[] = []; // pairs (first point index, file index)
   readonly files: string[] = [];
   readonly blocks = new Map<CellType, CellCollector>();
+  readonly cellRuns = new Map<CellType, number[]>(); // pairs (first cell index, file index); none = all file 0
   readonly nsets = new Map<string, SetParts>(); // key: upper-case name
   readonly elsets = new Map<string, SetParts>();
   readonly materials: { name: string; E?: number; nu?: number; rho?: number; source: SourceLocation }[] = [];
@@ -195,6 +196,9 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         const n = NODES[type];
         let col = st.blocks.get(type);
         if (!col) st.blocks.set(type, (col = new CellCollector(type, true, true, 1024)));
+        const runs = st.cellRuns.get(type) ?? [];
+        if ((runs.length ? runs[runs.length - 1] : 0) !== fileIdx) runs.push(col.ids!.n, fileIdx);
+        st.cellRuns.set(type, runs);
         const elsetName = kw.params.get('ELSET');
         const elset = elsetName ? getSet(st.elsets, elsetName, kwLine, file) : undefined;
         const conn = col.conn;
@@ -440,6 +444,14 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
   const cells: CellBlock[] = [];
   for (const col of st.blocks.values()) {
     let block = col.toBlock();
+    const runs = st.cellRuns.get(col.type) ?? [];
+    if (st.files.length > 1) {
+      const count = col.ids!.n;
+      const fileIndex = new Uint16Array(count);
+      for (let r = 0; r < runs.length; r += 2) fileIndex.fill(runs[r + 1], runs[r], r + 2 < runs.length ? runs[r + 2] : count);
+      block = { ...block, fileIndex };
+    }
+    const fileOfCell = (c: number): string => st.files[block.fileIndex?.[c] ?? 0];
     const badIds: number[] = [];
     const bad = idMap.mapInPlace(block.connectivity as Int32Array, badIds);
     if (bad.length) {
@@ -449,7 +461,7 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
         const c = Math.floor(bad[j] / nn);
         if (c === last) continue;
         last = c;
-        diag.add('error', 'index-out-of-range', `element ${block.ids![c]} refers to undefined node ${badIds[j]}; the element is skipped`, block.lines![c]);
+        diag.add('error', 'index-out-of-range', `element ${block.ids![c]} refers to undefined node ${badIds[j]}; the element is skipped`, block.lines![c], fileOfCell(c));
       }
       block = dropBadCells(block, bad);
     }
@@ -549,7 +561,8 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
     elementSets,
     ...(st.isDeck ? { deck: { materials, boundaries, loads, faceLoads, steps, sections: st.sections } } : {}),
     source: { file: ctx.file, format: 'inp' },
-    ...(pointFiles ? { files: st.files, pointFiles } : {}),
+    ...(st.files.length > 1 ? { files: st.files } : {}),
+    ...(pointFiles ? { pointFiles } : {}),
   };
 }
 

@@ -110,3 +110,19 @@ test('frd: touching fixed-width numbers, DISP has 3 stored components (ALL is co
   assert.deepEqual(Array.from(t.values), [20, 21, 22]);
   assert.deepEqual(Array.from(m.cells[0].connectivity), [0, 1, 2]);
 });
+
+test('diagnostics for elements in an *INCLUDEd file point at that file and its line', () => {
+  const files: Record<string, string> = {
+    '/m/main.inp': '*NODE\n1,0,0,0\n2,1,0,0\n3,0,1,0\n4,0,0,1\n*INCLUDE, INPUT=sub/elems.inp\n*ELEMENT, TYPE=C3D4\n9, 1, 2, 3, 4\n',
+    '/m/sub/elems.inp': '** elements\n*ELEMENT, TYPE=C3D4\n1, 1, 2, 3, 4\n2, 1, 2, 3, 77\n3, 1, 3, 2, 4\n',
+  };
+  const r = readMesh(new TextEncoder().encode(files['/m/main.inp']), '/m/main.inp', { readInclude: (p) => (files[p] ? new TextEncoder().encode(files[p]) : undefined) });
+  const oob = r.diagnostics.find((d) => d.code === 'index-out-of-range')!;
+  assert.deepEqual([oob.file, oob.line], ['/m/sub/elems.inp', 4]);
+  const inv = r.diagnostics.find((d) => d.code === 'inverted-element')!;
+  assert.deepEqual([inv.file, inv.line], ['/m/sub/elems.inp', 5]);
+  const tet = r.mesh!.cells[0];
+  assert.deepEqual(Array.from(tet.ids!), [1, 3, 9]);
+  assert.deepEqual(Array.from(tet.fileIndex!), [1, 1, 0]);
+  assert.deepEqual(r.mesh!.files, ['/m/main.inp', '/m/sub/elems.inp']);
+});
