@@ -300,7 +300,10 @@ export class PreviewApp {
       this.view.set({ colorBy: f.name, component: f.components === 6 ? 'vonMises' : f.components > 1 ? 'magnitude' : 0 });
     }
     if (f.source === 'reference' && !st.compareWith) this.view.set({ compareWith: f.name });
-    this.view.renderNow();
+    // Draw now only when this array is on screen; other arrays just join the menus (one frame later).
+    const now = this.view.getSettings();
+    if ([now.colorBy, now.deformBy, now.compare !== 'off' ? now.compareWith : ''].includes(f.name)) this.view.renderNow();
+    else this.view.requestRender();
     if (this.firstColoredFrameMs === undefined && this.view.getColoring()) {
       this.firstColoredFrameMs = performance.now();
       this.host.log('info', `first coloured frame ${this.firstColoredFrameMs.toFixed(0)} ms after navigation start`);
