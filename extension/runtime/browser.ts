@@ -2,7 +2,7 @@
 // the extension's media/ort folder (a webview URI), never from a CDN; WebGPU from navigator.gpu.
 import { OrtBackend, type OrtModule } from './ortBackend';
 import { FlareRuntime } from './runtime';
-import type { BackendName } from './backend';
+import type { Backend, BackendName } from './backend';
 
 export interface BrowserRuntimeOptions {
   /** URL of the media/ort folder, ending in '/' (webview: asWebviewUri(media/ort) + '/'). */
@@ -10,6 +10,8 @@ export interface BrowserRuntimeOptions {
   readonly backends?: readonly BackendName[];
   /** wasm threads when cross-origin isolated (webviews are not: always 1 there). */
   readonly wasmThreads?: number;
+  /** More back ends, e.g. the FLARE engine (`engine`). */
+  readonly extra?: readonly Backend[];
 }
 
 function loader(url: string): () => Promise<OrtModule> {
@@ -27,5 +29,6 @@ export function createBrowserRuntime(opts: BrowserRuntimeOptions): FlareRuntime 
     const gpu = typeof navigator !== 'undefined' ? navigator.gpu : undefined;
     rt.register(new OrtBackend({ ep: 'webgpu', loadOrt: loader(base + 'ort.webgpu.min.mjs'), wasmPaths: base, numThreads: 1, ...(gpu ? { gpu } : {}) }));
   }
+  for (const b of opts.extra ?? []) rt.register(b);
   return rt;
 }

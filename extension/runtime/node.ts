@@ -158,6 +158,8 @@ export interface NodeRuntimeOptions {
   readonly backends?: readonly BackendName[];
   /** wasm threads (default: FLARE_WASM_THREADS or min(4, cores)). */
   readonly wasmThreads?: number;
+  /** More back ends, e.g. the FLARE engine (`engine`), registered after the built-in ones. */
+  readonly extra?: readonly Backend[];
 }
 
 export function defaultWasmThreads(): number {
@@ -180,6 +182,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
     rt.register(new OrtBackend({ ep: 'webgpu', loadOrt: loadOrtFrom(dir, 'webgpu'), wasmPaths: dir, numThreads: 1, ...(d.ok ? { gpu: d.gpu } : { noGpuReason: d.reason }), ...(refuse ? { refuseSoftwareAdapter: refuse } : {}) }));
   }
   if (want.includes('node-cpu')) rt.register(new NodeCpuBackend());
+  for (const b of opts.extra ?? []) rt.register(b);
   return rt;
 }
 
