@@ -232,27 +232,30 @@ function matchLayerNorm(gi: GraphIndex, t: string, C: number): { ln: LayerNormPa
 
 interface Tagged { labels: string[]; tag: 'k' | 'v' | 'S' | 'P' | 'Z' | 'Y'; scale: number; over?: string }
 
-/** Resolves a Reshape target to numbers, 'dyn' for values computed from shapes at run time. */
-function reshapeTarget(gi: GraphIndex, name: string): (number | 'dyn')[] | null {
+/** Resolves a Reshape target to numbers, 'dyn' for values computed from shapes at run time,
+ *  or `dim i of tensor t` (Gather(Shape(t), i)) so that `x.shape[2]` can be checked to be C. */
+type ShapeElem = number | 'dyn' | { of: string; index: number };
+function reshapeTarget(gi: GraphIndex, name: string): ShapeElem[] | null {
   const direct = gi.ints(name);
   if (direct) return direct;
   const p = gi.producer.get(name);
   if (p?.opType !== 'Concat') return null;
-  const parts: (number | 'dyn')[] = [];
+  const parts: ShapeElem[] = [];
   for (const i of p.input ?? []) {
     const v = gi.ints(i);
-    if (v) parts.push(...v);
-    else {
-      const q = gi.producer.get(i);
-      if (q?.opType !== 'Unsqueeze') return null;
-      parts.push('dyn');
-    }
+    if (v) { parts.push(...v); continue; }
+    const q = gi.producer.get(i);
+    if (q?.opType !== 'Unsqueeze') return null;
+    const gat = gi.producer.get(q.input?.[0] ?? '');
+    const sh = gat?.opType === 'Gather' ? gi.producer.get(gat.input?.[0] ?? '') : undefined;
+    const idx = gat ? gi.ints(gat.input?.[1] ?? '') : undefined;
+    parts.push(sh?.opType === 'Shape' && idx?.length === 1 ? { of: sh.input![0], index: idx[0] } : 'dyn');
   }
   return parts;
 }
 
 /** Follows k and v through reshapes, transposes, the two MatMul+Softmax steps, and back to [B,N,C]. */
-function matchAttention(gi: GraphIndex, kOut: string, vOut: string, C: number, blockName: string):
+function matchAttention(gi: GraphIndex, kOut: string, vOut: string, C: number, blockName: string, channelTensors: Set<string>):
   { q: Float32Array; H: number; M: number; encScale: number; decScale: number; out: string } {
   const vals = new Map<string, Tagged>([[kOut, { labels: ['B', 'N', 'C'], tag: 'k', scale: 1 }], [vOut, { labels: ['B', 'N', 'C'], tag: 'v', scale: 1 }]]);
   let H = 0, D = 0, M = 0, q: Float32Array | null = null, result: string | null = null;
@@ -273,13 +276,15 @@ function matchAttention(gi: GraphIndex, kOut: string, vOut: string, C: number, b
         const tgt = reshapeTarget(gi, n.input?.[1] ?? '');
         if (!tgt) throw new Mismatch('Reshape with a target shape that is not recognized', nodeLabel(n));
         const L = tv.labels;
+        // a dim read from a [B, N, C] tensor's shape at run time: index 2 (or -1) is C
+        const isC = (e: ShapeElem) => e === C || (typeof e === 'object' && channelTensors.has(e.of) && (e.index === 2 || e.index === -1));
         if (tgt.length === 4 && L.join() === 'B,N,C' && typeof tgt[2] === 'number' && typeof tgt[3] === 'number' && tgt[2] * tgt[3] === C) {
           if (H && (H !== tgt[2] || D !== tgt[3])) throw new Mismatch('k and v split into different heads', nodeLabel(n));
           H = tgt[2]; D = tgt[3];
           nv = { ...tv, labels: ['B', 'N', 'H', 'D'] };
-        } else if (tgt.length === 3 && L.join() === 'B,N,H,D' && tgt[2] === C) {
+        } else if (tgt.length === 3 && L.join() === 'B,N,H,D' && isC(tgt[2])) {
           nv = { ...tv, labels: ['B', 'N', 'C'] };
-        } else throw new Mismatch(`Reshape of [${L}] to [${tgt}] is not a head split/merge`, nodeLabel(n));
+        } else throw new Mismatch(`Reshape of [${L}] to [${tgt.map((e) => (typeof e === 'object' ? `shape(${e.of})[${e.index}]` : e))}] is not a head split/merge`, nodeLabel(n));
       } else if (op === 'Transpose') {
         const perm = gi.attrInts(n, 'perm') ?? tv.labels.map((_, i) => tv.labels.length - 1 - i);
         nv = { ...tv, labels: perm.map((p) => tv.labels[p]) };
@@ -365,7 +370,7 @@ function recognize(gi: GraphIndex): FlarePlan {
       return false;
     };
     const [k, v] = reachesQuery(m1.out) ? [m1, m2] : [m2, m1];
-    const att = matchAttention(gi, k.out, v.out, C, name);
+    const att = matchAttention(gi, k.out, v.out, C, name, new Set([t, ln.out, k.out, v.out]));
     const oMm = linearConsumers(gi, att.out);
     if (oMm.length !== 1) throw new Mismatch(`${name}: expected the output projection after attention`, att.out);
     const o = linearAt(gi, oMm[0]);

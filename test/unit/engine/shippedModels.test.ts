@@ -1,0 +1,45 @@
+// Every shipped model (models/*.onnx, exported by models/export.py) must load in the engine, and its
+// plan (network on the float64 CPU reference + the CPU tail) must reproduce PyTorch's golden output.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { recognizeFlare } from '../../../extension/engine/recognizeFlare';
+import { runCpuReference } from '../../../extension/engine/cpuReference';
+import { evalTail } from '../../../extension/engine/graphTail';
+import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
+import { readNpyF32 } from './npy';
+
+const MODELS = path.resolve(__dirname, '../../../models');
+const shipped = fs.existsSync(MODELS) ? fs.readdirSync(MODELS).filter((f) => f.endsWith('.onnx')).sort() : [];
+
+test('models/ ships at least one FLARE model', () => { assert.ok(shipped.length > 0, 'no models/*.onnx'); });
+
+for (const file of shipped) {
+  const name = file.replace(/\.onnx$/, '');
+  test(`${file}: recognized (network + export wrapper)`, () => {
+    const p = recognizeFlare(new Uint8Array(fs.readFileSync(path.join(MODELS, file))));
+    assert.ok(!isRefusal(p), isRefusal(p) ? `${p.reason} at ${p.at}` : '');
+    assert.deepEqual(p.tail?.inputs, ['scale']);
+    assert.deepEqual(p.tail?.outputs, ['von_mises', 'displacement']);
+  });
+  const golden = path.join(MODELS, 'golden', name);
+  // one model is enough for the slow float64 pass; the GPU test covers the other
+  if (file !== shipped[0] || !fs.existsSync(`${golden}.y.npy`)) continue;
+  test(`${file}: plan + tail reproduce the PyTorch golden output (CPU float64)`, () => {
+    const p = recognizeFlare(new Uint8Array(fs.readFileSync(path.join(MODELS, file)))) as FlarePlan;
+    const x = readNpyF32(`${golden}.x.npy`), scale = readNpyF32(`${golden}.scale.npy`), y = readNpyF32(`${golden}.y.npy`);
+    const n = x.length / p.config.cin;
+    const net = runCpuReference(p, x, n);
+    const env = evalTail(p.tail!, new Map([[p.outputName, { data: net, dims: [1, n, p.config.cout] }], ['scale', { data: Float64Array.from(scale), dims: [1, 2] }]]));
+    const vm = env.get('von_mises')!, u = env.get('displacement')!;
+    assert.deepEqual(vm.dims, [1, n]);
+    assert.deepEqual(u.dims, [1, n, 3]);
+    let err = 0, maxRef = 0;
+    for (let i = 0; i < n; i++) {
+      const got = [vm.data[i], u.data[3 * i], u.data[3 * i + 1], u.data[3 * i + 2]];
+      for (let c = 0; c < 4; c++) { err = Math.max(err, Math.abs(got[c] - y[4 * i + c])); maxRef = Math.max(maxRef, Math.abs(y[4 * i + c])); }
+    }
+    assert.ok(err <= 1e-4 * maxRef, `max abs error ${err} vs max |y| ${maxRef}`);
+  });
+}
