@@ -1,4 +1,5 @@
 #!/bin/bash
+# Prepare .carry/engine and .gl as test/bench/engine/README.md says; run from the repo root on the device.
 # One batched device call: PyTorch eager (flare_ref.py) and the engine + onnxruntime-web WebGPU EP (Dawn/Vulkan).
 E=.carry/engine
 nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv > $OUT/gpu.txt 2>&1

@@ -10,6 +10,7 @@ import { randomInput, randomPlan, type RandomConfig } from './randomPlan';
 
 export type GpuCase =
   | { kind: 'reference'; name: string; onnx: string; x: string; y: string; opts?: FlareEngineOptions }
+  | { kind: 'shipped'; name: string; onnx: string; golden: string; opts?: FlareEngineOptions }
   | { kind: 'random'; name: string; config: RandomConfig; ns: number[]; opts?: FlareEngineOptions; cpuLimit?: number };
 
 export interface GpuResult { name: string; ok: boolean; error?: string; runs?: { n: number; maxAbs: number; maxRef: number; ms: number; checked: number }[]; compileMs?: number; adapter?: string }
@@ -27,6 +28,24 @@ async function runCase(c: GpuCase, device: GPUDevice): Promise<GpuResult> {
     for (let i = 0; i < y.length; i++) { maxAbs = Math.max(maxAbs, Math.abs(out[i] - y[i])); maxRef = Math.max(maxRef, Math.abs(y[i])); }
     e.dispose();
     return { name: c.name, ok: out.length === y.length, runs: [{ n, maxAbs, maxRef, ms, checked: y.length }], compileMs: e.layout.compileMs };
+  }
+  if (c.kind === 'shipped') {
+    const e = await loadFlareEngine(new Uint8Array(fs.readFileSync(c.onnx)), device, c.opts);
+    if (isRefusal(e)) return { name: c.name, ok: false, error: `refused: ${e.reason} at ${e.at}` };
+    const x = readNpyF32(`${c.golden}.x.npy`), scale = readNpyF32(`${c.golden}.scale.npy`), y = readNpyF32(`${c.golden}.y.npy`);
+    const n = x.length / e.config.cin;
+    const t = performance.now();
+    const out = await e.runTensors({ x: { data: x, dims: [1, n, e.config.cin] }, scale: { data: scale, dims: [1, 2] } });
+    const ms = performance.now() - t;
+    const vm = out.von_mises, u = out.displacement;
+    if (!vm || !u || vm.dims.join() !== `1,${n}` || u.dims.join() !== `1,${n},3`) return { name: c.name, ok: false, error: `outputs ${Object.keys(out)} with dims ${vm?.dims} / ${u?.dims}` };
+    let maxAbs = 0, maxRef = 0;
+    for (let i = 0; i < n; i++) {
+      const got = [vm.data[i], u.data[3 * i], u.data[3 * i + 1], u.data[3 * i + 2]];
+      for (let k = 0; k < 4; k++) { maxAbs = Math.max(maxAbs, Math.abs(got[k] - y[4 * i + k])); maxRef = Math.max(maxRef, Math.abs(y[4 * i + k])); }
+    }
+    e.dispose();
+    return { name: c.name, ok: true, runs: [{ n, maxAbs, maxRef, ms, checked: 4 * n }], compileMs: e.layout.compileMs };
   }
   const plan = randomPlan(c.config);
   const e = await createFlareEngine(plan, device, c.opts);
