@@ -15,8 +15,11 @@ class MeshDocument implements vscode.CustomDocument {
   payload?: Promise<PreviewPayload | { error: string; line?: number }>;
   readonly extraFields = new Map<string, FieldsMessage>();
   readonly panels = new Set<vscode.WebviewPanel>();
-  constructor(readonly uri: vscode.Uri) {}
+  watcher?: vscode.Disposable;
+  constructor(readonly uri: vscode.Uri, private readonly onDispose: () => void) {}
   dispose(): void {
+    this.onDispose();
+    this.watcher?.dispose();
     this.panels.clear();
   }
 }
@@ -74,8 +77,25 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   }
 
   openCustomDocument(uri: vscode.Uri): MeshDocument {
-    const doc = new MeshDocument(uri);
-    this.documents.set(uri.toString(), doc);
+    const key = uri.toString();
+    const doc: MeshDocument = new MeshDocument(uri, () => {
+      if (this.documents.get(key) === doc) this.documents.delete(key);
+    });
+    this.documents.set(key, doc);
+    // Saving the file (e.g. editing the deck as text beside the preview) re-parses and redraws it,
+    // keeping the camera, the view settings and predictions that still fit.
+    if (uri.scheme === 'file') {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), path.basename(uri.path)), true, false, true);
+      let timer: NodeJS.Timeout | undefined;
+      w.onDidChange(() => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          doc.payload = undefined;
+          for (const p of doc.panels) void this.send(doc, p, (m) => p.webview.postMessage(m));
+        }, 300);
+      });
+      doc.watcher = { dispose: () => (clearTimeout(timer), w.dispose()) };
+    }
     return doc;
   }
 

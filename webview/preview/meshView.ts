@@ -223,7 +223,11 @@ export class MeshView {
   setSurface(surface: SurfaceData, keepFields = false): void {
     this.surface = surface;
     this.basePoints = surface.points;
-    if (!keepFields) this.fields.clear();
+    // On a reload of the same file keep the arrays (predictions) that still fit the new mesh.
+    for (const [name, f] of this.fields) {
+      const want = f.association === 'point' ? surface.volumePoints : surface.cells;
+      if (!keepFields || f.values.length !== want * f.components) this.fields.delete(name);
+    }
     this.rangeCache.clear();
     const poly = this.primary.poly;
     const points = vtkPoints.newInstance();
@@ -240,7 +244,7 @@ export class MeshView {
     poly.setPolys(vtkCellArray.newInstance({ values: cells }));
     poly.modified();
     this.update();
-    this.view('iso'); // a 3D impression first; axis views are one key away
+    if (!keepFields) this.view('iso'); // a 3D impression first; axis views are one key away
   }
 
   get hasSurface(): boolean {

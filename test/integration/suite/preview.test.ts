@@ -216,6 +216,21 @@ describe('FLARE mesh preview (custom editor in real VS Code)', function () {
     assert.equal(again.state.coloring?.title, 'U Z');
   });
 
+  it('redraws when the file changes on disk, keeping the view', async () => {
+    const { uri, capture } = await openAndCapture('changing.vtu', writeVtu(block(8, 4, 4)));
+    assert.match(capture.state.status, /225 nodes/);
+    await vscode.workspace.fs.writeFile(uri, writeVtu(block(4, 2, 2)));
+    let last = capture;
+    for (let i = 0; i < 40 && !/45 nodes/.test(last.state.status); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      last = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
+    }
+    save('preview-after-file-change.png', last.dataUrl);
+    assert.match(last.state.status, /45 nodes · 16 cells/);
+    assert.equal(last.state.coloring?.title, 'T', 'still coloured by T');
+    assert.deepEqual(last.state.camera.position, capture.state.camera.position, 'camera kept');
+  });
+
   it('reports a broken file in the view instead of failing', async () => {
     const { capture } = await openAndCapture('broken.vtu', '<VTKFile type="UnstructuredGrid"><Piece NumberOfPoints="x"');
     assert.equal(capture.state.statusIsError, true);
