@@ -8,9 +8,11 @@ import { pointCount } from './types';
 export * from './types';
 export { FORMATS, formatForFile, supportedExtensions } from './registry';
 export { checkMesh } from './checks';
-export { extractSurface } from './surface';
-export { writeVtu } from './writers/vtu';
-export { writeVtk } from './writers/vtk';
+export { extractSurface, type Surface } from './surface';
+export { writeVtu, type VtuWriteOptions } from './writers/vtu';
+export { writeVtk, type VtkWriteOptions } from './writers/vtk';
+export type { CheckOptions } from './checks';
+export type { MeshFormat, ReadContext } from './build';
 
 export function readMesh(bytes: Uint8Array, fileName: string, opts: ReadOptions = {}): ReadResult {
   // Node's Buffer overrides slice() to return a view; the readers rely on Uint8Array's copying slice.

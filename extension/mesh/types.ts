@@ -163,7 +163,10 @@ export interface Section {
 /** Options for `readMesh`. */
 export interface ReadOptions {
   readonly signal?: AbortSignal;
-  /** Resolves `*INCLUDE` and `.pvtu` pieces: path as written, resolved against the including file. */
+  /**
+   * Reads `*INCLUDE` files and `.pvtu` pieces. It receives the path ALREADY resolved against the
+   * including file's name (dirname(fileName) + '/' + INPUT, unless INPUT is absolute): read it as is.
+   */
   readonly readInclude?: (path: string) => Uint8Array | undefined;
   /** Refuse meshes larger than this (a diagnostic, no mesh). */
   readonly maxPoints?: number;
