@@ -86,3 +86,22 @@ test('wasm in Node reproduces the PyTorch output to 1e-5, with progress, cached 
     await rt.dispose();
   }
 });
+
+test('auto prefers onnxruntime-node over wasm in Node, and refuses N beyond every limit', async () => {
+  const rt = await createNodeRuntime({ backends: ['wasm', 'node-cpu'], wasmThreads: 1 });
+  try {
+    const x = load('x.npy');
+    const r = await rt.run({ model, inputs: { x: { data: x.subarray(0, 64 * 3), dims: [1, 64, 3] } } });
+    assert.ok(r.ok, r.ok ? '' : r.error.message);
+    assert.equal(r.backend, 'node-cpu');
+    const cpu = rt.get('node-cpu');
+    assert.ok(cpu);
+    const n = cpu.maxPoints(model) + 1;
+    const big = await rt.run({ model, inputs: { x: { data: new Float32Array(n * 3), dims: [1, n, 3] } } });
+    assert.equal(big.ok, false);
+    assert.equal(!big.ok && big.error.code, 'too-large');
+    assert.match(!big.ok ? big.error.message : '', /node-cpu skipped: \d+ points exceed its limit.*wasm skipped/);
+  } finally {
+    await rt.dispose();
+  }
+});
