@@ -250,6 +250,11 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
               ctx.diag.add('error', 'inp-bad-generate', `GENERATE needs start, end[, step] integers`, line, file);
               continue;
             }
+            // A typo like "1, 2000000000" must not allocate billions of ids.
+            if ((b - a) / s > 1e8) {
+              ctx.diag.add('error', 'inp-bad-generate', `GENERATE ${a}..${b} step ${s} is too large (over 10^8 ids)`, line, file);
+              continue;
+            }
             for (let v = a; v <= b; v += s) set.ids.push(v);
           } else {
             for (const p of parts) {

@@ -245,9 +245,15 @@ class MshReader {
     }
   }
 
+  /** A declared count can't exceed the bytes left (hostile headers must not drive allocations). */
+  plausible(n: number, what: string): void {
+    if (!Number.isInteger(n) || n < 0 || n > this.buf.length - this.sc.pos) throw this.err('count-mismatch', `${what} declares ${n} entries but only ${this.buf.length - this.sc.pos} bytes remain`);
+  }
+
   nodes2(): void {
     const sc = this.sc;
     const n = sc.int();
+    this.plausible(n, '$Nodes');
     sc.nextLine();
     this.ids.reserve(n);
     this.coords.reserve(n * 3);
@@ -285,6 +291,7 @@ class MshReader {
   elements2(): void {
     const sc = this.sc;
     const n = sc.int();
+    this.plausible(n, '$Elements');
     sc.nextLine();
     if (this.binary) {
       let done = 0;
@@ -358,6 +365,8 @@ class MshReader {
       sc.int();
       sc.int();
     }
+    this.plausible(n, '$Nodes');
+    this.plausible(nBlocks, '$Nodes');
     this.ids.reserve(n);
     this.coords.reserve(n * 3);
     if (!b) this.pointLines.reserve(n);
@@ -367,6 +376,7 @@ class MshReader {
       void (b ? this.bInt() : sc.int()); // entity tag
       const parametric = b ? this.bInt() : sc.int();
       const count = b ? this.bSize() : sc.int();
+      this.plausible(count, 'a $Nodes block');
       if (this.ids.n + count > n) throw this.err('count-mismatch', `$Nodes declares ${n} nodes but its blocks hold more`, line);
       if (parametric) throw this.err('msh-parametric', 'parametric nodes are not supported; save without parametric coordinates', line);
       const ids = this.ids;
@@ -414,6 +424,7 @@ class MshReader {
       const tag = b ? this.bInt() : sc.int();
       const type = b ? this.bInt() : sc.int();
       const count = b ? this.bSize() : sc.int();
+      this.plausible(count, 'an $Elements block');
       const k = nodesOf(type);
       if (k < 0) throw this.err('msh-element-type', `unknown gmsh element type ${type}`, line);
       const ct = GMSH_TYPES[type];

@@ -48,6 +48,8 @@ class LegacyReader {
       return typedFromBytes(bytes, t, false);
     }
     const line = sc.line;
+    // Each ASCII number takes at least a byte: a header count past that is a lie, not an allocation.
+    if (count > this.buf.length - sc.pos + 1) throw this.err('vtk-truncated', `header declares ${count} values but only ${this.buf.length - sc.pos} bytes remain`);
     if (t.startsWith('Float')) {
       const out = t === 'Float32' ? new Float32Array(count) : new Float64Array(count);
       for (let i = 0; i < count; i++) {

@@ -229,7 +229,7 @@ class VtkXmlReader {
   private ascii(node: XmlNode, type: string, expected?: number): NumArray {
     const sc = new Scanner(this.buf, this.ctx.file, node.textStart, node.textEnd);
     sc.line = this.lineOf(node);
-    const out = new F64Builder(expected ?? 1024);
+    const out = new F64Builder(Math.min(expected ?? 1024, (node.textEnd - node.textStart) / 2 + 16));
     for (;;) {
       sc.skipWs();
       if (sc.eof()) break;

@@ -90,3 +90,24 @@ test('maxPoints refuses big meshes', () => {
   assert.equal(r.mesh, undefined);
   assert.equal(r.diagnostics.at(-1)!.code, 'too-many-points');
 });
+
+test('a runaway *NSET GENERATE range is refused with its line, not allocated', () => {
+  const r = readMesh(new TextEncoder().encode('*NODE\n1,0,0,0\n*NSET, NSET=A, GENERATE\n1, 2000000000, 1\n'), 'g.inp');
+  const d = r.diagnostics.find((x) => x.code === 'inp-bad-generate')!;
+  assert.equal(d.line, 4);
+  assert.equal(r.mesh!.nodeSets.A.length, 0);
+});
+
+test('absurd header counts are refused with a diagnostic, not a giant allocation', () => {
+  const cases: [string, string, string][] = [
+    ['a.msh', '$MeshFormat\n4.1 0 8\n$EndMeshFormat\n$Nodes\n1 900000000000 1 900000000000\n', 'count-mismatch'],
+    ['a.msh', '$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$Nodes\n999999999999\n1 0 0 0\n$EndNodes\n', 'count-mismatch'],
+    ['a.vtk', '# vtk DataFile Version 4.2\nx\nASCII\nDATASET UNSTRUCTURED_GRID\nPOINTS 999999999999 double\n0 0 0\n', 'vtk-truncated'],
+  ];
+  for (const [name, text, code] of cases) {
+    const r = readMesh(new TextEncoder().encode(text), name);
+    assert.equal(r.mesh, undefined);
+    assert.equal(r.diagnostics[0].code, code, JSON.stringify(r.diagnostics));
+    assert.ok(r.diagnostics[0].line > 1);
+  }
+});
