@@ -100,3 +100,23 @@ test('OFF with comments, OBJ with relative indices and v/vt/vn faces', () => {
   const obj = ok(enc('# x\nv 0 0 0\nv 1 0 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//1 3//1\nf -3 -2 -1\n'), 'a.obj');
   assert.deepEqual(Array.from(obj.cells[0].connectivity), [0, 1, 2, 0, 1, 2]);
 });
+
+test('.vtp PolyData (ascii): Verts, Lines and Polys in that order, with cell data following it', () => {
+  const vtp = `<?xml version="1.0"?>
+<VTKFile type="PolyData" version="0.1" byte_order="LittleEndian">
+  <PolyData>
+    <Piece NumberOfPoints="4" NumberOfVerts="1" NumberOfLines="1" NumberOfStrips="0" NumberOfPolys="2">
+      <Points><DataArray type="Float32" NumberOfComponents="3" format="ascii">0 0 0 1 0 0 1 1 0 0 1 0</DataArray></Points>
+      <CellData><DataArray type="Int32" Name="id" format="ascii">10 20 30 40</DataArray></CellData>
+      <Verts><DataArray type="Int32" Name="connectivity" format="ascii">3</DataArray><DataArray type="Int32" Name="offsets" format="ascii">1</DataArray></Verts>
+      <Lines><DataArray type="Int32" Name="connectivity" format="ascii">0 2</DataArray><DataArray type="Int32" Name="offsets" format="ascii">2</DataArray></Lines>
+      <Polys><DataArray type="Int64" Name="connectivity" format="ascii">0 1 2 0 1 2 3</DataArray><DataArray type="Int64" Name="offsets" format="ascii">3 7</DataArray></Polys>
+    </Piece>
+  </PolyData>
+</VTKFile>
+`;
+  const m = ok(enc(vtp), 'a.vtp');
+  const by = Object.fromEntries(m.cells.map((c, i) => [c.type, [Array.from(c.connectivity), Array.from(m.cellData[i][0].values)]]));
+  assert.deepEqual(by, { vertex: [[3], [10]], line: [[0, 2], [20]], triangle: [[0, 1, 2], [30]], quad: [[0, 1, 2, 3], [40]] });
+  assert.equal(m.source.format, 'vtp');
+});
