@@ -49,6 +49,14 @@ const WG = 64;
 const BASE_CHUNK = 256;
 const MAX_CHUNKS = 1024;
 
+/** GPU bytes a forward over n points allocates (besides the weights): X, K, V [n][C], input, output,
+ *  readback, and ≤ 1024 chunks of softmax partials — for a back end's size limit. */
+export function engineBufferBytes(config: FlareConfig, n: number): number {
+  const { cin, cout, channels: C, heads: H, latents: M } = config;
+  const chunks = Math.min(Math.ceil(n / BASE_CHUNK), MAX_CHUNKS);
+  return 4 * (n * (cin + 3 * C + 2 * cout) + chunks * H * M * (C / H + 2) + M * C);
+}
+
 /** Parses and recognizes an ONNX FLARE model and compiles it for `device`. */
 export async function loadFlareEngine(onnxBytes: Uint8Array, device: GPUDevice, opts: FlareEngineOptions = {}): Promise<FlareEngine | EngineRefusal> {
   const plan = recognizeFlare(onnxBytes);

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import { dawnDevice } from './dawnDevice';
 import { readNpyF32 } from './npy';
-import { createFlareEngine, loadFlareEngine, type FlareEngineOptions } from '../../../extension/engine/flareEngine';
+import { createFlareEngine, engineBufferBytes, loadFlareEngine, type FlareEngineOptions } from '../../../extension/engine/flareEngine';
 import { runCpuReference } from '../../../extension/engine/cpuReference';
 import { isRefusal } from '../../../extension/engine/plan';
 import { randomInput, randomPlan, type RandomConfig } from './randomPlan';
@@ -13,7 +13,7 @@ export type GpuCase =
   | { kind: 'shipped'; name: string; onnx: string; golden: string; opts?: FlareEngineOptions }
   | { kind: 'random'; name: string; config: RandomConfig; ns: number[]; opts?: FlareEngineOptions; cpuLimit?: number };
 
-export interface GpuResult { name: string; ok: boolean; error?: string; runs?: { n: number; maxAbs: number; maxRef: number; ms: number; checked: number }[]; compileMs?: number; adapter?: string }
+export interface GpuResult { name: string; ok: boolean; error?: string; runs?: { n: number; maxAbs: number; maxRef: number; ms: number; checked: number; bytes?: number; estimate?: number }[]; compileMs?: number; adapter?: string }
 
 async function runCase(c: GpuCase, device: GPUDevice): Promise<GpuResult> {
   if (c.kind === 'reference') {
@@ -59,13 +59,13 @@ async function runCase(c: GpuCase, device: GPUDevice): Promise<GpuResult> {
     if (out.length !== n * c.config.cout) return { name: c.name, ok: false, error: `output length ${out.length} for n=${n}` };
     // the float64 reference is O(N·M) per head: compare all points when N is small, else skip the CPU pass
     if (c.cpuLimit !== undefined && n > c.cpuLimit) {
-      runs.push({ n, maxAbs: out.every(Number.isFinite) ? 0 : Infinity, maxRef: 1, ms, checked: 0 });
+      runs.push({ n, maxAbs: out.every(Number.isFinite) ? 0 : Infinity, maxRef: 1, ms, checked: 0, bytes: e.bufferBytes(), estimate: engineBufferBytes(plan.config, n) });
       continue;
     }
     const ref = runCpuReference(plan, x, n);
     let maxAbs = 0, maxRef = 0;
     for (let i = 0; i < ref.length; i++) { maxAbs = Math.max(maxAbs, Math.abs(out[i] - ref[i])); maxRef = Math.max(maxRef, Math.abs(ref[i])); }
-    runs.push({ n, maxAbs, maxRef, ms, checked: ref.length });
+    runs.push({ n, maxAbs, maxRef, ms, checked: ref.length, bytes: e.bufferBytes(), estimate: engineBufferBytes(plan.config, n) });
   }
   e.dispose();
   return { name: c.name, ok: true, runs, compileMs: e.layout.compileMs };

@@ -65,6 +65,8 @@ for (const c of cases.filter((x) => x.kind === 'random')) {
       t.diagnostic(`n=${run.n}: max abs ${run.maxAbs.toExponential(2)} (max |ref| ${run.maxRef.toFixed(2)}), run ${run.ms.toFixed(0)} ms; compile ${r.compileMs?.toFixed(0)} ms`);
       assert.ok(run.checked > 0, `n=${run.n}: nothing compared`);
       assert.ok(run.maxAbs <= 1e-4 * Math.max(1, run.maxRef), `n=${run.n}: max abs ${run.maxAbs} vs max |ref| ${run.maxRef}`);
+      // memory is O(N·C) and engineBufferBytes predicts it (weights and uniforms aside)
+      assert.ok(run.estimate! <= run.bytes! && run.bytes! <= run.estimate! + 4 * 2 ** 20, `n=${run.n}: ${run.bytes} B held, ${run.estimate} B estimated`);
     }
   });
 }
