@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { supportedExtensions } from '../../extension/mesh/index';
 import { extOf, mutate, type FuzzCase, type FuzzInput, type MutateOptions } from './mutate';
+import { mutateOnnx, onnxSeeds } from './onnxMutate';
 import { ReaderPool, type Limits, type Outcome } from './pool';
 import { Rng, hashSeed } from './rng';
 
@@ -52,7 +53,7 @@ export function loadSeeds(dirs: string[], formats?: readonly string[]): Map<stri
 export function makeCase(seeds: readonly FuzzInput[], seed: number, format: string, index: number, mo: MutateOptions): FuzzCase {
   const rng = new Rng(hashSeed(seed, format, index));
   const input = seeds[rng.int(seeds.length)];
-  return mutate(input, rng, mo);
+  return format === 'onnx' ? mutateOnnx(input, rng) : mutate(input, rng, mo);
 }
 
 export interface Finding {
@@ -77,6 +78,8 @@ export interface CampaignOptions {
   readonly casesPerFormat: number;
   readonly formats?: readonly string[];
   readonly seedDirs?: string[];
+  /** ONNX seeds: the reference FLARE export (1.3 MB, slow per case) besides the tiny models. */
+  readonly onnxReference?: boolean;
   readonly limits?: Limits;
   readonly mutate?: MutateOptions;
   /** Only run these case indices (replay). */
@@ -95,6 +98,8 @@ export interface CampaignResult {
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = performance.now();
   const seeds = loadSeeds(o.seedDirs ?? [SEED_DIR], o.formats);
+  // models as untrusted input go through the same process, limits and verdicts (worker.ts: onnxVerdict)
+  if (!o.formats || o.formats.includes('onnx')) seeds.set('onnx', onnxSeeds(SEED_DIR, o.onnxReference ?? true));
   const mo: MutateOptions = o.mutate ?? { maxBombBytes: 1 << 30 };
   const pool = new ReaderPool(o.limits);
   const stats = new Map<string, FormatStats>();

@@ -4,6 +4,10 @@
 import { alloc, resetAlloc } from './allocWatch';
 import { extractSurface, formatForFile, readMesh, type ReadResult } from '../../extension/mesh/index';
 import { Diagnostics } from '../../extension/mesh/scan';
+import { decodeOnnxModel } from '../../extension/engine/onnxProto';
+import { recognizeFlare } from '../../extension/engine/recognizeFlare';
+import { readOnnxInfo } from '../../extension/model/onnxInfo';
+import { openModel } from '../../extension/runtime/model';
 import { judge, type Verdict } from './verdict';
 
 export interface WorkRequest {
@@ -51,8 +55,54 @@ function internalStack(req: WorkRequest, files: Map<string, Uint8Array>): string
 /** Bytes that arrived over IPC are plain Uint8Arrays: re-view them through the watched constructor (no copy). */
 const view = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
+/** A bug, as opposed to a clear refusal of bad bytes: what a reader must turn into a message instead. */
+function isBug(e: unknown): boolean {
+  return !(e instanceof Error) || e instanceof TypeError || e instanceof ReferenceError || /call stack|allocation|typed array length/i.test(e.message);
+}
+
+/**
+ * Every ONNX reader on untrusted bytes: readOnnxInfo and openModel promise never to throw; decodeOnnxModel
+ * throws, but a clear Error, not a TypeError; recognizeFlare refuses with a reason, never "internal error".
+ */
+function onnxVerdict(bytes: Uint8Array): { verdict?: Verdict; stack?: string; errors: number; ok: boolean } {
+  let errors = 0;
+  let ok = false;
+  try {
+    const info = readOnnxInfo(bytes);
+    if (!info.ok && !info.error) return { verdict: { kind: 'unlocated', detail: 'readOnnxInfo refused with an empty message' }, errors: 1, ok };
+    if (!info.ok) errors++;
+    const opened = openModel(bytes, 'fuzz');
+    if (!opened.ok && !opened.error) return { verdict: { kind: 'unlocated', detail: 'openModel refused with an empty message' }, errors: 1, ok };
+    ok = opened.ok;
+  } catch (e) {
+    return { verdict: { kind: 'throw', detail: `readOnnxInfo/openModel threw: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}` }, stack: stackTop(e), errors, ok };
+  }
+  try {
+    decodeOnnxModel(bytes);
+  } catch (e) {
+    if (isBug(e)) return { verdict: { kind: 'internal-error', detail: `decodeOnnxModel: ${e instanceof Error ? `${e.name}: ${e.message.slice(0, 200)}` : String(e)}` }, stack: stackTop(e), errors, ok };
+  }
+  try {
+    const r = recognizeFlare(bytes);
+    if ('refused' in r && /^internal error/.test(r.reason)) return { verdict: { kind: 'internal-error', detail: `recognizeFlare: ${r.reason.slice(0, 200)}` }, errors, ok };
+  } catch (e) {
+    return { verdict: { kind: 'throw', detail: `recognizeFlare threw: ${e instanceof Error ? e.message.slice(0, 200) : String(e)}` }, stack: stackTop(e), errors, ok };
+  }
+  return { errors, ok };
+}
+
 function handle(raw: WorkRequest): WorkReply {
   const req: WorkRequest = { ...raw, bytes: view(raw.bytes), files: raw.files.map(([p, b]) => [p, view(b)]) };
+  if (req.fileName.toLowerCase().endsWith('.onnx')) {
+    resetAlloc(req.allocLimit);
+    const t0 = performance.now();
+    const r = onnxVerdict(req.bytes);
+    const over = alloc.over;
+    resetAlloc(Infinity);
+    const verdict = over ? { kind: 'memory' as const, detail: `a ${(over.bytes / 2 ** 20).toFixed(0)} MB typed-array allocation took the ONNX read past its ${(req.allocLimit / 2 ** 20).toFixed(0)} MB budget` } : r.verdict;
+    const stack = over ? topFrames(over.stack) : r.stack;
+    return { id: req.id, ...(verdict ? { verdict } : {}), ...(stack ? { stack } : {}), allocated: alloc.bytes, ms: performance.now() - t0, errors: r.errors, gotMesh: r.ok };
+  }
   const files = new Map(req.files);
   resetAlloc(req.allocLimit);
   const t0 = performance.now();
