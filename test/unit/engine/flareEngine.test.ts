@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { runGpuCases } from './engineGpu';
 import type { GpuCase, GpuResult } from './engineGpuWorker';
 
-const REF = '/work/shared/reference';
+// ../shared/reference beside the repository (as the browser harness serves it)
+const REF = path.resolve(__dirname, '../../../../shared/reference');
 const MODELS = path.resolve(__dirname, '../../../models');
 // SwiftShader compiles barrier-free kernels much faster; one case covers the staged (barrier) path.
 const fast = { stageInWorkgroupMemory: false };

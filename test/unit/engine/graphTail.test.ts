@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { decodeOnnxModel, type OnnxNode, type OnnxTensor } from '../../../extension/engine/onnxProto';
 import { recognizeFlareModel } from '../../../extension/engine/recognizeFlare';
 import { evalTail } from '../../../extension/engine/graphTail';
@@ -14,7 +15,7 @@ const i64 = (dims: number[], v: number[]): OnnxTensor => ({ dims, dataType: 7, i
 const node = (opType: string, input: string[], output: string, attribute: OnnxNode['attribute'] = []): OnnxNode => ({ opType, input, output: [output], name: `/wrap/${output}`, attribute });
 
 function wrappedReference() {
-  const m = decodeOnnxModel(new Uint8Array(fs.readFileSync('/work/shared/reference/flare_small.onnx')));
+  const m = decodeOnnxModel(new Uint8Array(fs.readFileSync(path.resolve(__dirname, '../../../../shared/reference/flare_small.onnx'))));
   const g = m.graph!;
   g.initializer!.push({ ...f32([1, 1, 4], [2, 3, 0.5, 4]), name: 'y_std' }, { ...i64([], [0]), name: 'i0' }, { ...i64([1], [0]), name: 's0' },
     { ...i64([1], [1]), name: 'e1' }, { ...i64([1], [2]), name: 'e2' }, { ...i64([1], [4]), name: 'e4' }, { ...i64([1], [-1]), name: 'ax' });

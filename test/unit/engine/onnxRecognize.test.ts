@@ -8,7 +8,8 @@ import { runCpuReference } from '../../../extension/engine/cpuReference';
 import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
 import { readNpyF32 } from './npy';
 
-const REF = '/work/shared/reference';
+// ../shared/reference beside the repository (as the browser harness serves it)
+const REF = path.resolve(__dirname, '../../../../shared/reference');
 const refBytes = (): Uint8Array => new Uint8Array(fs.readFileSync(path.join(REF, 'flare_small.onnx')));
 
 /** Replaces the first NodeProto op_type string `from` (protobuf field 4, same length) by `to`. */
