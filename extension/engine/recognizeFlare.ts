@@ -336,6 +336,11 @@ function matchAttention(gi: GraphIndex, kOut: string, vOut: string, C: number, b
 
 function recognize(gi: GraphIndex): FlarePlan {
   const g = gi.g;
+  // the matchers read node.output[0] and op types: malformed nodes are refused up front
+  for (const [i, n] of (g.node ?? []).entries()) {
+    if (!n.opType) throw new Mismatch(`node ${i} has no op type`, `node ${i}`);
+    if (!n.output?.length || !n.output[0]) throw new Mismatch(`node ${i} (${n.opType}) has no output`, nodeLabel(n) || `node ${i}`);
+  }
   const inits = new Set((g.initializer ?? []).map((t) => t.name));
   const inputs = (g.input ?? []).filter((i) => i.name && !inits.has(i.name));
   // the network input: float [B, N, cin] feeding a linear layer; other inputs may only feed the tail

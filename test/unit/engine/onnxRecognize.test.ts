@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { recognizeFlare } from '../../../extension/engine/recognizeFlare';
+import { recognizeFlare, recognizeFlareModel } from '../../../extension/engine/recognizeFlare';
 import { decodeOnnxModel } from '../../../extension/engine/onnxProto';
 import { runCpuReference } from '../../../extension/engine/cpuReference';
 import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
@@ -78,4 +78,13 @@ test('refuses bytes that are not ONNX', () => {
   assert.match(r.reason, /ONNX/);
   const t = recognizeFlare(refBytes().subarray(0, 5000));
   assert.ok(isRefusal(t));
+});
+
+test('refuses a node without outputs with a reason, not an internal error (fuzz finding M1)', () => {
+  const m = decodeOnnxModel(refBytes());
+  m.graph!.node![3].output = [];
+  const r = recognizeFlareModel(m);
+  assert.ok(isRefusal(r));
+  assert.match(r.reason, /has no output/);
+  assert.doesNotMatch(r.reason, /internal error/);
 });
