@@ -1,4 +1,4 @@
-// `npm run fuzz -- [--cases N] [--seed S] [--format ext[,ext]] [--corpus] [--replay i[,i]] [--out DIR] [--promote DIR,...]`
+// `npm run fuzz -- [--cases N] [--seed S] [--format ext[,ext]] [--corpus] [--onnx-tiny] [--replay i[,i]] [--out DIR] [--promote DIR,...]`
 // Long fuzz run of the mesh readers. Deterministic: the same seed, format and case index give the same
 // input. Findings are written to out/fuzz/<format>-<index>/ (main file, companions, finding.json).
 // Exit status 1 when anything was found.
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     'rss-mb': { type: 'string' },
     'bomb-mb': { type: 'string', default: '1024' },
     promote: { type: 'string' },
+    // ONNX seeds without the 1.3 MB reference export (what the bounded run in npm test uses)
+    'onnx-tiny': { type: 'boolean', default: false },
   },
 });
 
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     seedDirs,
     limits,
     mutate: { maxBombBytes: Number(values['bomb-mb']) << 20 },
+    onnxReference: !values['onnx-tiny'],
     onFinding: (f) => {
       const d = saveFinding(f, outDir);
       console.log(

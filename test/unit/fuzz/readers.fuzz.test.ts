@@ -11,9 +11,9 @@ import { listCrashers, loadCrasher } from '../../fuzz/crashers';
 import { DEFAULT_LIMITS, ReaderPool, type Limits } from '../../fuzz/pool';
 
 const SEED = 20261126;
-/** Extensions whose readers have no open finding (FINDINGS.md); grow this as fixes land. ONNX (onnx-1) is still open. */
+/** Extensions whose readers have no open finding (FINDINGS.md); grow this as fixes land (onnx: once M2, onnx-2, is fixed). */
 const CLEAN_FORMATS = ['bdf', 'inp', 'obj'];
-const CASES_PER_FORMAT = 400;
+const CASES_PER_FORMAT = 1500;
 // Generous time base: the machine running `npm test` is shared; a hang still has to time out twice.
 const LIMITS: Limits = { ...DEFAULT_LIMITS, heapMb: 384, rssMb: 768, baseMs: 3000 };
 
@@ -30,16 +30,17 @@ test('every seed file is valid: it reads with no error diagnostic', () => {
 });
 
 test(`fuzz: ${CASES_PER_FORMAT} mutated cases each of ${CLEAN_FORMATS.join(', ')} (seed ${SEED}) give no finding`, async () => {
-  const res = await runCampaign({ seed: SEED, casesPerFormat: CASES_PER_FORMAT, formats: CLEAN_FORMATS, limits: LIMITS, mutate: { maxBombBytes: 1 << 26 } });
+  // ONNX: the tiny seed models only (the 1.3 MB reference export is for `npm run fuzz`)
+  const res = await runCampaign({ seed: SEED, casesPerFormat: CASES_PER_FORMAT, formats: CLEAN_FORMATS, limits: LIMITS, mutate: { maxBombBytes: 1 << 26 }, onnxReference: false });
   const ran = [...res.stats].map(([f, s]) => `${f} ${s.cases} (${s.rejected} rejected)`).join(', ');
   assert.deepEqual([...res.stats.keys()].sort(), [...CLEAN_FORMATS].sort(), 'every format has seeds');
   for (const s of res.stats.values()) {
     assert.equal(s.cases, CASES_PER_FORMAT);
     // the mutations must actually hurt: most cases are rejected with an error, some still read
-    assert.ok(s.rejected > CASES_PER_FORMAT / 4 && s.meshes > 0, `mutations too weak or too strong: ${ran}`);
+    assert.ok(s.rejected > CASES_PER_FORMAT / 10 && s.meshes > 0, `mutations too weak or too strong: ${ran}`);
   }
   const report = res.findings
-    .map((f) => `${f.format}#${f.index} ${f.outcome.verdict!.kind}: ${f.outcome.verdict!.detail}\n   ${f.case.mutation}\n   replay: npm run fuzz -- --seed ${SEED} --format ${f.format} --replay ${f.index}`)
+    .map((f) => `${f.format}#${f.index} ${f.outcome.verdict!.kind}: ${f.outcome.verdict!.detail}\n   ${f.case.mutation}\n   replay: npm run fuzz -- --seed ${SEED} --format ${f.format} --onnx-tiny --replay ${f.index}`)
     .join('\n');
   assert.equal(res.findings.length, 0, `findings in ${ran}:\n${report}`);
 });
