@@ -32,6 +32,7 @@ export interface Outcome {
   readonly stack?: string;
   readonly ms: number;
   readonly errors: number;
+  readonly codes?: string[];
   readonly gotMesh: boolean;
 }
 
@@ -133,7 +134,7 @@ export class ReaderPool {
       const onMsg = (m: WorkReply): void => {
         if (m.id !== id) return;
         const verdict = m.verdict;
-        finish({ ...(verdict ? { verdict } : {}), ...(m.stack ? { stack: m.stack } : {}), ms: m.ms, errors: m.errors, gotMesh: m.gotMesh }, false);
+        finish({ ...(verdict ? { verdict } : {}), ...(m.stack ? { stack: m.stack } : {}), ms: m.ms, errors: m.errors, ...(m.codes ? { codes: m.codes } : {}), gotMesh: m.gotMesh }, false);
       };
       const onExit = (code: number | null, signal: string | null): void => {
         // give stderr a moment to drain so the fatal message is seen

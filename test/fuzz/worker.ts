@@ -29,6 +29,8 @@ export interface WorkReply {
   readonly allocated: number;
   readonly ms: number;
   readonly errors: number;
+  /** Codes of the error diagnostics (mesh readers). */
+  readonly codes?: string[];
   readonly gotMesh: boolean;
 }
 
@@ -128,8 +130,8 @@ function handle(raw: WorkRequest): WorkReply {
       stack = stackTop(e);
     }
   }
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-  return { id: req.id, ...(verdict ? { verdict } : {}), ...(stack ? { stack } : {}), allocated, ms, errors, gotMesh: !!result.mesh };
+  const codes = result.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+  return { id: req.id, ...(verdict ? { verdict } : {}), ...(stack ? { stack } : {}), allocated, ms, errors: codes.length, codes, gotMesh: !!result.mesh };
 }
 
 process.on('message', (req: WorkRequest) => {

@@ -46,6 +46,8 @@ test(`fuzz: ${CASES_PER_FORMAT} mutated cases each of ${CLEAN_FORMATS.join(', ')
 });
 
 const open = new Set<string>((JSON.parse(fs.readFileSync(path.join(CRASHER_DIR, 'open.json'), 'utf8')) as { open: string[] }).open);
+/** Per fixed fixture, the error code its fix reports (a regression then shows as a changed diagnosis, not only a crash). */
+const expected = JSON.parse(fs.readFileSync(path.join(CRASHER_DIR, 'expected.json'), 'utf8')) as Record<string, string>;
 const pool = new ReaderPool(LIMITS);
 after(() => pool.close());
 
@@ -57,6 +59,7 @@ for (const name of listCrashers()) {
     assert.equal(r.verdict, undefined, `${r.verdict?.kind}: ${r.verdict?.detail}${r.stack ? `\n${r.stack}` : ''}`);
     // a broken mesh must be reported; a broken model may still open (the engine then refuses it with a reason)
     if (!name.endsWith('.onnx')) assert.ok(r.errors > 0, 'a broken file must be reported with at least one error diagnostic');
+    if (expected[name]) assert.ok(r.codes?.includes(expected[name]), `expected an error '${expected[name]}', got ${JSON.stringify(r.codes)}`);
   });
 }
 
