@@ -126,7 +126,7 @@ export function dropBadCells(block: CellBlock, badPositions: number[]): CellBloc
     if (files) files[k] = block.fileIndex![c];
     k++;
   }
-  return { type: block.type, connectivity: conn, ...(ids ? { ids } : {}), ...(lines ? { lines } : {}), ...(files ? { fileIndex: files } : {}) };
+  return { type: block.type, connectivity: conn, ...(ids ? { ids } : {}), ...(lines ? { lines } : {}), ...(files ? { fileIndex: files } : {}), ...(block.line ? { line: block.line } : {}) };
 }
 
 /** Reorder the nodes of every cell: out[i] = in[perm[i]]. */

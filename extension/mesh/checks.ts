@@ -28,7 +28,8 @@ export function checkMesh(mesh: Mesh, diag: Diagnostics = new Diagnostics(mesh.s
   const np = pointCount(mesh);
   const dim = mesh.dimension;
   const pts = mesh.points;
-  const lineOfPoint = (i: number): number => mesh.pointLines?.[i] ?? 0;
+  // Binary and XML data have no line per entity: fall back to the section, else the file's first line.
+  const lineOfPoint = (i: number): number => mesh.pointLines?.[i] || mesh.pointsLine || 1;
   const fileOfPoint = (i: number): string => (mesh.pointFiles && mesh.files ? mesh.files[mesh.pointFiles[i]] : file);
 
   for (let i = 0; i < np; i++) {
@@ -58,7 +59,7 @@ export function checkMesh(mesh: Mesh, diag: Diagnostics = new Diagnostics(mesh.s
         const c = block.offsets ? upperBound(block.offsets, j) : Math.floor(j / n);
         if (c === last) continue;
         last = c;
-        diag.add('error', 'index-out-of-range', `${block.type} cell ${block.ids?.[c] ?? c} refers to point index ${conn[j]}, but there are ${np} points; the cell is skipped`, block.lines?.[c] ?? 0, cellFile(mesh, block, c));
+        diag.add('error', 'index-out-of-range', `${block.type} cell ${block.ids?.[c] ?? c} refers to point index ${conn[j]}, but there are ${np} points; the cell is skipped`, block.lines?.[c] || block.line || 1, cellFile(mesh, block, c));
       }
       if (!block.offsets) {
         mesh.cells[b] = dropBadCells(block, bad);
@@ -67,6 +68,8 @@ export function checkMesh(mesh: Mesh, diag: Diagnostics = new Diagnostics(mesh.s
       } else {
         // polygons: clamp is unsafe, so drop the whole block
         mesh.cells[b] = { type: block.type, connectivity: new Int32Array(0), offsets: new Int32Array(0) };
+        // its cell data would describe cells that are gone
+        if (mesh.cellData[b]?.length) mesh.cellData[b] = [];
       }
     }
     if (cellCount(block) > 0) dims.add(CELL_TYPES[block.type].dim);
@@ -120,7 +123,7 @@ function checkGeometry(mesh: Mesh, block: CellBlock, diag: Diagnostics): void {
   const n = CELL_TYPES[t].nodes;
   const count = n ? conn.length / n : 0;
   const label = (c: number): string => `${t} cell ${block.ids?.[c] ?? c}`;
-  const line = (c: number): number => block.lines?.[c] ?? 0;
+  const line = (c: number): number => block.lines?.[c] || block.line || 1;
   const file = (c: number): string => cellFile(mesh, block, c);
   const x = (i: number, k: number): number => (k < d ? pts[i * d + k] : 0);
 

@@ -541,6 +541,21 @@ export class Diagnostics {
   }
 }
 
+/** A count read from a header must be a non-negative integer before anything is sized from it. */
+export function checkCount(n: number, what: string, file: string, line: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new MeshReadError('bad-count', `${what}: '${n}' is not a count`, file, line);
+  return n;
+}
+
+/**
+ * How many of `n` declared items to allocate: no more than the rest of the file can hold at `minBytes`
+ * each. A damaged count of 2^31 then costs nothing up front, and reading runs into the end of the file
+ * and reports it there, as for any truncated file.
+ */
+export function capacity(n: number, bytesLeft: number, minBytes: number): number {
+  return Math.max(0, Math.min(n, Math.floor(bytesLeft / minBytes) + 1));
+}
+
 /** Throws if the caller cancelled; checked between blocks, not per number. */
 export function checkAbort(signal: AbortSignal | undefined, file: string, line: number): void {
   if (signal?.aborted) throw new MeshReadError('cancelled', 'reading was cancelled', file, line);

@@ -69,6 +69,8 @@ export interface CellBlock {
   readonly lines?: Int32Array;
   /** When the input had includes: per cell, the index into Mesh.files of the file `lines` refers to. */
   readonly fileIndex?: Uint16Array;
+  /** Where the block is defined (an XML DataArray, a binary section), for cells without a line of their own. */
+  readonly line?: number;
 }
 
 export interface DataArray {
@@ -136,6 +138,8 @@ export interface Mesh {
   readonly pointIds?: Int32Array;
   /** Line of each point in the source file (0 when unknown). */
   readonly pointLines?: Int32Array;
+  /** Where the points are defined (an XML DataArray, a binary section), for points without a line of their own. */
+  readonly pointsLine?: number;
   readonly cells: CellBlock[];
   readonly pointData: DataArray[];
   readonly cellData: DataArray[][]; // per cell block, aligned with `cells`

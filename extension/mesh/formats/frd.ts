@@ -147,6 +147,11 @@ export function readFrd(bytes: Uint8Array, ctx: ReadContext): Mesh {
         }
       }
       if (rid.n * stored !== vals.n) throw err('frd-short-result', `${name}: ${vals.n} values for ${rid.n} nodes × ${stored} components`, l.no);
+      if (stored === 0) {
+        // nothing stored (no -5 lines, or only computed ones): not a field
+        ctx.diag.add('warning', 'frd-empty-result', `result block ${name || '(unnamed)'} has no stored components; it is skipped`, l.no);
+        continue;
+      }
       results.push({ name, comps: stored, ids: rid.view(), values: vals.view(), line: l.no, step });
     } else if (k === '9999') {
       sawEnd = true;

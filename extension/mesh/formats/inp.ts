@@ -250,9 +250,11 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
               ctx.diag.add('error', 'inp-bad-generate', `GENERATE needs start, end[, step] integers`, line, file);
               continue;
             }
-            // A typo like "1, 2000000000" must not allocate billions of ids.
-            if ((b - a) / s > 1e8) {
-              ctx.diag.add('error', 'inp-bad-generate', `GENERATE ${a}..${b} step ${s} is too large (over 10^8 ids)`, line, file);
+            // A typo like "1, 2000000000" must not allocate billions of ids; 10^8 was still 1.2 GB (JS array + Int32Array),
+            // so the bound follows the mesh size limit (a set lists at most a few ids per node).
+            const most = Math.max(1e7, 4 * (ctx.opts.maxPoints ?? 0));
+            if ((b - a) / s > most) {
+              ctx.diag.add('error', 'inp-bad-generate', `GENERATE ${a}..${b} step ${s} is too large (over ${most} ids)`, line, file);
               continue;
             }
             for (let v = a; v <= b; v += s) set.ids.push(v);
@@ -486,7 +488,8 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
         continue;
       }
       seen.add(k);
-      out.push(...resolveSet(map, k, seen));
+      // a loop, not push(...): spreading a set of 10^5+ ids overflows the call stack
+      for (const v of resolveSet(map, k, seen)) out.push(v);
     }
     return out;
   };

@@ -2,7 +2,7 @@
 // names (as element sets), gmsh:physical / gmsh:geometrical cell data and $NodeData point data
 // (the same names meshio uses). Gmsh node order differs from VTK for some quadratic types.
 import { CellCollector, IdMap, dropBadCells, permuteCells, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, countLines, findBytes } from '../scan';
+import { F64Builder, I32Builder, MeshReadError, Scanner, capacity, checkAbort, checkCount, countLines, findBytes } from '../scan';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray, type Mesh } from '../types';
 
 const GMSH_TYPES: Record<number, CellType> = {
@@ -38,6 +38,8 @@ class MshReader {
   little = true;
   version = 0;
   sizeT = 8;
+  /** Line of the $Elements header: binary elements have no line of their own. */
+  elementsLine = 1;
   readonly ids = new I32Builder(1024);
   readonly coords = new F64Builder(3072);
   readonly pointLines = new I32Builder(1024);
@@ -68,6 +70,7 @@ class MshReader {
     return new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
   need(n: number): void {
+    if (!(n >= 0) || !Number.isSafeInteger(n)) throw this.err('bad-count', `a damaged count asks for ${n} bytes of binary data`);
     if (this.sc.pos + n > this.buf.length) throw this.err('msh-truncated', `binary section ends early (needs ${n} more bytes at offset ${this.sc.pos})`);
   }
   bInt(): number {
@@ -75,6 +78,10 @@ class MshReader {
     const v = this.dv().getInt32(this.sc.pos, this.little);
     this.sc.pos += 4;
     return v;
+  }
+  /** How much to reserve for `n` declared items: a count, and no more than the rest of the file can hold at `minBytes` each. */
+  count(n: number, minBytes: number, what: string): number {
+    return capacity(checkCount(n, what, this.ctx.file, this.sc.line), this.buf.length - this.sc.pos, minBytes);
   }
   bSize(): number {
     this.need(this.sizeT);
@@ -167,6 +174,7 @@ class MshReader {
           else this.nodes2();
           break;
         case 'Elements':
+          this.elementsLine = line;
           if (this.version >= 4) this.elements4();
           else this.elements2();
           break;
@@ -479,8 +487,10 @@ class MshReader {
     for (let i = 0; i < ni; i++) ints.push(sc.int());
     const comps = ints[1] ?? 1;
     const count = ints[2] ?? 0;
-    const tags = new Int32Array(count);
-    const values = new Float64Array(count * comps);
+    if (!Number.isSafeInteger(comps) || comps < 1) throw this.err('bad-count', `$NodeData with ${comps} components`);
+    const cap = this.count(count, 2 * (1 + comps) - 1, '$NodeData');
+    const tags = new Int32Array(cap);
+    const values = new Float64Array(cap * comps);
     if (this.binary) {
       sc.nextLine();
       for (let i = 0; i < count; i++) {
@@ -520,7 +530,7 @@ class MshReader {
           const c = Math.floor(p / k);
           if (seen.has(c)) return;
           seen.add(c);
-          diag.add('error', 'index-out-of-range', `element ${block.ids![c]} refers to undefined node ${badIds[j]}; the element is skipped`, block.lines?.[c] ?? 0);
+          diag.add('error', 'index-out-of-range', `element ${block.ids![c]} refers to undefined node ${badIds[j]}; the element is skipped`, block.lines?.[c] || this.elementsLine);
         });
         const keep = (a: Int32Array): Int32Array => a.filter((_, c) => !seen.has(c));
         phys = keep(phys);

@@ -1,7 +1,7 @@
 // SU2 native mesh (.su2): NDIME, NPOIN, NELEM (VTK type numbers), NMARK / MARKER_TAG / MARKER_ELEMS.
 // Marker elements become cells too (as meshio does) and their nodes a named node set.
 import { VTK_TO_TYPE, type MeshFormat, type ReadContext } from '../build';
-import { I32Builder, MeshReadError, Scanner, checkAbort } from '../scan';
+import { I32Builder, MeshReadError, Scanner, capacity, checkAbort, checkCount } from '../scan';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray, type Mesh } from '../types';
 
 export function readSu2(bytes: Uint8Array, ctx: ReadContext): Mesh {
@@ -12,6 +12,7 @@ export function readSu2(bytes: Uint8Array, ctx: ReadContext): Mesh {
   let pointLines: Int32Array | undefined;
   const groups = new Map<CellType, { conn: I32Builder; lines: I32Builder; tags: I32Builder }>();
   const nodeSets: Record<string, Int32Array> = {};
+  const markerLines: Record<string, number> = {};
   let tag = 0;
   let markerName = '';
   let nextTag = 0;
@@ -37,9 +38,11 @@ export function readSu2(bytes: Uint8Array, ctx: ReadContext): Mesh {
       if (dim !== 2 && dim !== 3) throw new MeshReadError('su2-dimension', `NDIME must be 2 or 3, found '${val}'`, file, line);
     } else if (key === 'NPOIN') {
       if (!dim) throw new MeshReadError('su2-syntax', 'NPOIN before NDIME', file, line);
-      const n = Number(val.split(/\s+/)[0]);
-      points = new Float64Array(n * dim);
-      pointLines = new Int32Array(n);
+      const n = checkCount(Number(val.split(/\s+/)[0]), 'NPOIN', file, line);
+      // each point takes at least a digit and a newline (short lines read as NaN)
+      const cap = capacity(n, bytes.length - sc.pos, 2);
+      points = new Float64Array(cap * dim);
+      pointLines = new Int32Array(cap);
       for (let i = 0; i < n; i++) {
         sc.skipWs();
         if (sc.eof()) throw sc.error('count-mismatch', `NPOIN= ${n} but the file ends after ${i} points`);
@@ -48,8 +51,9 @@ export function readSu2(bytes: Uint8Array, ctx: ReadContext): Mesh {
         sc.nextLine(); // optional trailing point index
       }
     } else if (key === 'NELEM' || key === 'MARKER_ELEMS') {
-      const n = Number(val);
+      const n = checkCount(Number(val), key, file, line);
       const marker = key === 'MARKER_ELEMS';
+      if (marker) markerLines[markerName] = line;
       const setNodes = new Set<number>();
       for (let i = 0; i < n; i++) {
         sc.skipWs();
@@ -80,6 +84,14 @@ export function readSu2(bytes: Uint8Array, ctx: ReadContext): Mesh {
     } else if (key !== 'NMARK') ctx.diag.add('info', 'su2-unknown-key', `${key}= is not used and was skipped`, line);
   }
   if (!points) throw new MeshReadError('su2-no-points', 'no NPOIN section', file, 1);
+  // Marker node sets become 0-based point indices downstream: drop (and report) nodes that do not exist.
+  const np = points.length / dim;
+  for (const [name, set] of Object.entries(nodeSets)) {
+    const bad = set.filter((v) => v < 0 || v >= np);
+    if (bad.length === 0) continue;
+    ctx.diag.add('error', 'index-out-of-range', `marker '${name}' refers to point ${bad[0]}, but there are ${np} points; such nodes are left out of the set`, markerLines[name] ?? 1);
+    nodeSets[name] = set.filter((v) => v >= 0 && v < np);
+  }
   const cells: CellBlock[] = [];
   const cellData: DataArray[][] = [];
   for (const [type, g] of groups) {

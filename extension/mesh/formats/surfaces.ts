@@ -1,6 +1,6 @@
 // Surface formats: STL (ASCII and binary), OBJ, OFF, PLY (ASCII, binary little and big endian).
 import { CellCollector, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, findBytes, latin1 } from '../scan';
+import { F64Builder, I32Builder, MeshReadError, Scanner, capacity, checkAbort, checkCount, findBytes, latin1 } from '../scan';
 import type { CellBlock, CellType, DataArray, Mesh } from '../types';
 
 function surfaceMesh(file: string, format: string, points: Float64Array, cells: CellBlock[], pointData: DataArray[] = [], cellData?: DataArray[][], dimension: 2 | 3 = 3, pointLines?: Int32Array): Mesh {
@@ -190,11 +190,14 @@ export function readOff(bytes: Uint8Array, ctx: ReadContext): Mesh {
   const magic = sc.token();
   if (!/^C?N?OFF$/.test(magic)) throw new MeshReadError('off-header', `expected OFF header, found '${magic.slice(0, 20)}'`, ctx.file, 1);
   skip();
-  const nv = sc.int();
-  const nf = sc.int();
+  const countLine = sc.line;
+  const nv = checkCount(sc.int(), 'OFF vertices', ctx.file, countLine);
+  const nf = checkCount(sc.int(), 'OFF faces', ctx.file, countLine);
   sc.int();
-  const pts = new Float64Array(nv * 3);
-  const pl = new Int32Array(nv);
+  // a vertex takes at least three digits and two separators
+  const cap = capacity(nv, bytes.length - sc.pos, 5);
+  const pts = new Float64Array(cap * 3);
+  const pl = new Int32Array(cap);
   for (let i = 0; i < nv; i++) {
     skip();
     if (sc.eof()) throw sc.error('count-mismatch', `header declares ${nv} vertices, the file ends after ${i}`);
@@ -252,13 +255,27 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): Mesh {
   });
   if (format !== 'ascii' && format !== 'binary_little_endian' && format !== 'binary_big_endian') throw new MeshReadError('ply-header', `unknown PLY format '${format}'`, file, 2);
   let pos = bytes.indexOf(10, endHeader) + 1;
+  // Arrays are sized from counts no larger than the rest of the file can hold: an ascii value takes at
+  // least a digit and a separator, a binary one its size (a list at least its count).
+  const alloc = new Map<string, number>();
+  for (const el of elements) {
+    checkCount(el.count, `element ${el.name}`, file, el.line);
+    if (el.props.length === 0 && el.count > 0) {
+      // no properties, no data: report it rather than loop 2^31 times over nothing
+      ctx.diag.add('error', 'ply-header', `element ${el.name} declares ${el.count} items but no properties`, el.line);
+      el.count = 0;
+    }
+    const min = el.props.reduce((s, p) => s + (format === 'ascii' ? 2 : PLY_SIZES[p.list ? p.list.countType : p.type]), 0) - (format === 'ascii' ? 1 : 0);
+    alloc.set(el.name, capacity(el.count, bytes.length - pos, Math.max(1, min)));
+  }
+  let elLine = headerLines.length + 1; // binary data has no lines: errors point at the element's header line
   const sc = new Scanner(bytes, file, pos);
   sc.line = headerLines.length + 1;
   const little = format === 'binary_little_endian';
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const readBin = (type: string): number => {
     const size = PLY_SIZES[type];
-    if (pos + size > bytes.length) throw new MeshReadError('ply-truncated', 'binary PLY data ends early', file, 0);
+    if (pos + size > bytes.length) throw new MeshReadError('ply-truncated', 'binary PLY data ends early', file, elLine);
     let v: number;
     switch (type) {
       case 'Int8': v = dv.getInt8(pos); break;
@@ -278,11 +295,12 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): Mesh {
   const pointData: DataArray[] = [];
   const faces = new FaceSorter();
   for (const el of elements) {
+    elLine = el.line;
     checkAbort(ctx.opts.signal, file, sc.line);
     if (el.name === 'vertex') {
       const scalar = el.props.filter((p) => !p.list);
       // Fixed-size binary vertex records: one typed read per property column.
-      const cols = scalar.map(() => new Float64Array(el.count));
+      const cols = scalar.map(() => new Float64Array(alloc.get(el.name) ?? 0));
       if (format !== 'ascii' && el.props.every((p) => !p.list)) {
         const rec = el.props.reduce((s, p) => s + PLY_SIZES[p.type], 0);
         const start = pos;
@@ -312,7 +330,7 @@ export function readPly(bytes: Uint8Array, ctx: ReadContext): Mesh {
       const yi = scalar.findIndex((p) => p.name === 'y');
       const zi = scalar.findIndex((p) => p.name === 'z');
       if (xi < 0 || yi < 0) throw new MeshReadError('ply-no-xyz', 'vertex element has no x/y properties', file, el.line);
-      points = new Float64Array(el.count * 3);
+      points = new Float64Array((alloc.get(el.name) ?? 0) * 3);
       for (let i = 0; i < el.count; i++) {
         points[i * 3] = cols[xi][i];
         points[i * 3 + 1] = cols[yi][i];

@@ -3,7 +3,7 @@
 // VECTORS, NORMALS, TENSORS, TEXTURE_COORDINATES, COLOR_SCALARS and FIELD.
 import type { MeshFormat, ReadContext } from '../build';
 import { int64ToInt32, toDataValues, toFloat64, toInt32, typedFromBytes, type NumArray } from '../binary';
-import { MeshReadError, Scanner, checkAbort } from '../scan';
+import { MeshReadError, Scanner, capacity, checkAbort } from '../scan';
 import type { CellBlock, DataArray, Mesh } from '../types';
 import { cellsFromVtk, polyVtkType } from './vtkcommon';
 
@@ -44,7 +44,13 @@ class LegacyReader {
       // Skip the newline VTK writes after a binary block, without counting binary bytes as lines.
       if (this.buf[sc.pos] === 10) sc.pos++;
       sc.lineStart = sc.pos;
-      if ((t === 'Int64' || t === 'UInt64') && asIndex) return int64ToInt32(bytes, false);
+      if ((t === 'Int64' || t === 'UInt64') && asIndex) {
+        try {
+          return int64ToInt32(bytes, false);
+        } catch (e) {
+          throw this.err('vtk-index-range', e instanceof Error ? e.message : String(e));
+        }
+      }
       return typedFromBytes(bytes, t, false);
     }
     const line = sc.line;
@@ -87,7 +93,8 @@ export function readVtk(bytes: Uint8Array, ctx: ReadContext): Mesh {
   if (!/^#\s*vtk DataFile Version/i.test(l1)) throw r.err('vtk-header', 'not a legacy VTK file (first line must be "# vtk DataFile Version x.x")', 1);
   sc.readLine(); // title
   const fmt = sc.readLine().trim().toUpperCase();
-  if (fmt !== 'ASCII' && fmt !== 'BINARY') throw r.err('vtk-header', `third line must be ASCII or BINARY, found '${fmt.slice(0, 20)}'`, 3);
+  // a file cut short has no third line: point at the last line it has
+  if (fmt !== 'ASCII' && fmt !== 'BINARY') throw r.err('vtk-header', `third line must be ASCII or BINARY, found '${fmt.slice(0, 20)}'`, Math.min(3, sc.line));
   r.binary = fmt === 'BINARY';
 
   let dataset = '';
@@ -109,11 +116,14 @@ export function readVtk(bytes: Uint8Array, ctx: ReadContext): Mesh {
   // 4.2-style "n size" list: each cell is its count followed by indices.
   let cellLines: Int32Array | undefined;
   const sizedList = (n: number, size: number, line: number): { conn: Int32Array; offs: Int32Array } => {
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(size) || n < 0 || size < n) throw r.err('vtk-bad-count', `CELLS ${n} ${size}: expected a cell count and a list size at least as large`, line);
     if (!r.binary) {
-      // ASCII: one cell per line as written; keep each cell's line for diagnostics.
-      const conn = new Int32Array(Math.max(0, size - n));
-      const offs = new Int32Array(n);
-      const lines = new Int32Array(n);
+      // ASCII: one cell per line as written; keep each cell's line for diagnostics. Sized no larger than the
+      // rest of the file can hold (a damaged count then ends in 'the file ended after' below).
+      const cap = capacity(size, r.buf.length - sc.pos, 2);
+      const conn = new Int32Array(Math.max(0, Math.min(size - n, cap)));
+      const offs = new Int32Array(Math.min(n, cap));
+      const lines = new Int32Array(Math.min(n, cap));
       let q = 0;
       for (let i = 0; i < n; i++) {
         sc.skipWs();
@@ -139,9 +149,10 @@ export function readVtk(bytes: Uint8Array, ctx: ReadContext): Mesh {
     let p = 0;
     let q = 0;
     for (let i = 0; i < n; i++) {
+      if (p >= size) throw r.err('vtk-bad-cells', `CELLS declares ${n} cells, the list of ${size} numbers ends after ${i}`, line);
       const k = dv.getInt32(p * 4, false);
       p++;
-      if (k < 0 || p + k > size) throw r.err('vtk-bad-cells', `cell ${i} declares ${k} nodes, past the end of the list (size ${size})`, line);
+      if (k < 0 || p + k > size || q + k > conn.length) throw r.err('vtk-bad-cells', `cell ${i} declares ${k} nodes, past the end of the list (size ${size})`, line);
       for (let j = 0; j < k; j++) conn[q++] = dv.getInt32((p + j) * 4, false);
       p += k;
       offs[i] = q;
@@ -152,10 +163,10 @@ export function readVtk(bytes: Uint8Array, ctx: ReadContext): Mesh {
   const offsetList = (nOff: number, nConn: number): { conn: Int32Array; offs: Int32Array } => {
     const h1 = r.header();
     if (!h1 || h1.kw !== 'OFFSETS') throw r.err('vtk-bad-cells', 'expected OFFSETS');
-    const o = toInt32(r.numbers(nOff, h1.args[0], true));
+    const o = toInt32(r.numbers(nOff, h1.args[0] ?? '', true)); // a missing type is an 'unknown data type' error
     const h2 = r.header();
     if (!h2 || h2.kw !== 'CONNECTIVITY') throw r.err('vtk-bad-cells', 'expected CONNECTIVITY');
-    const c = toInt32(r.numbers(nConn, h2.args[0], true));
+    const c = toInt32(r.numbers(nConn, h2.args[0] ?? '', true));
     return { conn: c, offs: o.subarray(1) };
   };
   const isNewStyle = (): boolean => {

@@ -27,6 +27,10 @@ export function cellsFromVtk(
     diag.add('error', 'count-mismatch', `${types.length} cell types but ${offsets.length} cell offsets`, line);
   }
   const n = Math.min(nc, offsets.length);
+  // Cell data must line up with the cells it describes (CELL_DATA's count is the file's word, not the cells').
+  const fits = cellData.filter((d) => d.values.length === n * d.components);
+  for (const d of cellData) if (!fits.includes(d)) diag.add('error', 'count-mismatch', `cell data '${d.name}' has ${d.values.length / d.components} tuples for ${n} cells; it is skipped`, line || 1);
+  cellData = fits;
   // Fast path: one fixed-size type, contiguous.
   if (n > 0) {
     const t0 = types[0];
@@ -55,7 +59,7 @@ export function cellsFromVtk(
     else if (t === VTK_POLY_VERTEX && size === 1) name = 'vertex';
     else if (t === VTK_POLY_LINE && size === 2) name = 'line';
     else if (t === VTK_TRIANGLE_STRIP && size === 3) name = 'triangle';
-    if (!name || (CELL_TYPES[name].nodes > 0 && CELL_TYPES[name].nodes !== size) || size < 0 || end > conn.length) {
+    if (!name || (CELL_TYPES[name].nodes > 0 && CELL_TYPES[name].nodes !== size) || size < 0 || start < 0 || end > conn.length) {
       if (!name) skipped.set(t, (skipped.get(t) ?? 0) + 1);
       else diag.add('error', 'bad-cell-size', `cell ${i} of type ${name} has ${size} nodes, expected ${CELL_TYPES[name].nodes}`, cellLines?.[i] ?? line);
       start = end;

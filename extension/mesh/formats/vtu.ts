@@ -4,7 +4,7 @@
 import { unzlibSync } from 'fflate';
 import { resolveRelative, type MeshFormat, type ReadContext } from '../build';
 import { TYPE_SIZES, decodeBase64, int64ToInt32, readUint, toDataValues, toFloat64, toInt32, typedFromBytes, type NumArray } from '../binary';
-import { F64Builder, MeshReadError, Scanner, countLines, findBytes, latin1 } from '../scan';
+import { Diagnostics, F64Builder, MeshReadError, Scanner, countLines, findBytes, latin1 } from '../scan';
 import type { CellBlock, DataArray, Mesh } from '../types';
 import { cellsFromVtk, polyVtkType } from './vtkcommon';
 
@@ -142,28 +142,29 @@ class VtkXmlReader {
     let bytes: Uint8Array;
     if (format === 'appended' && wide && isIndex && this.compressed && this.doc.appendedEncoding !== 'base64') {
       // Narrow 64-bit indices block by block: never holds the full 64-bit array.
-      return this.inflateIndices(this.buf.subarray(this.doc.appended + Number(node.attrs.offset ?? 0)), node);
+      return this.inflateIndices(this.buf.subarray(this.doc.appended + Number(node.attrs.offset ?? 0)), node, expected);
     }
-    if (format === 'binary' && wide && isIndex && this.compressed) return this.inflateIndices(decodeBase64(this.buf, node.textStart, node.textEnd), node);
+    if (format === 'binary' && wide && isIndex && this.compressed) return this.inflateIndices(decodeBase64(this.buf, node.textStart, node.textEnd), node, expected);
     if (format === 'binary') {
-      bytes = this.payload(decodeBase64(this.buf, node.textStart, node.textEnd), node, true);
+      bytes = this.payload(decodeBase64(this.buf, node.textStart, node.textEnd), node, true, expected && expected * size);
     } else if (format === 'appended') {
       if (this.doc.appended < 0) throw this.err('vtu-appended', 'DataArray is appended but the file has no AppendedData', node);
       const off = this.doc.appended + Number(node.attrs.offset ?? 0);
       if (this.doc.appendedEncoding === 'base64') {
         // Each appended array is its own base64 stream; it ends at the next array's offset (or the end tag).
-        bytes = this.payload(decodeBase64(this.buf, off, this.appendedEnd(off)), node, true);
-      } else bytes = this.payload(this.buf.subarray(off), node, false);
+        bytes = this.payload(decodeBase64(this.buf, off, this.appendedEnd(off)), node, true, expected && expected * size);
+      } else bytes = this.payload(this.buf.subarray(off), node, false, expected && expected * size);
     } else throw this.err('vtu-format', `DataArray format '${format}' is not supported`, node);
     if (type === 'Int64' || type === 'UInt64') {
-      return node.attrs.Name === 'connectivity' || node.attrs.Name === 'offsets' || node.attrs.Name === 'types' ? int64ToInt32(bytes, this.little) : typedFromBytes(bytes, type, this.little);
+      return node.attrs.Name === 'connectivity' || node.attrs.Name === 'offsets' || node.attrs.Name === 'types' ? this.narrow(bytes, node) : typedFromBytes(bytes, type, this.little);
     }
     // inflated or base64-decoded bytes are fresh buffers: view them instead of copying
     return typedFromBytes(bytes, type, this.little, this.compressed || format === 'binary' || this.doc.appendedEncoding === 'base64');
   }
 
   /** Strip the VTK block header; inflate zlib blocks. `exact` = the source holds only this array. */
-  private payload(src: Uint8Array, node: XmlNode, exact: boolean): Uint8Array {
+  /** `maxBytes`: what the array needs by its declared counts; a compressed array declaring far more is refused before inflating. */
+  private payload(src: Uint8Array, node: XmlNode, exact: boolean, maxBytes?: number): Uint8Array {
     const h = this.headerSize;
     if (src.length < h) throw this.err('vtu-truncated', 'data array is shorter than its header', node);
     if (!this.compressed) {
@@ -177,6 +178,9 @@ class VtkXmlReader {
     const total = nb === 0 ? 0 : (nb - 1) * blockSize + (lastSize === 0 ? blockSize : lastSize);
     const headBytes = (3 + nb) * h;
     if (headBytes > src.length) throw this.err('vtu-truncated', 'compressed header is truncated', node);
+    this.checkInflatedSize(total, blockSize, src.length - headBytes, node);
+    // slack keeps a small count mismatch a (non-fatal) count-mismatch later; far more than needed is a bomb
+    if (maxBytes !== undefined && total > 4 * maxBytes + (1 << 20)) throw this.err('count-mismatch', `compressed data array declares ${total} bytes, its counts need ${maxBytes}`, node);
     const out = new Uint8Array(total);
     let p = headBytes;
     let o = 0;
@@ -184,7 +188,7 @@ class VtkXmlReader {
       const cs = readUint(src, (3 + k) * h, h, this.little);
       if (p + cs > src.length) throw this.err('vtu-truncated', `compressed block ${k} is truncated`, node);
       const expect = k === nb - 1 ? total - o : blockSize;
-      const got = unzlibSync(src.subarray(p, p + cs), { out: out.subarray(o, o + expect) });
+      const got = this.inflate(src.subarray(p, p + cs), out.subarray(o, o + expect), k, node);
       if (got.length !== expect) throw this.err('vtu-zlib', `compressed block ${k} inflated to ${got.length} bytes, expected ${expect}`, node);
       p += cs;
       o += expect;
@@ -193,18 +197,46 @@ class VtkXmlReader {
     return out;
   }
 
-  private inflateIndices(src: Uint8Array, node: XmlNode): Int32Array {
+  /** 64-bit indices narrowed to 32 bits; one that does not fit is an error at this array. */
+  private narrow(bytes: Uint8Array, node: XmlNode): Int32Array {
+    try {
+      return int64ToInt32(bytes, this.little);
+    } catch (e) {
+      throw this.err('vtu-index-range', e instanceof Error ? e.message : String(e), node);
+    }
+  }
+
+  /** zlib's deflate inflates at most 1032:1: a header declaring more is lying (a bomb or damage), refused before allocating. */
+  private checkInflatedSize(total: number, blockSize: number, compressed: number, node: XmlNode): void {
+    if (!Number.isSafeInteger(total) || !Number.isSafeInteger(blockSize) || total > 1032 * compressed + 1024) {
+      throw this.err('vtu-zlib', `compressed header declares ${total} bytes from ${compressed} compressed bytes, more than zlib can hold (damaged or a decompression bomb)`, node);
+    }
+  }
+
+  /** One zlib block into `out`; corrupt data becomes an error at this array instead of fflate's exception. */
+  private inflate(block: Uint8Array, out: Uint8Array, k: number, node: XmlNode): Uint8Array {
+    try {
+      return unzlibSync(block, { out });
+    } catch (e) {
+      throw this.err('vtu-zlib', `compressed block ${k} is not valid zlib data (${e instanceof Error ? e.message : String(e)})`, node);
+    }
+  }
+
+  /** `expected`: the index count the cell counts call for, if known (a far larger declared size is refused before allocating). */
+  private inflateIndices(src: Uint8Array, node: XmlNode, expected?: number): Int32Array {
     const h = this.headerSize;
     if (src.length < 3 * h) throw this.err('vtu-truncated', 'compressed header is truncated', node);
     const nb = readUint(src, 0, h, this.little);
     const blockSize = readUint(src, h, h, this.little);
     const lastSize = readUint(src, 2 * h, h, this.little);
     const total = nb === 0 ? 0 : (nb - 1) * blockSize + (lastSize === 0 ? blockSize : lastSize);
-    if (blockSize % 8 !== 0) return int64ToInt32(this.payload(src, node, false), this.little);
+    if (blockSize % 8 !== 0) return this.narrow(this.payload(src, node, false, expected !== undefined ? expected * 8 : undefined), node);
     const headBytes = (3 + nb) * h;
     if (headBytes > src.length) throw this.err('vtu-truncated', 'compressed header is truncated', node);
+    this.checkInflatedSize(total, blockSize, src.length - headBytes, node);
+    if (expected !== undefined && total > 4 * expected * 8 + (1 << 20)) throw this.err('count-mismatch', `compressed index array declares ${total} bytes, its counts need ${expected * 8}`, node);
     const out = new Int32Array(total / 8);
-    const scratch = new Uint8Array(blockSize);
+    const scratch = new Uint8Array(Math.min(blockSize, total)); // one block (the header's block size may exceed a single last block)
     const dv = new DataView(scratch.buffer);
     const le = this.little;
     const lo = le ? 0 : 4;
@@ -214,7 +246,7 @@ class VtkXmlReader {
       const cs = readUint(src, (3 + k) * h, h, this.little);
       if (p + cs > src.length) throw this.err('vtu-truncated', `compressed block ${k} is truncated`, node);
       const expect = k === nb - 1 ? total - o * 8 : blockSize;
-      const got = unzlibSync(src.subarray(p, p + cs), { out: scratch.subarray(0, expect) });
+      const got = this.inflate(src.subarray(p, p + cs), scratch.subarray(0, expect), k, node);
       if (got.length !== expect) throw this.err('vtu-zlib', `compressed block ${k} inflated to ${got.length} bytes, expected ${expect}`, node);
       for (let i = 0; i < expect; i += 8) {
         const l = dv.getInt32(i + lo, le);
@@ -279,9 +311,16 @@ class VtkXmlReader {
 
 interface PieceResult {
   points: Float64Array;
+  /** Line of the Points DataArray (XML data has no line per point). */
+  pointsLine?: number;
   cells: CellBlock[];
   pointData: DataArray[];
   cellData: DataArray[][];
+}
+
+function pointsLineOf(r: VtkXmlReader, piece: XmlNode): number {
+  const da = child(child(piece, 'Points'), 'DataArray');
+  return r.lineOf(da ?? piece);
 }
 
 function readPiece(r: VtkXmlReader, piece: XmlNode, kind: 'UnstructuredGrid' | 'PolyData'): PieceResult {
@@ -296,13 +335,16 @@ function readPiece(r: VtkXmlReader, piece: XmlNode, kind: 'UnstructuredGrid' | '
     const offNode = r.named(cellsNode, 'offsets');
     const typNode = r.named(cellsNode, 'types');
     if (nc > 0 && (!connNode || !offNode || !typNode)) throw r.err('vtu-no-cells', 'Cells needs connectivity, offsets and types arrays', cellsNode ?? piece);
-    const conn = connNode ? toInt32(r.array(connNode)) : new Int32Array(0);
+    // offsets first: the last offset is the connectivity length, which bounds what its (compressed) array may declare
     const offsets = offNode ? toInt32(r.array(offNode, nc)) : new Int32Array(0);
+    const connLength = offsets.length > 0 && offsets[offsets.length - 1] >= 0 ? offsets[offsets.length - 1] : undefined;
+    const conn = connNode ? toInt32(r.array(connNode, connLength)) : new Int32Array(0);
     const types = typNode ? r.array(typNode, nc) : new Uint8Array(0);
     if (types.length !== nc) r.ctx.diag.add('error', 'count-mismatch', `NumberOfCells=${nc} but ${types.length} cell types`, r.lineOf(typNode ?? piece));
     const raw = r.dataArrays(child(piece, 'CellData'), types.length);
+    const cellsLine = r.lineOf(connNode ?? cellsNode ?? piece);
     const { cells, cellData } = cellsFromVtk(conn, offsets, types, raw, r.ctx.diag, r.lineOf(cellsNode ?? piece));
-    return { points, cells, pointData, cellData };
+    return { points, pointsLine: pointsLineOf(r, piece), cells: cells.map((b) => ({ ...b, line: cellsLine })), pointData, cellData };
   }
   // PolyData: Verts, Lines, Polys, Strips each with connectivity + offsets; cell data runs over them in that order.
   const conns: Int32Array[] = [];
@@ -333,7 +375,7 @@ function readPiece(r: VtkXmlReader, piece: XmlNode, kind: 'UnstructuredGrid' | '
   }
   const raw = r.dataArrays(child(piece, 'CellData'), types.length);
   const { cells, cellData } = cellsFromVtk(conn, Int32Array.from(offs), types, raw, r.ctx.diag, r.lineOf(piece));
-  return { points, cells, pointData, cellData };
+  return { points, pointsLine: pointsLineOf(r, piece), cells: cells.map((b) => ({ ...b, line: r.lineOf(piece) })), pointData, cellData };
 }
 
 function mergePieces(parts: PieceResult[]): PieceResult {
@@ -377,6 +419,10 @@ function mergePieces(parts: PieceResult[]): PieceResult {
 }
 
 export function readVtkXml(bytes: Uint8Array, ctx: ReadContext): Mesh {
+  return readVtkXmlFile(bytes, ctx, false);
+}
+
+function readVtkXmlFile(bytes: Uint8Array, ctx: ReadContext, isPiece: boolean): Mesh {
   const doc = parseXml(bytes, ctx.file);
   const vtk = child(doc.root, 'VTKFile');
   if (!vtk) throw new MeshReadError('vtu-not-vtk', 'not a VTK XML file (no <VTKFile>)', ctx.file, 1);
@@ -389,22 +435,33 @@ export function readVtkXml(bytes: Uint8Array, ctx: ReadContext): Mesh {
     if (pieces.length === 0) throw r.err('vtu-no-piece', `<${type}> has no <Piece>`, grid ?? vtk);
     res = mergePieces(pieces.map((p) => readPiece(r, p, type)));
   } else if (type === 'PUnstructuredGrid' || type === 'PPolyData') {
+    // A piece that is itself parallel (the .pvtu listing itself, two listing each other) would recurse forever.
+    if (isPiece) throw r.err('pvtu-nested', `a .pvtu piece is itself a parallel ${type} file (a cycle?)`, vtk);
     const grid = child(vtk, type);
-    const sources = grid?.children.filter((c) => c.name === 'Piece').map((c) => c.attrs.Source) ?? [];
+    const pieceNodes = grid?.children.filter((c) => c.name === 'Piece') ?? [];
     const parts: PieceResult[] = [];
-    for (const s of sources) {
+    for (const pn of pieceNodes) {
+      const s = pn.attrs.Source;
       const path = resolveRelative(ctx.file, s ?? '');
       const got = ctx.opts.readInclude?.(path);
       const b = got && got.constructor !== Uint8Array ? new Uint8Array(got.buffer, got.byteOffset, got.byteLength) : got;
-      if (!b) throw r.err('pvtu-piece-missing', `piece '${s}' could not be read`, grid!);
-      const sub = readVtkXml(b, { ...ctx, file: path });
-      parts.push({ points: sub.points, cells: sub.cells, pointData: sub.pointData, cellData: sub.cellData });
+      if (!b) throw r.err('pvtu-piece-missing', `piece '${s}' could not be read`, pn);
+      // the piece's findings name the piece, whose lines they count
+      const diag = new Diagnostics(path, ctx.diag.cap);
+      let sub: Mesh;
+      try {
+        sub = readVtkXmlFile(b, { ...ctx, file: path, diag }, true);
+      } finally {
+        ctx.diag.list.push(...diag.list);
+      }
+      // the pieces' section lines count lines of the piece files, not of this file: drop them
+      parts.push({ points: sub.points, cells: sub.cells.map(({ line: _line, ...b }) => b), pointData: sub.pointData, cellData: sub.cellData });
     }
     if (parts.length === 0) throw r.err('vtu-no-piece', `<${type}> lists no pieces`, grid ?? vtk);
     res = mergePieces(parts);
   } else throw r.err('vtu-type', `VTK XML type '${type}' is not supported (UnstructuredGrid, PolyData, PUnstructuredGrid)`, vtk);
   const format = ctx.file.toLowerCase().endsWith('.vtp') ? 'vtp' : ctx.file.toLowerCase().endsWith('.pvtu') ? 'pvtu' : 'vtu';
-  return { points: res.points, dimension: 3, cells: res.cells, pointData: res.pointData, cellData: res.cellData, nodeSets: {}, elementSets: {}, source: { file: ctx.file, format } };
+  return { points: res.points, ...(res.pointsLine ? { pointsLine: res.pointsLine } : {}), dimension: 3, cells: res.cells, pointData: res.pointData, cellData: res.cellData, nodeSets: {}, elementSets: {}, source: { file: ctx.file, format } };
 }
 
 export const vtuFormat: MeshFormat = { name: 'vtu', extensions: ['.vtu', '.vtp', '.pvtu', '.pvtp'], read: readVtkXml };
