@@ -29,13 +29,18 @@ function find(arrays: readonly DataArray[], test: (name: string, comps: number) 
 }
 
 /** Displacement and von Mises from a result file's point data (CalculiX names or our export's). */
-export function referenceFields(result: Mesh): ReferenceFields {
+export function referenceFields(result: Mesh, planeStress = false): ReferenceFields {
   const disp = find(result.pointData, (n, c) => c >= 3 && /^(disp|displacement|u)$/i.test(n.replace(/@.*$/, '')));
   const vm = find(result.pointData, (n, c) => c === 1 && /^(von_?mises|mises|vm)$/i.test(n.replace(/@.*$/, '')));
   const stress = find(result.pointData, (n, c) => c === 6 && /^(stress|s)$/i.test(n.replace(/@.*$/, '')));
   const out: { vonMises?: Float32Array; displacement?: Float32Array } = {};
   if (vm) out.vonMises = Float32Array.from(vm.values);
-  else if (stress) out.vonMises = vonMises(stress.values);
+  else if (stress) {
+    // CalculiX solves plane stress as an expanded 3D model; its SZZ is not zero there, so von Mises
+    // is recomputed with SZZ = 0 as the plane-stress model (and our training data) define it.
+    const s6 = planeStress ? Float64Array.from(stress.values).map((v, k) => (k % 6 === 2 ? 0 : v)) : stress.values;
+    out.vonMises = vonMises(s6);
+  }
   if (disp) {
     const n = disp.values.length / disp.components;
     const u = new Float32Array(n * 3);
@@ -61,10 +66,15 @@ export function matchNodes(deck: Mesh, result: Mesh): Int32Array | string {
   return map;
 }
 
+/** A deck of only plane (triangle/quad) elements: the plane-stress models' domain. */
+export function isPlanar(mesh: Mesh): boolean {
+  return mesh.cells.length > 0 && mesh.cells.every((c) => c.type.startsWith('triangle') || c.type.startsWith('quad'));
+}
+
 export function compareWithReference(deck: Mesh, predicted: { name: string; components: number; values: Float32Array; unit: string }[], result: Mesh): CompareResult {
   const map = matchNodes(deck, result);
   if (typeof map === 'string') return { ok: false, error: map };
-  const ref = referenceFields(result);
+  const ref = referenceFields(result, isPlanar(deck));
   const comparisons: FieldComparison[] = [];
   let matched = 0;
   for (const f of predicted) {

@@ -58,11 +58,11 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
       return { points: r.mesh ? r.mesh.points.length / r.mesh.dimension : 0, diagnostics: r.diagnostics.length };
     }),
     vscode.commands.registerCommand('flare.clearDiagnostics', () => diagnostics.clear()),
-    vscode.commands.registerCommand('flare.runBenchmark', async (uri?: vscode.Uri) => {
+    vscode.commands.registerCommand('flare.runBenchmark', async (uri?: vscode.Uri, opts?: { repeats?: number }) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
       if (!target || !isMeshUri(target)) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh to benchmark the model on.');
       try {
-        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'FLARE: benchmarking', cancellable: true }, (_p, token) => runBenchmark(context, target, diagnostics, predictions, log, token));
+        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'FLARE: benchmarking', cancellable: true }, (_p, token) => runBenchmark(target, diagnostics, predictions, log, token, opts?.repeats ?? 3));
       } catch (e) {
         void vscode.window.showErrorMessage(`FLARE: benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;

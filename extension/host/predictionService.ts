@@ -6,6 +6,7 @@ import type { FlareRuntime } from '../runtime/runtime';
 import { openModel, type OpenedModel } from '../runtime/model';
 import { predict, type Prediction } from '../runtime/predict';
 import { magnitude } from '../analysis/fieldStats';
+import { isPlanar } from '../analysis/compareFields';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
 import type { FlareStatusBar } from './statusBar';
 import { attachNode } from './codeActions';
@@ -31,8 +32,7 @@ export interface PredictionRecord {
 
 /** Built-in model for a mesh when the setting says `auto`: plane decks get the 2D model. */
 export function autoModelFor(mesh: Mesh): string {
-  const planar = mesh.cells.length > 0 && mesh.cells.every((c) => c.type.startsWith('triangle') || c.type.startsWith('quad'));
-  return planar ? 'plate2d-elasticity' : 'bracket3d-elasticity';
+  return isPlanar(mesh) ? 'plate2d-elasticity' : 'bracket3d-elasticity';
 }
 
 /**
@@ -58,7 +58,8 @@ export class PredictionService implements vscode.Disposable {
     return this.records.get(uri.toString());
   }
 
-  private getRuntime(): Promise<FlareRuntime> {
+  /** The host's one runtime (onnxruntime-web initializes once per process, so it is shared). */
+  getRuntime(): Promise<FlareRuntime> {
     // The extension host has no GPU binding: WebAssembly, multi-threaded (Node is cross-origin isolated enough).
     this.runtime ??= createNodeRuntime({ backends: ['wasm'] });
     return this.runtime;

@@ -29,16 +29,8 @@ export type HostToWebview =
   | { readonly type: 'previewCapture'; readonly requestId: number }
   /** Preview: a partial view-settings object as JSON (the webview keeps only well-typed fields). */
   | { readonly type: 'previewSettings'; readonly settings: string }
-  // Runtime panel: run a model on one of the webview's back ends, `repeats` times after a warm-up.
-  | { readonly type: 'runModel'; readonly requestId: number; readonly key: string; readonly model: Uint8Array; readonly inputs: readonly WireTensor[]; readonly backend: 'webgpu' | 'wasm'; readonly repeats: number; readonly label: string }
-  | { readonly type: 'benchmarkRow'; readonly label: string; readonly backend: string; readonly ms: readonly number[]; readonly note?: string };
+;
 
-/** A float32 tensor on the wire (its buffer is transferred, not copied). */
-export interface WireTensor {
-  readonly name: string;
-  readonly data: Float32Array;
-  readonly dims: readonly number[];
-}
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -53,7 +45,6 @@ export type WebviewToHost =
   // Preview: a PNG the user asked to save, and the answer to `previewCapture` (tests, `flare.preview.capture`).
   | { readonly type: 'saveImage'; readonly dataUrl: string; readonly suggestedName: string }
   | { readonly type: 'previewCaptured'; readonly requestId: number; readonly dataUrl: string; readonly state: string }
-  | { readonly type: 'modelResult'; readonly requestId: number; readonly ok: boolean; readonly backend: string; readonly adapter?: string; readonly ms: readonly number[]; readonly sessionMs: number; readonly error?: string; readonly checksum?: number };
 
 type Validator = (m: Record<string, unknown>) => boolean;
 
@@ -76,18 +67,8 @@ const isRuntimeTensor = (v: unknown): boolean => {
 };
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
 
-const isWireTensor = (v: unknown): boolean => {
-  if (typeof v !== 'object' || v === null) return false;
-  const t = v as Record<string, unknown>;
-  return isString(t.name) && t.data instanceof Float32Array && Array.isArray(t.dims) && t.dims.every((d) => Number.isInteger(d) && (d as number) >= 0)
-    && (t.dims as number[]).reduce((a, b) => a * b, 1) === t.data.length;
-};
-const isNumberList = (v: unknown): boolean => Array.isArray(v) && v.every(isNumber);
 
 const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
-  runModel: (m) => isNumber(m.requestId) && isString(m.key) && m.model instanceof Uint8Array && Array.isArray(m.inputs) && m.inputs.every(isWireTensor)
-    && (m.backend === 'webgpu' || m.backend === 'wasm') && Number.isInteger(m.repeats) && (m.repeats as number) >= 1 && (m.repeats as number) <= 100 && isString(m.label),
-  benchmarkRow: (m) => isString(m.label) && isString(m.backend) && isNumberList(m.ms) && optional(isString)(m.note),
   init: (m) => isString(m.fileName) && isNumber(m.byteLength) && isString(m.format),
   probe: () => true,
   predictRun: (m) => isNumber(m.requestId) && isString(m.key) && m.model instanceof Uint8Array && Array.isArray(m.inputs) && m.inputs.every(isRuntimeTensor)
@@ -106,8 +87,6 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
 };
 
 const TO_HOST: Record<WebviewToHost['type'], Validator> = {
-  modelResult: (m) => isNumber(m.requestId) && isBool(m.ok) && isString(m.backend) && optional(isString)(m.adapter) && isNumberList(m.ms) && isNumber(m.sessionMs)
-    && optional(isString)(m.error) && optional(isNumber)(m.checksum),
   ready: () => true,
   predictProgress: (m) => isNumber(m.requestId) && isString(m.stage) && isNumber(m.fraction) && isString(m.message),
   predictResult: (m) => isNumber(m.requestId) && isString(m.backend) && optional(isString)(m.adapter) && optional(isBool)(m.isFallbackAdapter)
