@@ -8,7 +8,7 @@ import { MeshFileWatcher, isMeshUri } from './fileWatcher';
 import { FlareStatusBar } from './statusBar';
 import { ShowInPreviewActions } from './codeActions';
 import { PredictionService } from './predictionService';
-import { registerPredictCommands } from './predictCommands';
+import { commandTarget, registerPredictCommands } from './predictCommands';
 import { readSettings } from './settings';
 import { runBenchmark } from './benchmark';
 
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
     vscode.commands.registerCommand('flare.clearDiagnostics', () => diagnostics.clear()),
     vscode.commands.registerCommand('flare.runBenchmark', async (uri?: vscode.Uri, opts?: { repeats?: number }) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
+      const target = commandTarget(uri);
       if (!target || !isMeshUri(target)) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh to benchmark the model on.');
       try {
         return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'FLARE: benchmarking', cancellable: true }, (_p, token) => runBenchmark(target, diagnostics, predictions, log, token, opts?.repeats ?? 3));

@@ -9,7 +9,7 @@ import { isMeshUri } from './fileWatcher';
 import { readSettings } from './settings';
 
 /** The target of a command: its argument, else the active editor's file, else the active preview's. */
-function target(uri?: vscode.Uri): vscode.Uri | undefined {
+export function commandTarget(uri?: vscode.Uri): vscode.Uri | undefined {
   if (uri instanceof vscode.Uri) return uri;
   const editor = vscode.window.activeTextEditor?.document.uri;
   if (editor && isMeshUri(editor)) return editor;
@@ -77,7 +77,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
 
   context.subscriptions.push(
     vscode.commands.registerCommand('flare.predict', async (uri?: vscode.Uri) => {
-      const t = target(uri);
+      const t = commandTarget(uri);
       if (!t) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh (.inp, .msh, .vtu, …) to predict on.');
       try {
         const rec = await runPredict(t);
@@ -96,7 +96,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
     }),
 
     vscode.commands.registerCommand('flare.exportVtu', async (uri?: vscode.Uri, out?: vscode.Uri) => {
-      const t = target(uri);
+      const t = commandTarget(uri);
       if (!t) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh to export its prediction.');
       try {
         const rec = await needPrediction(t);
@@ -117,7 +117,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
     }),
 
     vscode.commands.registerCommand('flare.compareWithResult', async (uri?: vscode.Uri, resultUri?: vscode.Uri) => {
-      const t = target(uri);
+      const t = commandTarget(uri);
       if (!t) return void vscode.window.showWarningMessage('FLARE: open a deck first, then pick its solver result.');
       try {
         const result = resultUri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.joinPath(t, '..'), openLabel: 'Compare', filters: { 'Solver results': ['frd', 'vtu'] } }))?.[0];
@@ -134,7 +134,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
     }),
 
     vscode.commands.registerCommand('flare.verifyWithSolver', async (uri?: vscode.Uri) => {
-      const t = target(uri);
+      const t = commandTarget(uri);
       if (!t) return void vscode.window.showWarningMessage('FLARE: open a CalculiX deck (.inp) to verify.');
       if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('FLARE: the solver does not run in Restricted Mode. Trust this workspace to verify with CalculiX.');
       if (!/\.inp$/i.test(t.path) || t.scheme !== 'file') return void vscode.window.showWarningMessage('FLARE: Verify with Solver needs a local CalculiX deck (.inp).');
@@ -183,7 +183,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
 
     vscode.commands.registerCommand('flare.showModelCard', async (name?: string) => {
       try {
-        const t = target();
+        const t = commandTarget();
         const mesh = t ? service.last(t)?.mesh : undefined;
         const model = await service.resolveModel(typeof name === 'string' ? name : readSettings().model, mesh);
         const card = model.opened.card;
