@@ -342,6 +342,7 @@ function recognize(gi: GraphIndex): FlarePlan {
     if (!n.output?.length || !n.output[0]) throw new Mismatch(`node ${i} (${n.opType}) has no output`, nodeLabel(n) || `node ${i}`);
   }
   const inits = new Set((g.initializer ?? []).map((t) => t.name));
+  checkTopological(g);
   const inputs = (g.input ?? []).filter((i) => i.name && !inits.has(i.name));
   // the network input: float [B, N, cin] feeding a linear layer; other inputs may only feed the tail
   const netInputs = inputs.filter((i) => i.type?.tensorType?.elemType === 1 && (i.type.tensorType.shape?.dim ?? []).length === 3 && linearConsumers(gi, i.name!).length === 1);
@@ -440,6 +441,26 @@ function matchTail(gi: GraphIndex, netOut: string, netIn: string, graphInputs: s
     stack.push(...(p.input ?? []));
   }
   return { nodes: (gi.g.node ?? []).filter((n) => nodes.has(n)), consts, inputs: [...extra], outputs };
+}
+
+/**
+ * ONNX requires single assignment and nodes in topological order. Checking that up front means no matcher
+ * below can walk into a cycle (a value that is its own input) or pick the wrong one of two producers.
+ */
+function checkTopological(g: OnnxGraph): void {
+  const defined = new Set<string>();
+  for (const t of g.initializer ?? []) if (t.name) defined.add(t.name);
+  for (const i of g.input ?? []) if (i.name) defined.add(i.name);
+  for (const [k, n] of (g.node ?? []).entries()) {
+    for (const i of n.input ?? []) {
+      if (i && !defined.has(i)) throw new Mismatch(`node ${k} (${n.opType}) reads ${i} before any node produces it: the graph is not in topological order or has a cycle`, nodeLabel(n) || `node ${k}`);
+    }
+    for (const o of n.output ?? []) {
+      if (!o) continue;
+      if (defined.has(o)) throw new Mismatch(`node ${k} (${n.opType}) assigns ${o} a second time`, nodeLabel(n) || `node ${k}`);
+      defined.add(o);
+    }
+  }
 }
 
 /** Every node that the output depends on through data must have been explained by the match. */

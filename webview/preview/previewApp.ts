@@ -98,13 +98,20 @@ export class PreviewApp {
   private restored?: PersistedState;
   private autoColored = false;
   private lastPick?: { sp: number; cell: number };
-  readonly loaded: Promise<void>;
-  private resolveLoaded!: () => void;
+  /** Settles when the current load (first open or a reload after a change on disk) is drawn. */
+  private load = deferred();
+  private loadPending = true;
+  get loaded(): Promise<void> {
+    return this.load.promise;
+  }
+  private resolveLoaded(): void {
+    this.loadPending = false;
+    this.load.resolve();
+  }
   /** ms from the webview's navigation start to the first frame with colours. */
   firstColoredFrameMs?: number;
 
   constructor(root: HTMLElement, private readonly host: AppHost) {
-    this.loaded = new Promise((r) => (this.resolveLoaded = r));
     const c = (this.c = {
       colorBy: select('Colour by', 'color-by'), component: select('Component', 'component'), preset: select('Colour map preset', 'preset'),
       representation: select('Representation', 'representation'), viewDir: select('View direction', 'view-dir'),
@@ -251,6 +258,11 @@ export class PreviewApp {
   // --- messages from the host ---------------------------------------------------------------------
 
   init(fileName: string, byteLength: number, format: string): void {
+    // A reload starts a new load: captures wait for its fields too, not just the first load's.
+    if (!this.loadPending) {
+      this.load = deferred();
+      this.loadPending = true;
+    }
     this.fileName = fileName;
     const s = this.host.getState() as PersistedState | undefined;
     this.restored = s && typeof s === 'object' && s.fileName === fileName && s.settings ? s : undefined;
@@ -431,4 +443,10 @@ function parseMode(v: string): ComponentMode {
   if (v === 'magnitude' || v === 'vonMises') return v;
   const n = Number(v);
   return Number.isInteger(n) && n >= 0 ? n : 'magnitude';
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -88,3 +88,22 @@ test('refuses a node without outputs with a reason, not an internal error (fuzz 
   assert.match(r.reason, /has no output/);
   assert.doesNotMatch(r.reason, /internal error/);
 });
+
+test('refuses a graph with a cycle instead of walking it forever (fuzz finding M2)', () => {
+  const m = decodeOnnxModel(refBytes());
+  // the node reading the graph input now writes it too: x -> MatMul -> x
+  const first = m.graph!.node!.find((n) => n.input?.includes('x'))!;
+  first.output = ['x'];
+  const r = recognizeFlareModel(m);
+  assert.ok(isRefusal(r));
+  assert.match(r.reason, /assigns x a second time/);
+});
+
+test('refuses nodes out of topological order, naming the node', () => {
+  const m = decodeOnnxModel(refBytes());
+  m.graph!.node!.reverse();
+  const r = recognizeFlareModel(m);
+  assert.ok(isRefusal(r));
+  assert.match(r.reason, /before any node produces it/);
+  assert.ok(r.at);
+});
