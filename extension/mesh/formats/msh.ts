@@ -361,18 +361,20 @@ class MshReader {
     }
   }
 
+  /** MSH 4 $Nodes/$Elements header: numEntityBlocks numItems minTag maxTag (the tag range is not needed). */
+  private sectionHeader4(): { nBlocks: number; n: number } {
+    const read = (): number => (this.binary ? this.bSize() : this.sc.int());
+    const nBlocks = read();
+    const n = read();
+    read();
+    read();
+    return { nBlocks, n };
+  }
+
   nodes4(): void {
     const sc = this.sc;
     const b = this.binary;
-    const nBlocks = b ? this.bSize() : sc.int();
-    const n = b ? this.bSize() : sc.int();
-    if (b) {
-      this.bSize();
-      this.bSize();
-    } else {
-      sc.int();
-      sc.int();
-    }
+    const { nBlocks, n } = this.sectionHeader4();
     this.plausible(n, '$Nodes');
     this.plausible(nBlocks, '$Nodes');
     this.ids.reserve(n);
@@ -416,15 +418,7 @@ class MshReader {
   elements4(): void {
     const sc = this.sc;
     const b = this.binary;
-    const nBlocks = b ? this.bSize() : sc.int();
-    const n = b ? this.bSize() : sc.int();
-    if (b) {
-      this.bSize();
-      this.bSize();
-    } else {
-      sc.int();
-      sc.int();
-    }
+    const { nBlocks, n } = this.sectionHeader4();
     let total = 0;
     for (let blk = 0; blk < nBlocks; blk++) {
       const line = sc.line;
