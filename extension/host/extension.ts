@@ -11,6 +11,7 @@ import { PredictionService } from './predictionService';
 import { commandTarget, registerPredictCommands } from './predictCommands';
 import { readSettings } from './settings';
 import { runBenchmark } from './benchmark';
+import { registerLimitActions } from './limitActions';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
 export interface FlareApi {
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   context.subscriptions.push(diagnostics, watcher, status, predictions);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));
   registerPredictCommands(context, predictions, log);
+  registerLimitActions(context, diagnostics, log);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('flare.openPreview', async (uri?: vscode.Uri) => {

@@ -6,6 +6,7 @@ import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../p
 import { readMesh } from '../mesh/index';
 import { readSettings } from './settings';
 import { previewPayload, type FieldsMessage, type PreviewPayload } from './previewPayload';
+import { offerRaiseLimit } from './limitActions';
 
 type Captured = Extract<WebviewToHost, { type: 'previewCaptured' }>;
 
@@ -157,6 +158,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     if (!doc.panels.has(panel)) return;
     if ('error' in payload) {
       await post({ type: 'previewError', message: payload.error, ...(payload.line !== undefined ? { line: payload.line } : {}) });
+      offerRaiseLimit(payload.error, doc.uri, this.log);
       return;
     }
     // Surface first: the webview draws it before the data arrays arrive.

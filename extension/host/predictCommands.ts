@@ -7,6 +7,7 @@ import { BUILTIN_MODELS, type PredictionRecord, type PredictionService } from '.
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import { isMeshUri } from './fileWatcher';
 import { readSettings } from './settings';
+import { offerRaiseLimit } from './limitActions';
 
 /** The target of a command: its argument, else the active editor's file, else the active preview's. */
 export function commandTarget(uri?: vscode.Uri): vscode.Uri | undefined {
@@ -90,7 +91,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         });
         return { model: rec.model.name, backend: p.backend, ms: p.ms, findings: p.findings.length, fields: p.fields.map((f) => ({ name: f.name, components: f.components, unit: f.unit, max: f.values.reduce((a, v) => (v > a ? v : a), -Infinity) })) };
       } catch (e) {
-        report(e, 'prediction');
+        if (!offerRaiseLimit(e, t, log)) report(e, 'prediction');
         return undefined;
       }
     }),
