@@ -60,6 +60,9 @@ export type ProgressListener = (p: Progress) => void;
 
 export type Availability = { readonly ok: true; readonly adapter?: AdapterInfo; readonly detail?: string } | { readonly ok: false; readonly reason: string };
 
+/** Whether a back end can run a model at all (the engine runs FLARE graphs only). */
+export type Support = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
 export type BackendRun = { readonly ok: true; readonly outputs: Tensors; readonly ms: number; readonly sessionMs: number } | { readonly ok: false; readonly error: RuntimeError };
 
 export interface Backend {
@@ -70,7 +73,10 @@ export interface Backend {
   maxPoints(model: ModelHandle): number;
   /** Why the limit is what it is, for the refusal message. */
   describeLimit?(model: ModelHandle): string;
-  /** For auto selection: from this many points on this back end is preferred (the engine uses it). */
+  /** Absent: every model. The engine refuses graphs its recognizer does not match, with the reason. */
+  supports?(model: ModelHandle): Support;
+  /** For auto selection: from this many points on this back end is preferred on a hardware
+   *  adapter (the engine uses it); known before the (lazy) probe, so small jobs never probe it. */
   preferredFrom?(model: ModelHandle): number | undefined;
   run(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener): Promise<BackendRun>;
   /** Releases sessions and devices. */

@@ -11,6 +11,7 @@ import {
   type ProgressListener, type Tensors,
 } from './backend';
 import { hostBytesPerPoint } from './limits';
+import { EngineBackend } from './engineBackend';
 import { OrtBackend, type OrtModule } from './ortBackend';
 import { FlareRuntime } from './runtime';
 
@@ -154,11 +155,11 @@ export class NodeCpuBackend implements Backend {
 }
 
 export interface NodeRuntimeOptions {
-  /** Which back ends to register (default: wasm, webgpu, node-cpu). */
+  /** Which back ends to register (default: wasm, webgpu, node-cpu, engine). */
   readonly backends?: readonly BackendName[];
   /** wasm threads (default: FLARE_WASM_THREADS or min(4, cores)). */
   readonly wasmThreads?: number;
-  /** More back ends, e.g. the FLARE engine (`engine`), registered after the built-in ones. */
+  /** More back ends, registered after the built-in ones (a same-named one replaces it). */
   readonly extra?: readonly Backend[];
 }
 
@@ -167,9 +168,9 @@ export function defaultWasmThreads(): number {
   return Number.isInteger(env) && env > 0 ? env : Math.min(4, os.availableParallelism());
 }
 
-/** A runtime with the Node back ends registered (WebGPU through Dawn only when asked for). */
+/** A runtime with the Node back ends registered (Dawn is loaded only for webgpu or engine). */
 export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<FlareRuntime> {
-  const want = opts.backends ?? ['wasm', 'webgpu', 'node-cpu'];
+  const want = opts.backends ?? ['wasm', 'webgpu', 'node-cpu', 'engine'];
   const rt = new FlareRuntime();
   const dir = findOrtDir();
   if (want.includes('wasm')) rt.register(new OrtBackend({ ep: 'wasm', loadOrt: loadOrtFrom(dir, 'wasm'), wasmPaths: dir, numThreads: opts.wasmThreads ?? defaultWasmThreads() }));
@@ -182,6 +183,12 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
     rt.register(new OrtBackend({ ep: 'webgpu', loadOrt: loadOrtFrom(dir, 'webgpu'), wasmPaths: dir, numThreads: 1, ...(d.ok ? { gpu: d.gpu } : { noGpuReason: d.reason }), ...(refuse ? { refuseSoftwareAdapter: refuse } : {}) }));
   }
   if (want.includes('node-cpu')) rt.register(new NodeCpuBackend());
+  if (want.includes('engine')) {
+    // The engine's own kernels do not block Node on SwiftShader (measured: timers keep firing
+    // while it runs), so software adapters are allowed; `auto` only prefers it on hardware.
+    const d = await installDawn();
+    rt.register(new EngineBackend(d.ok ? { gpu: d.gpu } : { noGpuReason: d.reason }));
+  }
   for (const b of opts.extra ?? []) rt.register(b);
   return rt;
 }

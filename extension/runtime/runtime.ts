@@ -69,36 +69,54 @@ export class FlareRuntime {
   }
 
   /**
-   * Candidate order for `auto`: the engine where it says it wins at this size, then a hardware
-   * WebGPU adapter, then CPU (onnxruntime-node where registered, else wasm), then a software
-   * WebGPU adapter (SwiftShader is slower than wasm). Back ends whose limit is below N are skipped.
+   * Candidate order for `auto`: the engine first for FLARE models from its `preferredFrom` size on
+   * a hardware adapter, then a hardware WebGPU adapter, then CPU (onnxruntime-node where
+   * registered, else wasm), then a software WebGPU adapter (SwiftShader is slower than wasm).
+   * Back ends whose limit is below N are skipped; when none fits, the engine takes the job on any
+   * adapter. The engine is probed only when one of those two cases can apply.
    */
   private async autoOrder(model: ModelHandle, n: number, notes: string[]): Promise<Backend[]> {
     const ok: Backend[] = [];
     let softwareGpu: Backend | undefined;
-    let engineFirst: Backend | undefined;
-    for (const name of ['engine', 'webgpu', 'node-cpu', 'wasm'] as const) {
+    for (const name of ['webgpu', 'node-cpu', 'wasm'] as const) {
       const b = this.backends.get(name);
       if (!b) continue;
       const a = await b.available();
       if (!a.ok) continue;
-      if (name === 'engine') {
-        const from = b.preferredFrom?.(model);
-        if (from !== undefined && n >= from) engineFirst = b;
-        continue;
-      }
       if (name === 'webgpu' && a.adapter?.isFallbackAdapter) { softwareGpu = b; continue; }
       ok.push(b);
     }
-    const order = [...(engineFirst ? [engineFirst] : []), ...ok, ...(softwareGpu ? [softwareGpu] : [])];
+    const order = [...ok, ...(softwareGpu ? [softwareGpu] : [])];
     const fit = order.filter((b) => b.maxPoints(model) >= n);
     const engine = this.backends.get('engine');
-    if (fit.length === 0 && engine && !order.includes(engine) && (await engine.available()).ok && engine.maxPoints(model) >= n) {
-      notes.push(`${n} points exceed every onnxruntime back end's limit: handed to the FLARE engine`);
-      return [engine];
+    const support = engine?.supports?.(model) ?? { ok: true as const };
+    const from = engine && support.ok ? engine.preferredFrom?.(model) : undefined;
+    const preferred = from !== undefined && n >= from;
+    if (engine && support.ok && (preferred || fit.length === 0)) {
+      const a = await engine.available();
+      const fits = a.ok && engine.maxPoints(model) >= n;
+      if (fits && preferred && !a.adapter?.isFallbackAdapter) return [engine, ...fit];
+      if (fits && fit.length === 0) {
+        notes.push(`${n} points exceed every onnxruntime back end's limit: handed to the FLARE engine`);
+        return [engine];
+      }
+      if (fit.length === 0) notes.push(a.ok ? `engine skipped: ${n} points exceed its limit of ${engine.maxPoints(model)} (${engine.describeLimit?.(model) ?? ''})` : `engine: ${a.reason}`);
+    } else if (engine && !support.ok && fit.length === 0) {
+      notes.push(`engine: ${support.reason}`);
     }
-    for (const b of order) if (!fit.includes(b)) notes.push(`${b.name} skipped: ${n} points exceed its limit of ${b.maxPoints(model)}`);
+    for (const b of order) {
+      if (fit.includes(b)) continue;
+      const why = b.describeLimit?.(model);
+      notes.push(`${b.name} skipped: ${n} points exceed its limit of ${b.maxPoints(model)}${why ? ` (${why})` : ''}`);
+    }
     return fit;
+  }
+
+  /** The engine when it can take a job another back end is too small for. */
+  private async engineFor(model: ModelHandle, n: number, instead: Backend): Promise<Backend | undefined> {
+    const engine = this.backends.get('engine');
+    if (!engine || engine === instead || engine.supports?.(model).ok === false) return undefined;
+    return (await engine.available()).ok && engine.maxPoints(model) >= n ? engine : undefined;
   }
 
   /** Runs a request; never rejects. */
@@ -145,10 +163,12 @@ export class FlareRuntime {
       if (!b) return { ok: false, error: { code: 'unavailable', message: `back end '${choice}' is not registered here (have: ${this.names().join(', ') || 'none'})`, backend: choice }, notes };
       const a = await b.available();
       if (!a.ok) return { ok: false, error: { code: 'unavailable', message: a.reason, backend: choice }, notes };
+      const support = b.supports?.(req.model);
+      if (support && !support.ok) return { ok: false, error: { code: 'unavailable', message: support.reason, backend: choice }, notes };
       const max = b.maxPoints(req.model);
       if (n > max) {
-        const engine = this.backends.get('engine');
-        if (engine && engine !== b && (await engine.available()).ok && engine.maxPoints(req.model) >= n) {
+        const engine = await this.engineFor(req.model, n, b);
+        if (engine) {
           notes.push(`${n} points exceed the ${choice} limit of ${max}: handed to the FLARE engine`);
           candidates = [engine];
         } else {

@@ -28,7 +28,9 @@ max|out - golden| / max|golden|; a back end passes below ${REL_TOLERANCE}.
   --backend B      all (default) or one of ${BACKEND_NAMES.join(', ')}.
   --json           machine-readable result.
 
-WebGPU in Node uses Dawn (npm 'webgpu') and needs a Vulkan driver; on a CPU-only machine:
+The engine back end (our WGSL FLARE kernels) runs FLARE graphs only; for other graphs its row
+says 'unavailable' with the recognizer's reason (an error only when asked for with --backend engine).
+WebGPU and the engine in Node use Dawn (npm 'webgpu') and need a Vulkan driver; on a CPU-only machine:
   LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
 Exit: 0 all passed, 1 a back end missed the tolerance or failed, 2 usage error.`;
 
@@ -222,6 +224,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
         rows.push({ backend: name, status: 'unavailable', detail: av.reason });
         continue;
       }
+      // The engine runs FLARE graphs only: another graph makes it unavailable, not failing.
+      const support = b?.supports?.(handle);
+      if (support && !support.ok) {
+        rows.push({ backend: name, status: 'unavailable', detail: support.reason });
+        continue;
+      }
       const r = await rt.run({ model: handle, inputs, backend: name });
       if (!r.ok) {
         rows.push({ backend: name, status: 'error', detail: r.error.message });
@@ -233,7 +241,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
         continue;
       }
       const c = compare(out, reference);
-      rows.push({ backend: name, status: c.maxRel < REL_TOLERANCE ? 'pass' : 'fail', ...c, ms: r.ms, sessionMs: r.sessionMs, detail: (av.ok && av.detail) || '' });
+      const detail = [(av.ok && av.detail) || '', ...(r.backend !== name ? [`ran on ${r.backend}`] : []), ...r.notes].filter((t) => t.length > 0).join('; ');
+      rows.push({ backend: name, status: c.maxRel < REL_TOLERANCE ? 'pass' : 'fail', ...c, ms: r.ms, sessionMs: r.sessionMs, detail });
     }
   } finally {
     await rt.dispose();

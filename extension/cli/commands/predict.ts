@@ -10,6 +10,7 @@ import { createNodeRuntime, modelKey } from '../../runtime/node';
 import { predict, type Prediction } from '../../runtime/predict';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend';
 import { adapterLabel } from '../../runtime/ortBackend';
+import { ENGINE_PREFERRED_FROM } from '../../runtime/engineBackend';
 
 const USAGE = `Usage: flare predict DECK_OR_MESH [--model NAME|PATH] [--backend auto|${BACKEND_NAMES.join('|')}] [--out FILE.vtu|FILE.json]
 
@@ -21,7 +22,11 @@ and node_id (the deck's node numbers).
   --model M     a shipped model name (models/M.onnx) or a path to an .onnx file (its card is
                 read from its metadata, or from M.card.json beside it). Default: the shipped
                 bracket3d-elasticity for solid meshes, plate2d-elasticity for plane meshes.
-  --backend B   auto (default) or one back end.
+  --backend B   auto (default) or one back end. auto: onnxruntime-node, else wasm; the FLARE
+                engine for FLARE models from ${ENGINE_PREFERRED_FROM.toLocaleString('en-US')} points on a hardware GPU, and on any
+                WebGPU adapter past onnxruntime's size limits. engine: the FLARE engine
+                (WGSL kernels, FLARE models only, needs WebGPU: Dawn + a Vulkan driver, e.g.
+                LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json).
   --out F       .vtu (mesh + point data) or .json; without it, a summary is printed.
 Prints the model, the back end, the time taken, and any out-of-distribution warning.
 Exit: 0 predicted, 1 could not (message says why), 2 usage error.`;
@@ -130,7 +135,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (typeof file !== 'string') { io.err(`flare predict: ${file.error}\n`); return 1; }
   const model = loadModel(file);
   if ('error' in model) { io.err(`flare predict: ${model.error}\n`); return 1; }
-  const wanted: BackendName[] = a.backend === 'auto' ? ['wasm', 'node-cpu'] : [a.backend];
+  // The engine and wasm are always registered: the engine takes meshes past the other back ends'
+  // size limits, wasm takes over after a GPU device loss.
+  const wanted: BackendName[] = [...new Set<BackendName>(a.backend === 'auto' ? ['wasm', 'node-cpu', 'engine'] : [a.backend, 'engine', 'wasm'])];
   const rt = await createNodeRuntime({ backends: wanted });
   let r;
   try {
