@@ -16,6 +16,11 @@ export class MeshFileWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private watchers: vscode.Disposable[] = [];
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The last request per file, to ask again for a file whose parse the full queue dropped. */
+  private readonly requests = new Map<string, { uri: vscode.Uri; doc?: vscode.TextDocument }>();
+  private debounced = 0;
+  private retried = 0;
+  private settleWaiters: (() => void)[] = [];
   readonly queue: KeyedWorkQueue;
   private isExcluded: (path: string) => boolean = () => false;
 
@@ -25,7 +30,18 @@ export class MeshFileWatcher implements vscode.Disposable {
     private readonly isPreviewOpen: (uri: vscode.Uri) => boolean,
     private readonly onSaved: (uri: vscode.Uri) => void,
   ) {
-    this.queue = new KeyedWorkQueue(1, 32, (key, e) => this.log.error(`parse ${key}: ${e instanceof Error ? e.message : String(e)}`));
+    this.queue = new KeyedWorkQueue(
+      1,
+      32,
+      (key, e) => this.log.error(`parse ${key}: ${e instanceof Error ? e.message : String(e)}`),
+      // A dropped parse would leave stale diagnostics: ask again after the debounce (the queue stays bounded).
+      (key) => {
+        const r = this.requests.get(key);
+        if (!r) return;
+        this.retried++;
+        this.schedule(r.uri, undefined, r.doc);
+      },
+    );
     this.configure();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('flare.watch')) this.configure(); }),
@@ -64,11 +80,20 @@ export class MeshFileWatcher implements vscode.Disposable {
   /** Debounced re-parse; a document's unsaved text is parsed instead of the file on disk. */
   schedule(uri: vscode.Uri, delay = readSettings(uri).debounceMs, doc?: vscode.TextDocument): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
+    const pending = this.timers.get(key);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      this.debounced++;
+    }
+    this.requests.set(key, doc ? { uri, doc } : { uri });
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
       const unsaved = doc && doc.isDirty ? new TextEncoder().encode(doc.getText()) : undefined;
-      this.queue.push(key, async (signal) => { await this.diagnostics.parse(uri, signal, unsaved); });
+      this.queue.push(key, async (signal) => {
+        await this.diagnostics.parse(uri, signal, unsaved);
+        if (this.requests.get(key)?.uri === uri && !this.timers.has(key)) this.requests.delete(key);
+      });
+      void this.queue.idle().then(() => this.checkSettled());
     }, delay));
   }
 
@@ -76,12 +101,38 @@ export class MeshFileWatcher implements vscode.Disposable {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    this.requests.delete(key);
     this.queue.cancel(key);
+    this.checkSettled();
+  }
+
+  /** Queue figures plus the changes merged by the debounce and the dropped parses asked for again. */
+  stats(): ReturnType<KeyedWorkQueue['stats']> & { debounced: number; retried: number; scheduled: number } {
+    return { ...this.queue.stats(), debounced: this.debounced, retried: this.retried, scheduled: this.timers.size };
+  }
+
+  /** Resolves once no change waits in a debounce timer and the queue is idle. */
+  settled(): Promise<void> {
+    return new Promise((r) => {
+      this.settleWaiters.push(r);
+      this.checkSettled();
+    });
+  }
+
+  private checkSettled(): void {
+    const q = this.queue.stats();
+    if (this.timers.size > 0 || q.running > 0 || q.waiting > 0) return;
+    const w = this.settleWaiters;
+    this.settleWaiters = [];
+    for (const r of w) r();
   }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.requests.clear();
     this.queue.cancelAll();
+    this.checkSettled();
     for (const d of [...this.disposables, ...this.watchers]) d.dispose();
   }
 }

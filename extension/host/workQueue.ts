@@ -1,5 +1,6 @@
 // Keyed, bounded work queue: one job per key at a time, a newer request for the same key cancels the
-// older one (its AbortSignal fires), and at most `limit` keys wait. Used for re-parse and re-predict.
+// older one (its AbortSignal fires), and at most `limit` keys wait; the oldest waiting key is dropped
+// past that and `onDrop` told, so its owner can ask again later. Used for re-parse and re-predict.
 
 export interface QueueStats {
   readonly running: number;
@@ -7,6 +8,8 @@ export interface QueueStats {
   readonly superseded: number;
   readonly dropped: number;
   readonly completed: number;
+  /** Most keys that ever waited at once (never above `limit`). */
+  readonly peakWaiting: number;
 }
 
 type Job = (signal: AbortSignal) => Promise<void>;
@@ -17,9 +20,15 @@ export class KeyedWorkQueue {
   private superseded = 0;
   private dropped = 0;
   private completed = 0;
+  private peakWaiting = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly concurrency = 1, private readonly limit = 64, private readonly onError: (key: string, e: unknown) => void = () => {}) {}
+  constructor(
+    private readonly concurrency = 1,
+    private readonly limit = 64,
+    private readonly onError: (key: string, e: unknown) => void = () => {},
+    private readonly onDrop: (key: string) => void = () => {},
+  ) {}
 
   /** Queues `job` for `key`, replacing a waiting job and aborting a running one for the same key. */
   push(key: string, job: Job): void {
@@ -28,17 +37,20 @@ export class KeyedWorkQueue {
       active.abort(new Error('superseded by a newer request'));
       this.superseded++;
     }
+    let oldest: string | undefined;
     if (this.waiting.has(key)) {
       this.waiting.delete(key);
       this.superseded++;
     } else if (this.waiting.size >= this.limit) {
       // Bounded: drop the oldest waiting key rather than grow without end.
-      const oldest = this.waiting.keys().next().value as string;
+      oldest = this.waiting.keys().next().value as string;
       this.waiting.delete(oldest);
       this.dropped++;
     }
     this.waiting.set(key, job);
+    this.peakWaiting = Math.max(this.peakWaiting, this.waiting.size);
     this.pump();
+    if (oldest !== undefined) this.onDrop(oldest); // last: the callback may push again
   }
 
   cancel(key: string): void {
@@ -52,7 +64,7 @@ export class KeyedWorkQueue {
   }
 
   stats(): QueueStats {
-    return { running: this.running.size, waiting: this.waiting.size, superseded: this.superseded, dropped: this.dropped, completed: this.completed };
+    return { running: this.running.size, waiting: this.waiting.size, superseded: this.superseded, dropped: this.dropped, completed: this.completed, peakWaiting: this.peakWaiting };
   }
 
   /** Resolves when nothing runs or waits. */

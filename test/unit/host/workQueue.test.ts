@@ -37,3 +37,29 @@ test('errors go to the error handler, not unhandled rejections', async () => {
   await q.idle();
   assert.deepEqual(errors, ['x:boom']);
 });
+
+test('a dropped key is reported to onDrop, and the peak of waiting keys never passes the limit', async () => {
+  const dropped: string[] = [];
+  const q = new KeyedWorkQueue(1, 4, undefined, (key) => dropped.push(key));
+  q.push('busy', async () => { await tick(20); });
+  for (let i = 0; i < 10; i++) q.push(`k${i}`, async () => {});
+  assert.deepEqual(dropped, ['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+  assert.equal(q.stats().peakWaiting, 4);
+  await q.idle();
+  assert.equal(q.stats().completed, 5);
+});
+
+test('a key dropped under load and asked for again later still runs with its newest job', async () => {
+  const ran: string[] = [];
+  const q = new KeyedWorkQueue(1, 2, undefined, (key) => setTimeout(() => q.push(key, async () => { ran.push(`${key} again`); }), 5));
+  q.push('busy', async () => { await tick(20); });
+  for (const k of ['a', 'b', 'c', 'd']) q.push(k, async () => { ran.push(k); });
+  // Dropped keys come back on timers: wait (bounded) until all four ran.
+  for (let t = 0; ran.length < 4 && t < 200; t++) await tick(10);
+  await q.idle();
+  // Every key ran once in the end, whether it got in at first or after being dropped.
+  assert.deepEqual([...new Set(ran.map((r) => r[0]))].sort(), ['a', 'b', 'c', 'd']);
+  assert.equal(ran.length, 4);
+  assert.ok(q.stats().dropped >= 2);
+  assert.equal(q.stats().peakWaiting, 2);
+});
