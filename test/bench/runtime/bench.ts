@@ -23,7 +23,18 @@ const CONFIGS: Record<string, { backend: BackendName; build?: 'webgpu'; threads?
   'wasm-1t': { backend: 'wasm', threads: 1 },
   'wasm-asyncify-1t': { backend: 'wasm', build: 'webgpu', threads: 1 },
   'webgpu': { backend: 'webgpu' },
+  'engine': { backend: 'engine' },
 };
+
+const CHROMIUM_LIB = '/usr/lib/chromium';
+
+/** Dawn (webgpu, engine) needs a Vulkan loader at process start: Debian's chromium ships one with SwiftShader. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (fs.existsSync(path.join(CHROMIUM_LIB, 'libvulkan.so.1'))) env.LD_LIBRARY_PATH = [CHROMIUM_LIB, env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+  if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES && fs.existsSync(path.join(CHROMIUM_LIB, 'vk_swiftshader_icd.json'))) env.VK_ICD_FILENAMES = path.join(CHROMIUM_LIB, 'vk_swiftshader_icd.json');
+  return env;
+}
 
 function seeded(n: number): Float32Array {
   const out = new Float32Array(n);
@@ -74,11 +85,11 @@ async function mainBench(): Promise<void> {
     return;
   }
   const sizes = (opt('--sizes') ?? '1000,10000,100000').split(',').map(Number);
-  const configs = (opt('--configs') ?? 'node-cpu,wasm,wasm-1t,wasm-asyncify-1t,webgpu').split(',');
+  const configs = (opt('--configs') ?? 'node-cpu,wasm,wasm-1t,wasm-asyncify-1t,webgpu,engine').split(',');
   const rows: One[] = [];
   for (const n of sizes) {
     for (const config of configs) {
-      const p = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--one', config, String(n), '--model', modelFile], { encoding: 'utf8', timeout: 900_000, env: process.env });
+      const p = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--one', config, String(n), '--model', modelFile], { encoding: 'utf8', timeout: 900_000, env: childEnv() });
       const line = (p.stdout ?? '').split('\n').find((l) => l.startsWith('@@'));
       const r: One = line ? (JSON.parse(line.slice(2)) as One) : { config, n, maxRssMiB: 0, error: `child failed (${p.status ?? p.signal}): ${(p.stderr ?? '').trim().split('\n').slice(-2).join(' ')}` };
       rows.push(r);
