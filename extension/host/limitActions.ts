@@ -77,12 +77,12 @@ export class RaiseLimitActions implements vscode.CodeActionProvider {
   }
 }
 
-/** Where to write a limit: where it is set now (folder, workspace), else the workspace if one is open, else the user settings. */
-function targetFor(uri: vscode.Uri, setting: LimitSetting): vscode.ConfigurationTarget {
-  const info = vscode.workspace.getConfiguration('flare', uri).inspect(`limits.${setting}`);
-  if (info?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
-  if (info?.workspaceValue !== undefined || vscode.workspace.workspaceFolders?.length) return vscode.ConfigurationTarget.Workspace;
-  return vscode.ConfigurationTarget.Global;
+/**
+ * Where to write a limit: the workspace settings when a folder is open (the limits are window-scoped,
+ * so not per folder; a user-level value stays as is elsewhere), else the user settings.
+ */
+function targetFor(): vscode.ConfigurationTarget {
+  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
 /** `flare.raiseLimit(uri, setting, value)`: internal (arguments required), hidden from the palette. */
@@ -94,8 +94,8 @@ export function registerLimitActions(context: vscode.ExtensionContext, diagnosti
         log.warn(`flare.raiseLimit: ignored bad arguments ${JSON.stringify([String(uri), setting, value])}`);
         return undefined;
       }
-      const target = targetFor(uri, setting);
-      await vscode.workspace.getConfiguration('flare', uri).update(`limits.${setting}`, value, target);
+      const target = targetFor();
+      await vscode.workspace.getConfiguration('flare').update(`limits.${setting}`, value, target);
       log.info(`flare.limits.${setting} raised to ${value} (${vscode.ConfigurationTarget[target]} settings) for ${vscode.workspace.asRelativePath(uri)}`);
       const r = await diagnostics.parse(uri);
       return { setting, value, target: vscode.ConfigurationTarget[target], refused: r.diagnostics.some((d) => d.code in LIMIT_CODES) };
