@@ -18,6 +18,8 @@ export interface FlareApi {
   readonly diagnostics: MeshDiagnosticsService;
   readonly watcher: MeshFileWatcher;
   readonly predictions: PredictionService;
+  /** Folder of the FLARE log (FLARE.log): tests read what the host logged. */
+  readonly logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
@@ -72,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher, predictions };
+  return { diagnostics, watcher, predictions, logUri: context.logUri };
 }
 
 export function deactivate(): void {}
