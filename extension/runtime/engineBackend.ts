@@ -135,8 +135,8 @@ export class EngineBackend implements Backend {
     if (have) return { cached: true, engine: have };
     const e = createFlareEngine(plan, state.device, { stageInWorkgroupMemory: state.staged, ...(this.opts.maxSegmentPoints ? { maxSegmentPoints: this.opts.maxSegmentPoints } : {}) });
     this.engines.set(model.key, e);
-    // A failed compilation is not cached: the next request retries.
-    void e.then((r) => { if (isRefusal(r) && this.engines.get(model.key) === e) this.engines.delete(model.key); }, () => this.engines.delete(model.key));
+    // A refusal (device limits, WGSL) is deterministic and stays cached; a thrown error is retried.
+    e.catch(() => { if (this.engines.get(model.key) === e) this.engines.delete(model.key); });
     return { cached: false, engine: e };
   }
 
