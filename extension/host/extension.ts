@@ -7,7 +7,7 @@ import { MeshDiagnosticsService } from './meshDiagnostics';
 import { MeshFileWatcher, isMeshUri } from './fileWatcher';
 import { FlareStatusBar } from './statusBar';
 import { ShowInPreviewActions } from './codeActions';
-import { PredictionService } from './predictionService';
+import { PredictionService, previewFields } from './predictionService';
 import { commandTarget, registerPredictCommands } from './predictCommands';
 import { readSettings } from './settings';
 import { runBenchmark } from './benchmark';
@@ -20,6 +20,7 @@ export interface FlareApi {
   readonly predictions: PredictionService;
   /** Folder of the FLARE log (FLARE.log): tests read what the host logged. */
   readonly logUri: vscode.Uri;
+  readonly status: FlareStatusBar;
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
@@ -31,9 +32,18 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   const isPreviewOpen = (uri: vscode.Uri) => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === MeshPreviewProvider.viewType && t.input.uri.toString() === uri.toString()));
   const status = new FlareStatusBar();
   const predictions = new PredictionService(context, diagnostics, status, log);
+  // A preview opened after a prediction shows it (e.g. from a limit diagnostic's quick fix).
+  MeshPreviewProvider.fieldSource = (uri) => {
+    const rec = predictions.last(uri);
+    return rec ? previewFields(rec) : [];
+  };
   // After a save: re-predict where someone looks at the result (open preview) or when asked to.
   const onSaved = (uri: vscode.Uri) => {
     if (!readSettings(uri).predictOnSave && !isPreviewOpen(uri)) return;
+    // A run on the old content is stale now: stop it at once rather than when the new run starts.
+    predictions.cancel(uri, 'superseded: the file changed');
+    // Its limit findings point at the old lines; the new run sets them again.
+    diagnostics.setExtra(uri, []);
     watcher.queue.push(`predict:${uri.toString()}`, async (signal) => {
       await diagnostics.parse(uri, signal);
       await predictions.predict(uri, signal);
@@ -46,13 +56,23 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   registerLimitActions(context, diagnostics, log);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('flare.openPreview', async (uri?: vscode.Uri) => {
+    // `focus.focusPoint` (0-based node index, from a diagnostic's quick fix): the preview marks that node,
+    // shows its values and centres on it. Returns how many previews were focused.
+    vscode.commands.registerCommand('flare.openPreview', async (uri?: vscode.Uri, focus?: { focusPoint?: number }) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target || !isMeshUri(target)) {
         void vscode.window.showWarningMessage('FLARE: open a mesh or deck (.inp, .msh, .vtu, …) first.');
-        return;
+        return undefined;
       }
       await vscode.commands.executeCommand('vscode.openWith', target, MeshPreviewProvider.viewType, vscode.ViewColumn.Beside);
+      const node = focus?.focusPoint;
+      if (typeof node !== 'number' || !Number.isInteger(node) || node < 0) return undefined;
+      const mesh = predictions.last(target)?.mesh ?? diagnostics.cached(target)?.mesh;
+      const d = mesh?.dimension ?? 3;
+      const inMesh = mesh !== undefined && node < mesh.points.length / d;
+      const coords: [number, number, number] | undefined = inMesh ? [mesh.points[node * d], mesh.points[node * d + 1], d > 2 ? mesh.points[node * d + 2] : 0] : undefined;
+      const nodeId = inMesh ? mesh.pointIds?.[node] : undefined;
+      return MeshPreviewProvider.focusNode(target, node, { ...(nodeId !== undefined ? { nodeId } : {}), ...(coords ? { coords } : {}) });
     }),
     vscode.commands.registerCommand('flare.showRuntimeInfo', () => showRuntimeInfo(context, log)),
     vscode.commands.registerCommand('flare.checkFile', async (uri?: vscode.Uri) => {
@@ -74,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher, predictions, logUri: context.logUri };
+  return { diagnostics, watcher, predictions, status, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

@@ -6,6 +6,7 @@ import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../p
 import { readMesh } from '../mesh/index';
 import { readSettings } from './settings';
 import { previewPayload, type FieldsMessage, type PreviewPayload } from './previewPayload';
+import { WebviewRuntimeClient } from './webviewRuntimeClient';
 import { offerRaiseLimit } from './limitActions';
 
 type Captured = Extract<WebviewToHost, { type: 'previewCaptured' }>;
@@ -33,6 +34,8 @@ class MeshDocument implements vscode.CustomDocument {
 export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<MeshDocument> {
   static readonly viewType = 'flare.meshPreview';
   private static instance: MeshPreviewProvider | undefined;
+  /** Fields a newly opened preview starts with besides the file's own (the file's last prediction). */
+  static fieldSource: ((uri: vscode.Uri) => readonly Omit<FieldsMessage, 'type'>[]) | undefined;
   private readonly documents = new Map<string, MeshDocument>();
   private lastActive: vscode.WebviewPanel | undefined;
   private nextRequest = 1;
@@ -40,6 +43,9 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   private readonly pendingCapturePanels = new Map<number, vscode.WebviewPanel>();
   /** Resolves once a panel's webview said 'ready' and got its data: messages posted earlier are lost. */
   private readonly loaded = new WeakMap<vscode.WebviewPanel, { promise: Promise<void>; resolve: () => void }>();
+  /** Each panel's runtime bridge client: predictions for its file run in that webview. */
+  private readonly runners = new WeakMap<vscode.WebviewPanel, WebviewRuntimeClient>();
+  private readonly onDidResolvePanel = new vscode.EventEmitter<MeshDocument>();
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {}
 
@@ -59,8 +65,56 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       vscode.commands.registerCommand('flare.preview.setView', (settings: Record<string, unknown>) => provider.setView(settings)),
       // Internal: the command form of showFields, for the runtime and tests (arguments stay in-process).
       vscode.commands.registerCommand('flare.preview.showFields', (uri: vscode.Uri, field: Omit<FieldsMessage, 'type'>) => MeshPreviewProvider.showFields(uri, field)),
-      { dispose: () => (MeshPreviewProvider.instance = undefined) },
+      provider.onDidResolvePanel,
+      { dispose: () => { MeshPreviewProvider.instance = undefined; MeshPreviewProvider.fieldSource = undefined; } },
     );
+  }
+
+  /**
+   * The runtime of a visible preview of `uri`, once its page is loaded (the active panel first), or
+   * undefined when no preview of the file is visible: a hidden preview has no page to run in.
+   */
+  static async runnerFor(uri: vscode.Uri): Promise<WebviewRuntimeClient | undefined> {
+    const self = MeshPreviewProvider.instance;
+    const doc = self?.documents.get(uri.toString());
+    if (!self || !doc) return undefined;
+    const visible = [...doc.panels].filter((p) => p.visible).sort((a, b) => Number(b.active) - Number(a.active));
+    const panel = visible[0];
+    if (!panel) return undefined;
+    await self.loaded.get(panel)?.promise;
+    return doc.panels.has(panel) && panel.visible ? self.runners.get(panel) : undefined;
+  }
+
+  /**
+   * Focuses volume node `node` in the previews of `uri` (opening one is the caller's job): marks it,
+   * shows its values, centres the view on it. Waits up to `timeoutMs` for a panel to appear.
+   * Returns how many previews got the request.
+   */
+  static async focusNode(uri: vscode.Uri, node: number, where: { nodeId?: number; coords?: [number, number, number] }, timeoutMs = 10_000): Promise<number> {
+    const self = MeshPreviewProvider.instance;
+    if (!self) return 0;
+    const key = uri.toString();
+    let doc = self.documents.get(key);
+    if (!doc || doc.panels.size === 0) {
+      doc = await new Promise<MeshDocument | undefined>((resolve) => {
+        const timer = setTimeout(() => (sub.dispose(), resolve(undefined)), timeoutMs);
+        const sub = self.onDidResolvePanel.event((d) => {
+          if (d.uri.toString() !== key) return;
+          clearTimeout(timer);
+          sub.dispose();
+          resolve(d);
+        });
+      });
+    }
+    if (!doc) return 0;
+    const msg: HostToWebview = { type: 'previewFocus', node, ...(where.nodeId !== undefined ? { nodeId: where.nodeId } : {}), ...(where.coords ? { coords: where.coords } : {}) };
+    const panels = [...doc.panels];
+    await Promise.all(panels.map(async (p) => {
+      await self.loaded.get(p)?.promise;
+      await p.webview.postMessage(msg);
+    }));
+    if (panels[0]) self.lastActive = panels[0];
+    return panels.length;
   }
 
   /**
@@ -83,6 +137,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       if (this.documents.get(key) === doc) this.documents.delete(key);
     });
     this.documents.set(key, doc);
+    for (const f of MeshPreviewProvider.fieldSource?.(uri) ?? []) doc.extraFields.set(f.name, { ...f, type: 'fields' });
     // Saving the file (e.g. editing the deck as text beside the preview) re-parses and redraws it,
     // keeping the camera, the view settings and predictions that still fit.
     if (uri.scheme === 'file') {
@@ -110,9 +165,13 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     let resolve!: () => void;
     this.loaded.set(panel, { promise: new Promise<void>((r) => (resolve = r)), resolve });
     const post = (m: HostToWebview) => panel.webview.postMessage(m);
+    const runner = new WebviewRuntimeClient(post, () => readSettings(document.uri).backend);
+    this.runners.set(panel, runner);
     const subs: vscode.Disposable[] = [];
     subs.push(panel.onDidChangeViewState((e) => {
       if (e.webviewPanel.active) this.lastActive = e.webviewPanel;
+      // Hidden previews drop their page (retainContextWhenHidden is off), and runs in it with it.
+      if (!e.webviewPanel.visible) runner.reset('the preview was hidden');
     }));
     subs.push(panel.webview.onDidReceiveMessage(async (raw: unknown) => {
       const msg = parseWebviewToHost(raw);
@@ -121,8 +180,11 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
         return;
       }
       if (token.isCancellationRequested) return;
+      if (runner.handle(msg)) return;
       switch (msg.type) {
         case 'ready':
+          // A new page (first load or a reload): whatever ran in the old one is gone.
+          runner.reset('the preview reloaded');
           await this.send(document, panel, post);
           this.loaded.get(panel)?.resolve();
           // A capture asked while the webview reloaded was lost with the old page: ask again.
@@ -140,14 +202,19 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
           this.pendingCapturePanels.delete(msg.requestId);
           break;
         case 'probeResult':
+        case 'predictProgress':
+        case 'predictResult':
+        case 'predictError':
           break;
       }
     }));
     panel.onDidDispose(() => {
+      runner.reset('the preview closed');
       document.panels.delete(panel);
       if (this.lastActive === panel) this.lastActive = [...document.panels][0];
       for (const s of subs) s.dispose();
     });
+    this.onDidResolvePanel.fire(document);
   }
 
   private async send(doc: MeshDocument, panel: vscode.WebviewPanel, post: (m: HostToWebview) => Thenable<boolean>): Promise<void> {

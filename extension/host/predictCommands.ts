@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readMesh, writeVtu, type Mesh } from '../mesh/index';
 import { compareWithReference, type CompareResult } from '../analysis/compareFields';
 import { findCcx, runCcx } from '../solver/ccx';
-import { BUILTIN_MODELS, type PredictionRecord, type PredictionService } from './predictionService';
+import { BUILTIN_MODELS, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import { isMeshUri } from './fileWatcher';
 import { readSettings } from './settings';
@@ -89,8 +89,14 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         void vscode.window.showInformationMessage(`FLARE ${rec.model.name}: max von Mises ${max.toFixed(1)} MPa in ${(p.ms + p.featureMs).toFixed(0)} ms${p.findings.length ? ` — ${p.findings.length} applicability warning(s) in Problems` : ''}`, 'Open Preview').then((a) => {
           if (a) void vscode.commands.executeCommand('flare.openPreview', t);
         });
-        return { model: rec.model.name, backend: p.backend, ms: p.ms, findings: p.findings.length, fields: p.fields.map((f) => ({ name: f.name, components: f.components, unit: f.unit, max: f.values.reduce((a, v) => (v > a ? v : a), -Infinity) })) };
+        // Restricted Mode refusals were shown once by the service; a preview that fell back is shown here.
+        for (const n of rec.notes.filter((x) => !x.startsWith('Restricted Mode'))) void vscode.window.showWarningMessage(`FLARE: ${n}`);
+        return {
+          model: rec.model.name, builtin: rec.model.builtin, backend: p.backend, where: rec.where, ...(rec.adapter ? { adapter: rec.adapter } : {}), ms: p.ms, findings: p.findings.length, notes: rec.notes,
+          fields: p.fields.map((f) => ({ name: f.name, components: f.components, unit: f.unit, max: f.values.reduce((a, v) => (v > a ? v : a), -Infinity) })),
+        };
       } catch (e) {
+        if (e instanceof PredictionCancelled) return { cancelled: e.message };
         if (!offerRaiseLimit(e, t, log)) report(e, 'prediction');
         return undefined;
       }
@@ -137,7 +143,13 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
     vscode.commands.registerCommand('flare.verifyWithSolver', async (uri?: vscode.Uri) => {
       const t = commandTarget(uri);
       if (!t) return void vscode.window.showWarningMessage('FLARE: open a CalculiX deck (.inp) to verify.');
-      if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('FLARE: the solver does not run in Restricted Mode. Trust this workspace to verify with CalculiX.');
+      if (!vscode.workspace.isTrusted) {
+        // Also disabled in menus and the palette (enablement: isWorkspaceTrusted); this covers direct calls.
+        const refused = 'the solver does not run in Restricted Mode. Trust this workspace to verify with CalculiX.';
+        log.warn(`verify ${vscode.workspace.asRelativePath(t)}: ${refused}`);
+        void vscode.window.showWarningMessage(`FLARE: ${refused}`, 'Manage Workspace Trust').then((a) => { if (a) void vscode.commands.executeCommand('workbench.trust.manage'); });
+        return { refused };
+      }
       if (!/\.inp$/i.test(t.path) || t.scheme !== 'file') return void vscode.window.showWarningMessage('FLARE: Verify with Solver needs a local CalculiX deck (.inp).');
       const ccx = findCcx(readSettings(t).ccxPath || undefined);
       if (!ccx) return void vscode.window.showErrorMessage('FLARE: CalculiX (ccx) was not found. Install it (Debian/Ubuntu: calculix-ccx) or set flare.solver.ccxPath.', 'Open Settings').then((a) => { if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'flare.solver.ccxPath'); });

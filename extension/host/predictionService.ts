@@ -2,16 +2,18 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Mesh } from '../mesh/index';
 import { createNodeRuntime } from '../runtime/node';
-import type { FlareRuntime } from '../runtime/runtime';
+import { FlareRuntime } from '../runtime/runtime';
 import { openModel, type OpenedModel } from '../runtime/model';
 import { predict, type Prediction } from '../runtime/predict';
 import { magnitude } from '../analysis/fieldStats';
 import { isPlanar } from '../analysis/compareFields';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
-import type { FlareStatusBar } from './statusBar';
+import { backendLabel, type FlareStatusBar, type RunLocation } from './statusBar';
 import { attachNode } from './codeActions';
 import { readSettings } from './settings';
 import { MeshPreviewProvider } from './meshPreviewProvider';
+import type { WebviewRuntimeClient } from './webviewRuntimeClient';
+import type { FieldsMessage } from './previewPayload';
 
 export const BUILTIN_MODELS = ['bracket3d-elasticity', 'plate2d-elasticity'] as const;
 
@@ -27,8 +29,34 @@ export interface PredictionRecord {
   readonly mesh: Mesh;
   readonly model: ResolvedModel;
   readonly prediction: Prediction;
+  /** The preview's webview (its WebGPU adapter or wasm) or the extension host's Node (wasm). */
+  readonly where: RunLocation;
+  /** The webview's GPU adapter when it ran on WebGPU there. */
+  readonly adapter?: string;
+  /** What the user was told on the way: Restricted Mode model refusals, a preview run that fell back. */
+  readonly notes: readonly string[];
   readonly at: number;
 }
+
+/** A prediction stopped before its result: cancelled by the user, or superseded by a newer one. */
+export class PredictionCancelled extends Error {
+  constructor(reason: string) {
+    super(/^cancel/i.test(reason) ? reason : `cancelled: ${reason}`);
+    this.name = 'PredictionCancelled';
+  }
+}
+
+function cancelledBy(reason: unknown): PredictionCancelled {
+  if (reason instanceof PredictionCancelled) return reason;
+  return new PredictionCancelled(reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'cancelled');
+}
+
+/** The preview's arrays for a prediction ('von_mises (predicted)', …); von Mises is shown at once. */
+export function previewFields(rec: PredictionRecord): Omit<FieldsMessage, 'type'>[] {
+  return rec.prediction.fields.map((f) => ({ name: `${f.name} (predicted)`, components: f.components, values: f.values, unit: f.unit, source: 'prediction', show: f.name === 'von_mises' }));
+}
+
+const isBuiltin = (name: string): boolean => (BUILTIN_MODELS as readonly string[]).includes(name);
 
 /** Built-in model for a mesh when the setting says `auto`: plane decks get the 2D model. */
 export function autoModelFor(mesh: Mesh): string {
@@ -36,16 +64,24 @@ export function autoModelFor(mesh: Mesh): string {
 }
 
 /**
- * Runs predictions headless in the extension host (onnxruntime-web's WebAssembly build in Node, the
- * same files the webview ships), turns card-envelope and limit findings into diagnostics at the
- * deck's lines, and hands the fields to any open preview.
+ * Runs predictions in the file's preview webview when one is visible (WebGPU or wasm there, through
+ * the runtime bridge), otherwise headless in the extension host (onnxruntime-web's WebAssembly build
+ * in Node, the same files the webview ships), and falls back to Node when the webview run fails.
+ * Turns card-envelope and limit findings into diagnostics at the deck's lines, and hands the fields
+ * to any open preview. One run per file: a newer request or a change of the file cancels the older.
  */
 export class PredictionService implements vscode.Disposable {
   private runtime: Promise<FlareRuntime> | undefined;
   private readonly models = new Map<string, ResolvedModel>();
   private readonly records = new Map<string, PredictionRecord>();
+  private readonly inflight = new Map<string, AbortController>();
+  private readonly webviewRuntimes = new WeakMap<WebviewRuntimeClient, FlareRuntime>();
+  private readonly toldRestricted = new Set<string>();
   private readonly onDidPredictEmitter = new vscode.EventEmitter<PredictionRecord>();
   readonly onDidPredict = this.onDidPredictEmitter.event;
+  /** Fires when the model starts running on a file (after reading it and loading the model). */
+  private readonly onDidStartEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; where: RunLocation }>();
+  readonly onDidStart = this.onDidStartEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -97,37 +133,143 @@ export class PredictionService implements vscode.Disposable {
     return resolved;
   }
 
+  /** Cancels the run in flight for `uri`, if any (e.g. the file changed under it). Returns whether one was. */
+  cancel(uri: vscode.Uri, reason: string): boolean {
+    const c = this.inflight.get(uri.toString());
+    if (!c) return false;
+    c.abort(new PredictionCancelled(reason));
+    return true;
+  }
+
+  /** Predicts `uri`; rejects with PredictionCancelled when `signal` fires or a newer run supersedes it. */
   async predict(uri: vscode.Uri, signal: AbortSignal, progress?: (message: string) => void): Promise<PredictionRecord> {
+    const key = uri.toString();
+    this.cancel(uri, 'superseded by a newer prediction of the same file');
+    const ctl = new AbortController();
+    this.inflight.set(key, ctl);
+    const forward = (): void => ctl.abort(cancelledBy(signal.reason));
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    try {
+      const rec = await this.run(uri, ctl.signal, progress);
+      if (ctl.signal.aborted) throw cancelledBy(ctl.signal.reason);
+      return rec;
+    } catch (e) {
+      if (ctl.signal.aborted) {
+        const c = cancelledBy(ctl.signal.reason);
+        this.log.info(`prediction of ${vscode.workspace.asRelativePath(uri)} ${c.message}`);
+        // A newer run of this file owns the status bar; otherwise it no longer says "predicting".
+        if (this.inflight.get(key) === ctl) this.status.show('idle', { message: c.message });
+        throw c;
+      }
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', forward);
+      if (this.inflight.get(key) === ctl) this.inflight.delete(key);
+    }
+  }
+
+  private async run(uri: vscode.Uri, signal: AbortSignal, progress?: (message: string) => void): Promise<PredictionRecord> {
+    const stop = (): void => { if (signal.aborted) throw cancelledBy(signal.reason); };
     progress?.('reading the deck');
     const parsed = this.diagnostics.cached(uri) ?? (await this.diagnostics.parse(uri, signal));
+    stop();
     if (!parsed.mesh) {
       const first = parsed.diagnostics.find((d) => d.severity === 'error');
       throw new Error(`the file could not be read${first ? `: line ${first.line}: ${first.message}` : ''}`);
     }
     const mesh = parsed.mesh;
     const settings = readSettings(uri);
+    const notes: string[] = [];
     progress?.('loading the model');
-    const model = await this.resolveModel(settings.model, mesh);
-    const runtime = await this.getRuntime();
-    this.status.show('busy', { model: model.name, backend: 'WebAssembly' });
-    progress?.(`running ${model.name}`);
-    const r = await predict(runtime, model.opened, mesh, { backend: 'auto', channel: uri.toString(), signal });
-    if (!r.ok) {
-      this.status.show('error', { model: model.name, message: r.error });
-      throw new Error(r.error);
+    const model = await this.resolveModel(await this.allowedModel(settings.model, notes), mesh);
+    stop();
+    const runner = await MeshPreviewProvider.runnerFor(uri);
+    stop();
+    let p: Prediction | undefined;
+    let where: RunLocation = 'Node';
+    let adapter: string | undefined;
+    if (runner) {
+      this.onDidStartEmitter.fire({ uri, where: 'preview' });
+      this.status.show('busy', { model: model.name, backend: settings.backend === 'auto' ? 'auto' : backendLabel(settings.backend), where: 'preview' });
+      progress?.(`running ${model.name} in the preview`);
+      const r = await predict(this.webviewRuntime(runner), model.opened, mesh, { backend: runner.name, signal });
+      stop();
+      if (r.ok) {
+        const info = r.prediction.fields[0] ? runner.infoFor(r.prediction.fields[0].values) : undefined;
+        p = { ...r.prediction, backend: info?.backend ?? r.prediction.backend, notes: [...r.prediction.notes, ...(info?.notes ?? [])] };
+        adapter = info?.adapter;
+        where = 'preview';
+      } else if (r.code === 'bad-input' || r.code === 'bad-model') {
+        // Not the webview's fault: Node would refuse the same input.
+        this.status.show('error', { model: model.name, message: r.error });
+        throw new Error(r.error);
+      } else {
+        const why = `the preview webview could not run ${model.name} (${r.error}); running it in the extension host (Node) instead`;
+        this.log.warn(why);
+        notes.push(why);
+      }
     }
-    const p = r.prediction;
-    const rec: PredictionRecord = { uri, mesh, model, prediction: p, at: Date.now() };
+    if (!p) {
+      const runtime = await this.getRuntime();
+      stop();
+      if (!runner) this.onDidStartEmitter.fire({ uri, where: 'Node' });
+      this.status.show('busy', { model: model.name, backend: 'wasm', where: 'Node' });
+      progress?.(`running ${model.name}`);
+      const r = await predict(runtime, model.opened, mesh, { backend: 'auto', channel: uri.toString(), signal });
+      stop();
+      if (!r.ok) {
+        this.status.show('error', { model: model.name, message: r.error });
+        throw new Error(r.error);
+      }
+      p = r.prediction;
+    }
+    const rec: PredictionRecord = { uri, mesh, model, prediction: p, where, ...(adapter ? { adapter } : {}), notes, at: Date.now() };
     this.records.set(uri.toString(), rec);
-    const backend = `${p.backend === 'wasm' ? 'WebAssembly' : p.backend} in the extension host`;
-    this.status.show('done', { model: model.name, backend, ms: p.ms + p.featureMs });
-    this.log.info(`predicted ${vscode.workspace.asRelativePath(uri)} with ${model.name} on ${backend}: features ${p.featureMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms (session ${p.sessionMs.toFixed(0)} ms)${p.notes.length ? `; ${p.notes.join('; ')}` : ''}`);
+    const backend = backendLabel(p.backend);
+    this.status.show('done', { model: model.name, backend, where, ...(adapter ? { adapter } : {}), ms: p.ms + p.featureMs, ...(notes.length ? { message: notes.join('\n\n') } : {}) });
+    const place = where === 'preview' ? `the preview webview${adapter ? ` (${adapter})` : ''}` : 'the extension host (Node)';
+    this.log.info(`predicted ${vscode.workspace.asRelativePath(uri)} with ${model.name} on ${backend} in ${place}: features ${p.featureMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms (session ${p.sessionMs.toFixed(0)} ms)${p.notes.length ? `; ${p.notes.join('; ')}` : ''}`);
     this.diagnostics.setExtra(uri, this.findings(rec, settings.vonMisesLimitMPa, settings.displacementLimitMM));
-    for (const f of p.fields) {
-      MeshPreviewProvider.showFields(uri, { name: `${f.name} (predicted)`, components: f.components, values: f.values, unit: f.unit, source: 'prediction', show: f.name === 'von_mises' });
-    }
+    for (const f of previewFields(rec)) MeshPreviewProvider.showFields(uri, f);
     this.onDidPredictEmitter.fire(rec);
     return rec;
+  }
+
+  /** The runtime over one preview's bridge client (its own registry, so supersession stays per webview). */
+  private webviewRuntime(client: WebviewRuntimeClient): FlareRuntime {
+    let rt = this.webviewRuntimes.get(client);
+    if (!rt) {
+      rt = new FlareRuntime([client]);
+      this.webviewRuntimes.set(client, rt);
+    }
+    return rt;
+  }
+
+  /**
+   * Restricted Mode runs built-in models only. A model file named by the user's settings is not run:
+   * the built-in model is. The workspace's `flare.model` is withheld by VS Code there (a restricted
+   * setting), so model files in the workspace are named instead. The user is told once per model.
+   */
+  private async allowedModel(setting: string, notes: string[]): Promise<string> {
+    if (vscode.workspace.isTrusted) return setting;
+    let note: string | undefined;
+    let use = setting;
+    if (setting !== '' && setting !== 'auto' && !isBuiltin(setting)) {
+      use = 'auto';
+      note = `Restricted Mode: the model file '${setting}' is not run in an untrusted workspace; the built-in model for this mesh runs instead. Trust the workspace to use the file.`;
+    } else {
+      const files = await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 5);
+      if (files.length > 0) note = `Restricted Mode: FLARE runs only its built-in models in an untrusted workspace; the model file(s) here (${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')}) are not used. Trust the workspace to use them.`;
+    }
+    if (!note) return use;
+    notes.push(note);
+    if (!this.toldRestricted.has(note)) {
+      this.toldRestricted.add(note);
+      this.log.warn(note);
+      void vscode.window.showWarningMessage(`FLARE: ${note}`, 'Manage Workspace Trust').then((a) => { if (a) void vscode.commands.executeCommand('workbench.trust.manage'); });
+    }
+    return use;
   }
 
   /** Envelope warnings at the first *NODE line; limit violations at each node's line, worst first. */
@@ -173,7 +315,9 @@ export class PredictionService implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const c of this.inflight.values()) c.abort(new PredictionCancelled('cancelled: FLARE was deactivated'));
     this.onDidPredictEmitter.dispose();
+    this.onDidStartEmitter.dispose();
     void this.runtime?.then((r) => r.dispose());
   }
 }

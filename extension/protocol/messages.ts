@@ -29,6 +29,11 @@ export type HostToWebview =
   | { readonly type: 'previewCapture'; readonly requestId: number }
   /** Preview: a partial view-settings object as JSON (the webview keeps only well-typed fields). */
   | { readonly type: 'previewSettings'; readonly settings: string }
+  /**
+   * Preview: focus one volume node (a diagnostic's quick fix): mark it, show its values, bring it into view.
+   * `coords` come from the host's parse, so interior nodes (not on the drawn surface) can be shown too.
+   */
+  | { readonly type: 'previewFocus'; readonly node: number; readonly nodeId?: number; readonly coords?: readonly [number, number, number] }
 ;
 
 
@@ -84,6 +89,8 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
     && (m.source === undefined || m.source === 'file' || m.source === 'prediction' || m.source === 'reference') && optional(isBool)(m.show),
   previewCapture: (m) => isNumber(m.requestId),
   previewSettings: (m) => isString(m.settings) && m.settings.length < 10_000,
+  previewFocus: (m) => isNumber(m.node) && Number.isInteger(m.node) && m.node >= 0 && optional(isNumber)(m.nodeId)
+    && (m.coords === undefined || (Array.isArray(m.coords) && m.coords.length === 3 && m.coords.every(isNumber))),
 };
 
 const TO_HOST: Record<WebviewToHost['type'], Validator> = {

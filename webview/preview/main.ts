@@ -1,9 +1,12 @@
-// Webview entry for the mesh preview and the runtime panel. Runs in the browser: no Node, no `vscode`.
+// Webview entry for the mesh preview and the runtime info panel. Runs in the browser: no Node, no `vscode`.
+// The preview also runs predictions for its file (the runtime bridge), so the model uses this
+// webview's WebGPU adapter or WebAssembly instead of the extension host's CPU.
 import { parseHostToWebview, type WebviewToHost } from '../../extension/protocol/messages';
+import { mountRuntime, refuseMalformedRun } from '../runtime/mountRuntime';
 import { PreviewApp, type PersistedState } from './previewApp';
 
 interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
+  postMessage(message: WebviewToHost, transfer?: Transferable[]): void;
   getState(): unknown;
   setState(state: unknown): void;
 }
@@ -12,6 +15,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 let preview: PreviewApp | undefined;
+const runtime = mountRuntime((m, transfer) => vscode.postMessage(m, transfer));
 
 async function probe(): Promise<Extract<WebviewToHost, { type: 'probeResult' }>> {
   const base = { type: 'probeResult' as const, userAgent: navigator.userAgent };
@@ -57,9 +61,11 @@ function previewApp(): PreviewApp {
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parseHostToWebview(event.data);
   if (!msg) {
+    refuseMalformedRun(event.data, (m) => vscode.postMessage(m));
     vscode.postMessage({ type: 'log', level: 'warn', message: 'dropped malformed message from host' });
     return;
   }
+  if (runtime(msg)) return;
   try {
     switch (msg.type) {
       case 'init':
@@ -80,6 +86,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       case 'previewSettings':
         previewApp().settings(msg.settings);
         break;
+      case 'previewFocus': {
+        // After the current load, so the node's values (fields sent with the file) are there.
+        const p = previewApp();
+        void p.loaded.then(() => p.focusNode(msg.node, msg.nodeId, msg.coords));
+        break;
+      }
       case 'previewCapture': {
         // Answered once everything sent so far is drawn, so tests see the finished view.
         const p = previewApp();

@@ -16,6 +16,7 @@ import vtkCellArray from '@kitware/vtk.js/Common/Core/CellArray';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
 import vtkCellPicker from '@kitware/vtk.js/Rendering/Core/CellPicker';
+import vtkSphereSource from '@kitware/vtk.js/Filters/Sources/SphereSource';
 import { difference, finiteRange, scalarize, componentLabel, type ComponentMode, type ErrorStats } from './fieldMath';
 import { isPresetName, presetFor, type PresetName } from './colorMaps';
 import { drawScalarBar, SCALAR_BAR_WIDTH, type ScalarBarSpec } from './scalarBar';
@@ -26,6 +27,9 @@ type PolyData = ReturnType<typeof vtkPolyData.newInstance>;
 type Renderer = ReturnType<typeof vtkRenderer.newInstance>;
 type ColorTF = ReturnType<typeof vtkColorTransferFunction.newInstance>;
 type Vec3 = [number, number, number];
+
+/** Magenta: in none of the colour map presets, so the marker stands out (and tests can count its pixels). */
+export const MARKER_COLOR: Vec3 = [1, 0, 1];
 
 /** The boundary surface as the host sends it: float xyz, triangles, and the volume node of each point. */
 export interface SurfaceData {
@@ -112,7 +116,7 @@ export interface PickResult {
   /** The node's id in the file (Abaqus/gmsh number) when it has one, else the 0-based index. */
   readonly nodeId: number;
   readonly coords: Vec3;
-  /** 0-based running cell index of the picked triangle. */
+  /** 0-based running cell index of the picked triangle; -1 for a node off the surface (no cell values then). */
   readonly cell: number;
   readonly values: { name: string; unit?: string; association: 'point' | 'cell'; values: number[] }[];
 }
@@ -142,6 +146,10 @@ export class MeshView {
   private readonly primary: { poly: PolyData; mapper: Mapper; actor: Actor; lut: ColorTF };
   private secondary?: { renderer: Renderer; poly: PolyData; mapper: Mapper; actor: Actor; lut: ColorTF };
   private readonly picker = vtkCellPicker.newInstance();
+  /** The pick marker: a sphere in a colour no colour map uses (magenta), hidden until something is picked. */
+  private readonly marker = { source: vtkSphereSource.newInstance({ thetaResolution: 16, phiResolution: 12 }), actor: vtkActor.newInstance() };
+  /** Surface point of each volume node (-1 off the surface), built when a node is first looked up. */
+  private surfaceOfNode?: Int32Array;
   private readonly overlay: HTMLCanvasElement;
   private surface?: SurfaceData;
   private basePoints: Float32Array<ArrayBufferLike> = new Float32Array(0);
@@ -168,6 +176,13 @@ export class MeshView {
     this.renderer.addActor(this.primary.actor);
     this.picker.setPickFromList(true);
     this.picker.addPickList(this.primary.actor);
+    const markerMapper = vtkMapper.newInstance();
+    markerMapper.setInputConnection(this.marker.source.getOutputPort());
+    this.marker.actor.setMapper(markerMapper);
+    this.marker.actor.getProperty().setColor(...MARKER_COLOR);
+    this.marker.actor.getProperty().setAmbient(0.6);
+    this.marker.actor.setVisibility(false);
+    this.renderer.addActor(this.marker.actor);
     // Layout set here, not in CSS, so the canvases can never size their container (a resize loop).
     if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
     container.style.overflow = 'hidden';
@@ -223,6 +238,8 @@ export class MeshView {
   setSurface(surface: SurfaceData, keepFields = false): void {
     this.surface = surface;
     this.basePoints = surface.points;
+    this.surfaceOfNode = undefined;
+    this.setMarker(undefined);
     // On a reload of the same file keep the arrays (predictions) that still fit the new mesh.
     for (const [name, f] of this.fields) {
       const want = f.association === 'point' ? surface.volumePoints : surface.cells;
@@ -578,6 +595,101 @@ export class MeshView {
       return { name: f.name, ...(f.unit ? { unit: f.unit } : {}), association: f.association, values: Array.from(f.values.subarray(i * f.components, (i + 1) * f.components)) };
     });
     return { surfacePoint: sp, node, nodeId: s.nodeIds ? s.nodeIds[node] : node, coords: [this.basePoints[sp * 3], this.basePoints[sp * 3 + 1], this.basePoints[sp * 3 + 2]], cell, values };
+  }
+
+  /** Surface point of volume node `node`, or -1 when the node is not on the drawn surface. */
+  surfacePointOf(node: number): number {
+    const s = this.surface;
+    if (!s || node < 0 || node >= s.volumePoints) return -1;
+    if (!this.surfaceOfNode) {
+      const m = new Int32Array(s.volumePoints).fill(-1);
+      for (let i = 0; i < s.nodeMap.length; i++) if (m[s.nodeMap[i]] < 0) m[s.nodeMap[i]] = i;
+      this.surfaceOfNode = m;
+    }
+    return this.surfaceOfNode[node];
+  }
+
+  /**
+   * What `describe` gives for any volume node: on the surface, the same (with a cell that touches it);
+   * off it (a node inside a solid), its point values at `coords` from the host, without cell values.
+   */
+  describeNode(node: number, coords?: readonly number[]): PickResult | undefined {
+    const s = this.surface;
+    if (!s || node < 0 || node >= s.volumePoints) return undefined;
+    const sp = this.surfacePointOf(node);
+    if (sp >= 0) {
+      let cell = -1;
+      for (let t = 0; t < s.triangles.length && cell < 0; t++) if (s.triangles[t] === sp) cell = s.triangleCell[Math.floor(t / 3)];
+      return this.describe(sp, cell);
+    }
+    if (!coords) return undefined;
+    const values = [...this.fields.values()].filter((f) => f.association === 'point')
+      .map((f) => ({ name: f.name, ...(f.unit ? { unit: f.unit } : {}), association: f.association, values: Array.from(f.values.subarray(node * f.components, (node + 1) * f.components)) }));
+    return { surfacePoint: -1, node, nodeId: s.nodeIds ? s.nodeIds[node] : node, coords: [coords[0], coords[1], coords[2]], cell: -1, values };
+  }
+
+  /** Shows the pick marker at a world point (undefined hides it); sized from the mesh bounds. */
+  setMarker(at: readonly number[] | undefined): void {
+    this.markerAt = at ? [at[0], at[1], at[2]] : undefined;
+    this.marker.actor.setVisibility(at !== undefined);
+    if (at) {
+      const b = this.bounds(this.basePoints);
+      const diag = Math.hypot(b[1] - b[0], b[3] - b[2], b[5] - b[4]) || 1;
+      this.marker.source.setCenter(at[0], at[1], at[2]);
+      this.marker.source.setRadius(diag * 0.012);
+      this.renderer.resetCameraClippingRange();
+    }
+    this.requestRender();
+  }
+
+  /** Where the marker is (undefined when hidden), for the UI state and tests. */
+  markerAt?: Vec3;
+
+  /**
+   * Brings a world point into view: it becomes the centre of the view, looked at along the outward
+   * normal of the surface around surface point `sp` (when it has one), at the current distance.
+   */
+  focusOn(at: readonly number[], sp: number): void {
+    const cam = this.renderer.getActiveCamera();
+    const pos = cam.getPosition(), foc = cam.getFocalPoint();
+    const back: Vec3 = [pos[0] - foc[0], pos[1] - foc[1], pos[2] - foc[2]];
+    const dist = Math.hypot(...back) || 1;
+    let dir: Vec3 = [back[0] / dist, back[1] / dist, back[2] / dist];
+    const n = sp >= 0 ? this.normalAt(sp) : undefined;
+    if (n) {
+      // Outward: away from the mesh centre; for a flat mesh (no outside), stay on the camera's side.
+      const b = this.bounds(this.basePoints);
+      const out = [at[0] - (b[0] + b[1]) / 2, at[1] - (b[2] + b[3]) / 2, at[2] - (b[4] + b[5]) / 2];
+      const size = Math.hypot(b[1] - b[0], b[3] - b[2], b[5] - b[4]) || 1;
+      const d = n[0] * out[0] + n[1] * out[1] + n[2] * out[2];
+      const sign = Math.abs(d) > 1e-3 * size ? Math.sign(d) : Math.sign(n[0] * dir[0] + n[1] * dir[1] + n[2] * dir[2]) || 1;
+      dir = [sign * n[0], sign * n[1], sign * n[2]];
+    }
+    cam.setFocalPoint(at[0], at[1], at[2]);
+    cam.setPosition(at[0] + dir[0] * dist, at[1] + dir[1] * dist, at[2] + dir[2] * dist);
+    const up = cam.getViewUp();
+    if (Math.abs(up[0] * dir[0] + up[1] * dir[1] + up[2] * dir[2]) > 0.99) cam.setViewUp(Math.abs(dir[2]) < 0.9 ? 0 : 1, 0, Math.abs(dir[2]) < 0.9 ? 1 : 0);
+    cam.orthogonalizeViewUp();
+    this.renderer.resetCameraClippingRange();
+    this.requestRender();
+  }
+
+  /** Area-weighted normal of the surface triangles around surface point `sp` (undefined if degenerate). */
+  private normalAt(sp: number): Vec3 | undefined {
+    const s = this.surface!;
+    const p = this.basePoints;
+    const n: Vec3 = [0, 0, 0];
+    for (let t = 0; t < s.triangles.length; t += 3) {
+      const a = s.triangles[t], b = s.triangles[t + 1], c = s.triangles[t + 2];
+      if (a !== sp && b !== sp && c !== sp) continue;
+      const u = [p[b * 3] - p[a * 3], p[b * 3 + 1] - p[a * 3 + 1], p[b * 3 + 2] - p[a * 3 + 2]];
+      const v = [p[c * 3] - p[a * 3], p[c * 3 + 1] - p[a * 3 + 1], p[c * 3 + 2] - p[a * 3 + 2]];
+      n[0] += u[1] * v[2] - u[2] * v[1];
+      n[1] += u[2] * v[0] - u[0] * v[2];
+      n[2] += u[0] * v[1] - u[1] * v[0];
+    }
+    const len = Math.hypot(...n);
+    return len > 0 ? [n[0] / len, n[1] / len, n[2] / len] : undefined;
   }
 
   // --- drawing ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { MeshView, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
+import { MeshView, MARKER_COLOR, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
 import { componentLabel, componentModes, formatNumber, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
 
@@ -97,7 +97,9 @@ export class PreviewApp {
   private fileName = '';
   private restored?: PersistedState;
   private autoColored = false;
-  private lastPick?: { sp: number; cell: number };
+  /** The node shown in the pick panel (by click, Enter or a focus request from the host). */
+  private lastPick?: { node: number; coords: [number, number, number] };
+  private shownPick?: PickResult;
   /** Settles when the current load (first open or a reload after a change on disk) is drawn. */
   private load = deferred();
   private loadPending = true;
@@ -288,6 +290,8 @@ export class PreviewApp {
 
   surface(s: SurfaceData & { parseMs: number }): void {
     const reload = this.view.hasSurface;
+    // Node numbering may have changed with the file: the old pick no longer means anything.
+    this.showPick(undefined);
     this.view.setSurface(s, reload);
     if (this.restored && !reload) {
       this.view.set({ ...DEFAULT_SETTINGS, ...sanitizeSettings(this.restored.settings) });
@@ -384,22 +388,44 @@ export class PreviewApp {
     }
   }
 
+  /**
+   * Focus request from the host (a diagnostic's "Show node in preview"): the node is marked, its
+   * values fill the pick panel, and the camera centres on it.
+   */
+  focusNode(node: number, nodeId?: number, coords?: readonly number[]): void {
+    const p = this.view.describeNode(node, coords);
+    if (!p) {
+      this.host.log('warn', `focus: node ${nodeId ?? node} is not in this mesh (${this.fileName})`);
+      return;
+    }
+    if (nodeId !== undefined && p.nodeId !== nodeId) this.host.log('warn', `focus: node index ${node} is node ${p.nodeId} here, not ${nodeId}; the file changed since the diagnostic`);
+    this.showPick(p);
+    this.view.focusOn(p.coords, p.surfacePoint);
+    this.persist();
+  }
+
   private showPick(p: PickResult | undefined): void {
-    this.lastPick = p ? { sp: p.surfacePoint, cell: p.cell } : undefined;
+    this.lastPick = p ? { node: p.node, coords: [...p.coords] } : undefined;
+    this.view.setMarker(p?.coords);
     this.renderPick(p);
   }
 
   private refreshPick(): void {
     // Values may have changed (a new prediction): redraw the panel for the same node.
     if (this.pickPanel.hidden || !this.lastPick) return;
-    this.renderPick(this.view.describe(this.lastPick.sp, this.lastPick.cell));
+    this.renderPick(this.view.describeNode(this.lastPick.node, this.lastPick.coords));
   }
 
   private renderPick(p: PickResult | undefined): void {
+    this.shownPick = p;
     this.pickPanel.hidden = !p;
-    if (!p) return;
+    if (!p) {
+      this.view.setMarker(undefined);
+      return;
+    }
     const rows: [string, string][] = [['Node', String(p.nodeId)], ['X, Y, Z', p.coords.map(formatNumber).join(', ')]];
     for (const v of p.values) rows.push([`${v.name}${v.association === 'cell' ? ' (cell)' : ''}${v.unit ? ` [${v.unit}]` : ''}`, v.values.map(formatNumber).join(', ')]);
+    if (p.surfacePoint < 0) rows.push(['', 'inside the mesh (not on the drawn surface)']);
     const close = el('vscode-button', { secondary: '', 'aria-label': 'Close pick info' }, '×');
     close.addEventListener('click', () => this.renderPick(undefined));
     this.pickPanel.replaceChildren(close, el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
@@ -419,24 +445,28 @@ export class PreviewApp {
       state: JSON.stringify({
         fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
         firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
+        pick: this.shownPick ? { node: this.shownPick.node, nodeId: this.shownPick.nodeId, coords: this.shownPick.coords, onSurface: this.shownPick.surfacePoint >= 0, values: this.shownPick.values, marker: this.view.markerAt } : undefined,
       }),
     };
   }
 }
 
-/** Share of pixels that differ from the background, and of those that are "hot" (red end of the map). */
-function pixelStats(canvas: HTMLCanvasElement, bg: readonly number[]): { mesh: number; hot: number; cold: number } {
+/** Share of pixels that differ from the background, of "hot" ones (red end of the map), "cold" ones, and the pick marker's. */
+function pixelStats(canvas: HTMLCanvasElement, bg: readonly number[]): { mesh: number; hot: number; cold: number; marker: number } {
   const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
   const b = bg.map((v) => Math.round(v * 255));
-  let mesh = 0, hot = 0, cold = 0;
+  const [mr, , mb] = MARKER_COLOR.map((v) => v * 255);
+  let mesh = 0, hot = 0, cold = 0, marker = 0;
   for (let i = 0; i < d.length; i += 4) {
     if (Math.abs(d[i] - b[0]) + Math.abs(d[i + 1] - b[1]) + Math.abs(d[i + 2] - b[2]) > 24) mesh++;
     // By hue, not brightness: shading darkens faces seen at an angle.
     if (d[i] > 100 && d[i] > 2 * d[i + 1] && d[i] > 2 * d[i + 2]) hot++;
     if (d[i + 2] > 100 && d[i + 2] > 1.4 * d[i] && d[i + 2] > d[i + 1]) cold++;
+    // The marker's hue at any shade: red and blue alike and well above green.
+    if (d[i] > 0.5 * mr && d[i + 2] > 0.5 * mb && Math.abs(d[i] - d[i + 2]) < 40 && d[i + 1] < 0.35 * d[i]) marker++;
   }
   const n = d.length / 4;
-  return { mesh: mesh / n, hot: hot / n, cold: cold / n };
+  return { mesh: mesh / n, hot: hot / n, cold: cold / n, marker: marker / n };
 }
 
 function parseMode(v: string): ComponentMode {

@@ -1,24 +1,21 @@
-// Webview entry of the model runtime: mounts the runtime bridge (predictRun / predictCancel) on a
-// FlareRuntime with onnxruntime-web loaded from the extension's media/ort (via its webview URI).
+// Webview entry of the model runtime panel: only the runtime bridge (predictRun / predictCancel).
 import { parseHostToWebview, type WebviewToHost } from '../../extension/protocol/messages';
-import { createBrowserRuntime } from '../../extension/runtime/browser';
-import { RuntimeBridge } from '../../extension/runtime/bridge';
+import { mountRuntime, refuseMalformedRun } from './mountRuntime';
 
 interface VsCodeApi { postMessage(message: WebviewToHost, transfer?: Transferable[]): void }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
-const media = document.body.dataset.media ?? '';
-const runtime = createBrowserRuntime({ ortBase: `${media}/ort/` });
-const bridge = new RuntimeBridge(runtime, (m, transfer) => vscode.postMessage(m, transfer));
+const runtime = mountRuntime((m, transfer) => vscode.postMessage(m, transfer));
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parseHostToWebview(event.data);
   if (!msg) {
+    refuseMalformedRun(event.data, (m) => vscode.postMessage(m));
     vscode.postMessage({ type: 'log', level: 'warn', message: 'runtime webview: dropped a malformed message' });
     return;
   }
-  bridge.handle(msg);
+  runtime(msg);
 });
 
 vscode.postMessage({ type: 'ready' });

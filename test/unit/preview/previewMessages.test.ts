@@ -21,3 +21,12 @@ test('preview messages from the webview: only PNG data URLs are saved', () => {
   assert.equal(parseWebviewToHost({ type: 'saveImage', dataUrl: 'data:text/html,<script>', suggestedName: 'a.png' }), undefined);
   assert.equal(parseWebviewToHost({ type: 'previewCaptured', requestId: 2, dataUrl: 'data:image/png;base64,', state: '{}' })?.type, 'previewCaptured');
 });
+
+test('preview focus: a whole non-negative node index, optional id and three finite coordinates', () => {
+  assert.equal(parseHostToWebview({ type: 'previewFocus', node: 4, nodeId: 17, coords: [0, 1.5, -2] })?.type, 'previewFocus');
+  assert.equal(parseHostToWebview({ type: 'previewFocus', node: 0 })?.type, 'previewFocus');
+  assert.equal(parseHostToWebview({ type: 'previewFocus', node: -1 }), undefined);
+  assert.equal(parseHostToWebview({ type: 'previewFocus', node: 1.5 }), undefined);
+  assert.equal(parseHostToWebview({ type: 'previewFocus', node: 1, coords: [0, 1] }), undefined);
+  assert.equal(parseHostToWebview({ type: 'previewFocus', node: 1, coords: [0, 1, Number.NaN] }), undefined);
+});

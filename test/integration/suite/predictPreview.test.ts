@@ -1,0 +1,181 @@
+// Where predictions run (the preview's webview vs the extension host's Node), the quick fix that
+// focuses a node in the preview, and a prediction superseded by a change of its file.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readMesh } from '../../../extension/mesh/index';
+import type { FlareApi } from '../../../extension/host/extension';
+import type { PredictionRecord } from '../../../extension/host/predictionService';
+
+const EXT_ID = 'flare-sim.flare-vscode';
+
+interface PredictAnswer { model: string; backend: string; where: string; notes: string[]; fields: { name: string; max: number }[] }
+interface Capture {
+  state: {
+    fields: { name: string; source: string }[];
+    camera: { focalPoint: number[] };
+    pixels: { marker: number };
+    pick?: { node: number; nodeId: number; coords: number[]; onSurface: boolean; marker?: number[]; values: { name: string; values: number[] }[] };
+  };
+}
+
+async function api(): Promise<FlareApi> {
+  const ext = vscode.extensions.getExtension<FlareApi>(EXT_ID);
+  assert.ok(ext);
+  return ext.isActive ? ext.exports : await ext.activate();
+}
+
+/** The plate2d example decks, smallest first. */
+async function plateDecks(): Promise<vscode.Uri[]> {
+  const decks = await vscode.workspace.findFiles('plate2d/*.inp');
+  const sized = await Promise.all(decks.map(async (d) => ({ d, size: (await vscode.workspace.fs.stat(d)).size })));
+  return sized.sort((a, b) => a.size - b.size).map((x) => x.d);
+}
+
+const capture = async (): Promise<Capture> => (await vscode.commands.executeCommand('flare.preview.capture', 120_000)) as Capture;
+
+/** max |a − b| over max |b|, per field. */
+function relativeDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let d = 0, m = 0;
+  for (let i = 0; i < a.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / (m || 1);
+}
+
+describe('FLARE predictions: where they run, focusing a node, superseded runs', function () {
+  this.timeout(300_000);
+  const cfg = () => vscode.workspace.getConfiguration('flare');
+
+  before(async () => {
+    await api();
+    // wasm in the webview: WebGPU on SwiftShader (the test machine's only adapter) takes tens of seconds.
+    await cfg().update('runtime.backend', 'wasm', vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    for (const k of ['runtime.backend', 'limits.vonMisesMPa', 'predictOnSave']) await cfg().update(k, undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('runs in the open preview webview, with the fields of the Node run to 1e-4, and says so in the status bar', async () => {
+    const flare = await api();
+    const [deck] = await plateDecks();
+    const headless = (await vscode.commands.executeCommand('flare.predict', deck)) as PredictAnswer;
+    assert.equal(headless.where, 'Node', JSON.stringify(headless));
+    assert.match(flare.status.text, /^FLARE: plate2d-elasticity · wasm \(Node\) · \d/);
+    const nodeFields = flare.predictions.last(deck)!.prediction.fields.map((f) => ({ name: f.name, values: Float32Array.from(f.values) }));
+
+    await vscode.commands.executeCommand('vscode.openWith', deck, 'flare.meshPreview');
+    await capture();
+    const inPreview = (await vscode.commands.executeCommand('flare.predict', deck)) as PredictAnswer;
+    assert.equal(inPreview.where, 'preview', JSON.stringify(inPreview));
+    assert.equal(inPreview.backend, 'wasm');
+    assert.deepEqual(inPreview.notes, [], 'no fallback to Node');
+    assert.match(flare.status.text, /^FLARE: plate2d-elasticity · wasm \(preview\) · \d+(\.\d+)? m?s$/);
+    const rec = flare.predictions.last(deck)!;
+    assert.equal(rec.where, 'preview');
+    for (const f of nodeFields) {
+      const w = rec.prediction.fields.find((x) => x.name === f.name);
+      assert.ok(w, `${f.name} from the webview`);
+      const rel = relativeDiff(w.values, f.values);
+      console.log(`FLARE preview vs Node ${f.name}: max relative difference ${rel.toExponential(2)}`);
+      assert.ok(rel < 1e-4, `${f.name}: ${rel}`);
+    }
+    const shown = await capture();
+    assert.ok(shown.state.fields.some((f) => f.name === 'von_mises (predicted)' && f.source === 'prediction'));
+  });
+
+  it('"Show node in FLARE preview" on a limit diagnostic marks that node in the preview and shows its values', async () => {
+    const flare = await api();
+    const [deck] = await plateDecks();
+    if (!flare.predictions.last(deck)) await vscode.commands.executeCommand('flare.predict', deck);
+    const vm = flare.predictions.last(deck)!.prediction.fields.find((f) => f.name === 'von_mises')!.values;
+    const sorted = Float32Array.from(vm).sort();
+    await cfg().update('limits.vonMisesMPa', sorted[Math.floor(sorted.length * 0.995)], vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('flare.predict', deck);
+    const diag = vscode.languages.getDiagnostics(deck).find((d) => d.code === 'limit-exceeded');
+    assert.ok(diag, 'a limit diagnostic');
+    const m = /^node (\d+): predicted von Mises stress ([\d.]+) MPa/.exec(diag.message);
+    assert.ok(m, diag.message);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    // As a user would: the deck open as text, the quick fix on the diagnostic's line.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(deck), { selection: diag.range });
+    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', deck, diag.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+    const action = actions.find((a) => a.title === 'Show node in FLARE preview');
+    assert.ok(action?.command, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    const focused = await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+    assert.equal(focused, 1, 'one preview opened and focused');
+
+    const shot = await capture();
+    const pick = shot.state.pick;
+    assert.ok(pick, 'the pick panel shows a node');
+    assert.equal(pick.nodeId, Number(m[1]));
+    const value = pick.values.find((v) => v.name === 'von_mises (predicted)');
+    assert.ok(value, `values: ${pick.values.map((v) => v.name).join(', ')}`);
+    assert.ok(Math.abs(value.values[0] - Number(m[2])) < 0.01, `${value.values[0]} vs ${m[2]}`);
+    assert.deepEqual(pick.marker, pick.coords, 'the marker sits on the node');
+    assert.ok(shot.state.pixels.marker > 0, 'the marker is drawn');
+    assert.deepEqual(shot.state.camera.focalPoint.map((v) => v.toFixed(4)), pick.coords.map((v) => v.toFixed(4)), 'the view centres on the node');
+    await cfg().update('limits.vonMisesMPa', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('cancels a run when its file changes mid-run; the diagnostics then match the new content', async () => {
+    const flare = await api();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const [small, large] = await plateDecks();
+    const first = new TextDecoder().decode(await vscode.workspace.fs.readFile(large));
+    const second = new TextDecoder().decode(await vscode.workspace.fs.readFile(small));
+    const secondPoints = readMesh(new TextEncoder().encode(second), 'second.inp').mesh!;
+    const uri = vscode.Uri.joinPath(large, '..', '..', 'cancel-test', 'plate.inp');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(first));
+    await cfg().update('predictOnSave', true, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('limits.vonMisesMPa', 100, vscode.ConfigurationTarget.Workspace);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    // The run goes to the preview's webview, so the extension host stays free to see the save at once
+    // (onnxruntime's wasm in Node would hold the host's thread until the run ends).
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'flare.meshPreview', vscode.ViewColumn.Two);
+    await capture();
+
+    const started = new Promise<void>((resolve) => {
+      const sub = flare.predictions.onDidStart((e) => { if (e.uri.toString() === uri.toString()) { sub.dispose(); resolve(); } });
+    });
+    const final = new Promise<PredictionRecord>((resolve) => {
+      const sub = flare.predictions.onDidPredict((r) => {
+        if (r.uri.toString() === uri.toString() && r.mesh.points.length === secondPoints.points.length) { sub.dispose(); resolve(r); }
+      });
+    });
+    const run = vscode.commands.executeCommand('flare.predict', uri) as Thenable<PredictAnswer | { cancelled: string }>;
+    await started;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), second);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save(), 'saved');
+
+    const answer = await run;
+    assert.ok('cancelled' in answer, `the first run was not cancelled: ${JSON.stringify(answer).slice(0, 300)}`);
+    assert.match(answer.cancelled, /superseded: the file changed/);
+    const rec = await final;
+    assert.equal(flare.predictions.last(uri), rec, 'the last prediction is of the new content');
+    assert.equal(rec.where, 'preview');
+
+    const lines = second.split('\n');
+    const vm = rec.prediction.fields.find((f) => f.name === 'von_mises')!.values;
+    const over = vm.filter((v) => v > 100).length;
+    const limits = vscode.languages.getDiagnostics(uri).filter((d) => d.code === 'limit-exceeded');
+    assert.ok(over > 0, 'the new content has nodes over the limit');
+    assert.equal(limits.length, Math.min(50, over));
+    for (const d of limits) {
+      const id = /^node (\d+):/.exec(d.message)?.[1];
+      assert.ok(id, d.message);
+      assert.match(lines[d.range.start.line], new RegExp(`^\\s*${id}\\s*,`), `line ${d.range.start.line + 1} is node ${id}'s in the new text`);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(vscode.Uri.file(path.dirname(uri.fsPath)), { recursive: true });
+  });
+});

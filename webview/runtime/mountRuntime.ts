@@ -1,0 +1,32 @@
+// The model runtime as any webview bundle mounts it (the runtime panel and the mesh preview): the
+// runtime bridge on a browser FlareRuntime whose onnxruntime-web files come from the extension's
+// media/ort (the page's data-media URI). The runtime is created on the first request, so a preview
+// that never predicts loads no ORT code.
+import type { HostToWebview } from '../../extension/protocol/messages';
+import { createBrowserRuntime } from '../../extension/runtime/browser';
+import { RuntimeBridge, type Post } from '../../extension/runtime/bridge';
+
+/** Returns a handler that takes the runtime messages (predictRun / predictCancel) and reports whether it did. */
+export function mountRuntime(post: Post): (msg: HostToWebview) => boolean {
+  let bridge: RuntimeBridge | undefined;
+  return (msg) => {
+    if (msg.type !== 'predictRun' && msg.type !== 'predictCancel') return false;
+    if (!bridge) {
+      const media = document.body.dataset.media ?? '';
+      bridge = new RuntimeBridge(createBrowserRuntime({ ortBase: `${media}/ort/` }), post);
+    }
+    return bridge.handle(msg);
+  };
+}
+
+/**
+ * A `predictRun` that failed validation still gets an answer (a `predictError`), so the host does
+ * not wait for a result that will never come. Returns whether `raw` was such a request.
+ */
+export function refuseMalformedRun(raw: unknown, post: Post): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const m = raw as { type?: unknown; requestId?: unknown };
+  if (m.type !== 'predictRun' || typeof m.requestId !== 'number') return false;
+  post({ type: 'predictError', requestId: m.requestId, code: 'bad-input', message: 'the webview refused a malformed predictRun message (a field of the wrong type)', notes: [] });
+  return true;
+}
