@@ -37,7 +37,8 @@ export function codeServerCli(dirs, args) {
   });
 }
 
-export function makeDirs(prefix = 'flare-cs-') {
+/** `workspaceTrust`: Restricted Mode for folders not trusted yet (opened without asking); off by default. */
+export function makeDirs(prefix = 'flare-cs-', { workspaceTrust = false } = {}) {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const dirs = { base, userData: path.join(base, 'ud'), extensions: path.join(base, 'ext'), xdgConfig: path.join(base, 'xdgc'), xdgData: path.join(base, 'xdgd') };
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
@@ -45,7 +46,8 @@ export function makeDirs(prefix = 'flare-cs-') {
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': false,
+    'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'security.workspace.trust.enabled': workspaceTrust,
+    ...(workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {}),
     'workbench.colorTheme': 'Default Dark Modern',
   }, null, 2));
   return dirs;
@@ -53,14 +55,15 @@ export function makeDirs(prefix = 'flare-cs-') {
 
 /**
  * Starts code-server; resolves once /healthz answers. `host` defaults to loopback only.
+ * `workspaceTrust`: keep VS Code's workspace trust on (Restricted Mode tests); off otherwise.
  * Returns { url, port, dirs, stop() }.
  */
-export async function startCodeServer({ port, host = '127.0.0.1', dirs = makeDirs(), log = path.join(dirs.base, 'code-server.log'), extraArgs = [] } = {}) {
+export async function startCodeServer({ port, host = '127.0.0.1', workspaceTrust = false, dirs = makeDirs(undefined, { workspaceTrust }), log = path.join(dirs.base, 'code-server.log'), extraArgs = [] } = {}) {
   if (!fs.existsSync(entry)) throw new Error(`code-server is not installed (${entry}); run npm ci`);
   port = port ?? (await freePort());
   const out = fs.openSync(log, 'a');
   const child = spawn(process.execPath, [entry, '--bind-addr', `${host}:${port}`, '--auth', 'none', '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', ...extraArgs], {
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened', ...extraArgs], {
     env: { ...process.env, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData },
     detached: true, // own process group: code-server's children survive a plain kill
     stdio: ['ignore', out, out],

@@ -6,7 +6,9 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(process.env.FLARE_TEST_GREP ? { grep: process.env.FLARE_TEST_GREP } : {}) });
-  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, f));
+  // *.restricted.test.js run only in the Restricted Mode pass (an untrusted folder), the rest only outside it.
+  const restricted = process.env.FLARE_TEST_PASS === 'restricted';
+  for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && f.endsWith('.restricted.test.js') === restricted).sort()) mocha.addFile(path.join(__dirname, f));
   const out = process.env.FLARE_TEST_RESULTS;
   const tests: { title: string; state: string; error?: string }[] = [];
   return new Promise((resolve, reject) => {
