@@ -32,7 +32,9 @@ export async function limitNeeded(message: string, uri: vscode.Uri): Promise<Rai
   if (points) return { uri, setting: 'maxPoints', value: niceCeil(Number(points[1])) };
   if (/flare\.limits\.maxFileSizeMB/.test(message)) {
     const { size } = await vscode.workspace.fs.stat(uri);
-    return { uri, setting: 'maxFileSizeMB', value: niceCeil(size / MIB) };
+    // An included file or piece names its own size (to 0.1 MB): allow for that rounding.
+    const named = /is (\d+(?:\.\d+)?) MB, above/.exec(message);
+    return { uri, setting: 'maxFileSizeMB', value: niceCeil(Math.max(size / MIB, named ? Number(named[1]) + 0.05 : 0)) };
   }
   return undefined;
 }

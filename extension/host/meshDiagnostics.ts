@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readMesh, type Mesh, type MeshDiagnostic } from '../mesh/index';
+import { MeshReadError } from '../mesh/scan';
 import { readSettings } from './settings';
 
 export interface ParsedFile {
@@ -72,6 +73,16 @@ export class MeshDiagnosticsService implements vscode.Disposable {
         readInclude: (p) => {
           if (!dir) return undefined;
           const abs = path.resolve(dir, p);
+          let size: number;
+          try {
+            size = fs.statSync(abs).size;
+          } catch {
+            return undefined;
+          }
+          // Included files and pieces obey the same limit, checked before they are read.
+          if (size > settings.maxFileSizeMB * 1024 * 1024) {
+            throw new MeshReadError('file-too-large', `included file '${path.basename(abs)}' is ${(size / 1024 / 1024).toFixed(1)} MB, above flare.limits.maxFileSizeMB (${settings.maxFileSizeMB} MB); raise the setting to read it`, abs, 1);
+          }
           try {
             return fs.readFileSync(abs);
           } catch {
