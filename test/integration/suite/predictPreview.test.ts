@@ -11,6 +11,7 @@ const EXT_ID = 'flare-sim.flare-vscode';
 
 interface PredictAnswer { model: string; backend: string; where: string; notes: string[]; fields: { name: string; max: number }[] }
 interface Capture {
+  dataUrl: string;
   state: {
     fields: { name: string; source: string }[];
     camera: { focalPoint: number[] };
@@ -112,6 +113,8 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
     assert.equal(focused, 1, 'one preview opened and focused');
 
     const shot = await capture();
+    const artifacts = process.env.FLARE_TEST_ARTIFACTS;
+    if (artifacts) await vscode.workspace.fs.writeFile(vscode.Uri.file(path.join(artifacts, 'preview-focus-node.png')), Buffer.from(shot.dataUrl.slice(shot.dataUrl.indexOf(',') + 1), 'base64'));
     const pick = shot.state.pick;
     assert.ok(pick, 'the pick panel shows a node');
     assert.equal(pick.nodeId, Number(m[1]));
@@ -122,6 +125,27 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
     assert.ok(shot.state.pixels.marker > 0, 'the marker is drawn');
     assert.deepEqual(shot.state.camera.focalPoint.map((v) => v.toFixed(4)), pick.coords.map((v) => v.toFixed(4)), 'the view centres on the node');
     await cfg().update('limits.vonMisesMPa', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('falls back to Node, and says so, when the preview goes away during its run', async () => {
+    const flare = await api();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const decks = await plateDecks();
+    const deck = decks[decks.length - 1];
+    await vscode.commands.executeCommand('vscode.openWith', deck, 'flare.meshPreview', vscode.ViewColumn.One);
+    await capture();
+    const started = new Promise<string>((resolve) => {
+      const sub = flare.predictions.onDidStart((e) => { if (e.uri.toString() === deck.toString()) { sub.dispose(); resolve(e.where); } });
+    });
+    const run = vscode.commands.executeCommand('flare.predict', deck) as Thenable<PredictAnswer>;
+    assert.equal(await started, 'preview');
+    // Another editor in the preview's group hides it, and a hidden preview has no page to run in.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(decks[0]), vscode.ViewColumn.One);
+    const r = await run;
+    assert.equal(r.where, 'Node', JSON.stringify(r).slice(0, 300));
+    assert.ok(r.notes.some((n) => /the preview webview could not run plate2d-elasticity \(the preview was hidden\); running it in the extension host \(Node\) instead/.test(n)), JSON.stringify(r.notes));
+    assert.match(flare.status.text, /wasm \(Node\)/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('cancels a run when its file changes mid-run; the diagnostics then match the new content', async () => {
