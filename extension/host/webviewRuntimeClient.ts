@@ -2,7 +2,7 @@
 // end whose `run` posts `predictRun` to a webview and resolves with its `predictResult`. The model's
 // bytes travel once per webview page; output arrays come back as transferred ArrayBuffers.
 import { BACKEND_NAMES, type Availability, type Backend, type BackendName, type BackendRun, type ModelHandle, type ProgressListener, type Tensors } from '../runtime/backend';
-import type { HostToWebview, WebviewToHost } from '../protocol/messages';
+import type { HostToWebview, RuntimeBackendChoice, WebviewToHost } from '../protocol/messages';
 
 type Answer = Extract<WebviewToHost, { type: 'predictResult' | 'predictError' }>;
 
@@ -29,7 +29,7 @@ export class WebviewRuntimeClient implements Backend {
   constructor(
     private readonly post: (m: HostToWebview) => Thenable<boolean>,
     /** The flare.runtime.backend setting at the time of each run. */
-    private readonly backendSetting: () => 'auto' | 'webgpu' | 'wasm',
+    private readonly backendSetting: () => RuntimeBackendChoice,
   ) {}
 
   /** Takes the webview's runtime messages; returns false for any other message. */

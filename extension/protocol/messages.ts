@@ -7,7 +7,7 @@ export type HostToWebview =
   // Runtime bridge (extension/runtime/bridge.ts): run a model in the webview; arrays are transferred.
   | {
       readonly type: 'predictRun'; readonly requestId: number; readonly key: string; readonly model: Uint8Array;
-      readonly inputs: readonly RuntimeTensor[]; readonly backend: 'auto' | 'webgpu' | 'wasm'; readonly channel?: string;
+      readonly inputs: readonly RuntimeTensor[]; readonly backend: RuntimeBackendChoice; readonly channel?: string;
     }
   | { readonly type: 'predictCancel'; readonly requestId: number }
   // Preview: parse progress, the boundary surface (sent first), then each data array; `fields` also carries predictions.
@@ -51,6 +51,10 @@ export type WebviewToHost =
   | { readonly type: 'saveImage'; readonly dataUrl: string; readonly suggestedName: string }
   | { readonly type: 'previewCaptured'; readonly requestId: number; readonly dataUrl: string; readonly state: string }
 
+/** What a webview's runtime may be asked to use (the flare.runtime.backend setting's values). */
+export const RUNTIME_BACKEND_CHOICES = ['auto', 'webgpu', 'wasm', 'engine'] as const;
+export type RuntimeBackendChoice = (typeof RUNTIME_BACKEND_CHOICES)[number];
+
 type Validator = (m: Record<string, unknown>) => boolean;
 
 /** A float32 tensor of the runtime bridge. */
@@ -77,7 +81,7 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
   init: (m) => isString(m.fileName) && isNumber(m.byteLength) && isString(m.format),
   probe: () => true,
   predictRun: (m) => isNumber(m.requestId) && isString(m.key) && m.model instanceof Uint8Array && Array.isArray(m.inputs) && m.inputs.every(isRuntimeTensor)
-    && (m.backend === 'auto' || m.backend === 'webgpu' || m.backend === 'wasm') && optional(isString)(m.channel),
+    && (RUNTIME_BACKEND_CHOICES as readonly unknown[]).includes(m.backend) && optional(isString)(m.channel),
   predictCancel: (m) => isNumber(m.requestId),
   previewProgress: (m) => isString(m.stage) && isNumber(m.fraction),
   previewError: (m) => isString(m.message) && optional(isNumber)(m.line),
