@@ -195,17 +195,18 @@ export class PredictionService implements vscode.Disposable {
       progress?.(`running ${model.name} in the preview`);
       const r = await predict(this.webviewRuntime(runner), model.opened, mesh, { backend: runner.name, signal });
       stop();
-      if (r.ok) {
-        const info = r.prediction.fields[0] ? runner.infoFor(r.prediction.fields[0].values) : undefined;
-        p = { ...r.prediction, backend: info?.backend ?? r.prediction.backend, notes: [...r.prediction.notes, ...(info?.notes ?? [])] };
-        adapter = info?.adapter;
+      // The back end is the one the webview reports (the client's own name is only its registry slot).
+      const info = r.ok && r.prediction.fields[0] ? runner.infoFor(r.prediction.fields[0].values) : undefined;
+      if (r.ok && info) {
+        p = { ...r.prediction, backend: info.backend, notes: [...r.prediction.notes, ...info.notes] };
+        adapter = info.adapter;
         where = 'preview';
-      } else if (r.code === 'bad-input' || r.code === 'bad-model') {
+      } else if (!r.ok && (r.code === 'bad-input' || r.code === 'bad-model')) {
         // Not the webview's fault: Node would refuse the same input.
         this.status.show('error', { model: model.name, message: r.error });
         throw new Error(r.error);
       } else {
-        const why = `the preview webview could not run ${model.name} (${r.error}); running it in the extension host (Node) instead`;
+        const why = `the preview webview could not run ${model.name} (${r.ok ? 'it did not say which back end ran it' : r.error}); running it in the extension host (Node) instead`;
         this.log.warn(why);
         notes.push(why);
       }
