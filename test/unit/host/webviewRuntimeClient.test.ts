@@ -17,7 +17,6 @@ const REF = path.resolve(__dirname, '../../../../shared/reference');
 async function setup() {
   const webviewRuntime = await createNodeRuntime({ backends: ['wasm'], wasmThreads: 1 });
   const sent: HostToWebview[] = [];
-  let client!: WebviewRuntimeClient;
   // A page: its bridge answers through the client's handle, like the preview's messages do.
   const page = { bridge: undefined as RuntimeBridge | undefined, drop: false };
   const newPage = () => (page.bridge = new RuntimeBridge(webviewRuntime, (m, transfer) => {
@@ -25,8 +24,7 @@ async function setup() {
     assert.ok(msg, `well-formed answer ${m.type}`);
     client.handle(msg);
   }));
-  newPage();
-  client = new WebviewRuntimeClient(async (m) => {
+  const client: WebviewRuntimeClient = new WebviewRuntimeClient(async (m) => {
     sent.push(m);
     if (page.drop) return true; // taken, never answered (the page went away)
     const msg = parseHostToWebview(structuredClone(m));
@@ -34,6 +32,7 @@ async function setup() {
     page.bridge!.handle(msg);
     return true;
   }, () => 'wasm');
+  newPage();
   const bytes = new Uint8Array(fs.readFileSync(path.join(REF, 'flare_small.onnx')));
   const o = openModel(Buffer.from(bytes), 'flare_small');
   assert.ok(o.ok);
