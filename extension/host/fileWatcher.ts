@@ -18,6 +18,8 @@ export class MeshFileWatcher implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** The last request per file, to ask again for a file whose parse the full queue dropped. */
   private readonly requests = new Map<string, { uri: vscode.Uri; doc?: vscode.TextDocument }>();
+  /** Files whose parse the full queue dropped, in order: queued again as places free up. */
+  private readonly deferred = new Set<string>();
   private debounced = 0;
   private retried = 0;
   private settleWaiters: (() => void)[] = [];
@@ -30,18 +32,22 @@ export class MeshFileWatcher implements vscode.Disposable {
     private readonly isPreviewOpen: (uri: vscode.Uri) => boolean,
     private readonly onSaved: (uri: vscode.Uri) => void,
   ) {
-    this.queue = new KeyedWorkQueue(
-      1,
-      32,
-      (key, e) => this.log.error(`parse ${key}: ${e instanceof Error ? e.message : String(e)}`),
-      // A dropped parse would leave stale diagnostics: ask again after the debounce (the queue stays bounded).
-      (key) => {
-        const r = this.requests.get(key);
-        if (!r) return;
-        this.retried++;
-        this.schedule(r.uri, undefined, r.doc);
+    this.queue = new KeyedWorkQueue(1, 32, {
+      onError: (key, e) => this.log.error(`parse ${key}: ${e instanceof Error ? e.message : String(e)}`),
+      // A dropped parse would leave stale diagnostics: remember the file (a key, not its job) and queue
+      // it again once there is room, so the queue stays bounded and nothing is lost.
+      onDrop: (key) => { if (this.requests.has(key)) this.deferred.add(key); },
+      onRoom: () => {
+        for (const key of this.deferred) {
+          if (this.queue.stats().waiting >= this.queue.limit) break;
+          const r = this.requests.get(key);
+          this.deferred.delete(key);
+          if (!r) continue;
+          this.retried++;
+          this.enqueue(key, r.uri, r.doc);
+        }
       },
-    );
+    });
     this.configure();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('flare.watch')) this.configure(); }),
@@ -88,13 +94,18 @@ export class MeshFileWatcher implements vscode.Disposable {
     this.requests.set(key, doc ? { uri, doc } : { uri });
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      const unsaved = doc && doc.isDirty ? new TextEncoder().encode(doc.getText()) : undefined;
-      this.queue.push(key, async (signal) => {
-        await this.diagnostics.parse(uri, signal, unsaved);
-        if (this.requests.get(key)?.uri === uri && !this.timers.has(key)) this.requests.delete(key);
-      });
-      void this.queue.idle().then(() => this.checkSettled());
+      this.enqueue(key, uri, doc);
     }, delay));
+  }
+
+  private enqueue(key: string, uri: vscode.Uri, doc?: vscode.TextDocument): void {
+    this.deferred.delete(key);
+    const unsaved = doc && doc.isDirty ? new TextEncoder().encode(doc.getText()) : undefined;
+    this.queue.push(key, async (signal) => {
+      await this.diagnostics.parse(uri, signal, unsaved);
+      if (this.requests.get(key)?.uri === uri && !this.timers.has(key) && !this.deferred.has(key)) this.requests.delete(key);
+    });
+    void this.queue.idle().then(() => this.checkSettled());
   }
 
   cancel(uri: vscode.Uri): void {
@@ -102,13 +113,14 @@ export class MeshFileWatcher implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.requests.delete(key);
+    this.deferred.delete(key);
     this.queue.cancel(key);
     this.checkSettled();
   }
 
-  /** Queue figures plus the changes merged by the debounce and the dropped parses asked for again. */
+  /** Queue figures plus the changes merged by the debounce, the dropped parses queued again, and what still waits outside the queue. */
   stats(): ReturnType<KeyedWorkQueue['stats']> & { debounced: number; retried: number; scheduled: number } {
-    return { ...this.queue.stats(), debounced: this.debounced, retried: this.retried, scheduled: this.timers.size };
+    return { ...this.queue.stats(), debounced: this.debounced, retried: this.retried, scheduled: this.timers.size + this.deferred.size };
   }
 
   /** Resolves once no change waits in a debounce timer and the queue is idle. */
@@ -121,7 +133,7 @@ export class MeshFileWatcher implements vscode.Disposable {
 
   private checkSettled(): void {
     const q = this.queue.stats();
-    if (this.timers.size > 0 || q.running > 0 || q.waiting > 0) return;
+    if (this.timers.size > 0 || this.deferred.size > 0 || q.running > 0 || q.waiting > 0) return;
     const w = this.settleWaiters;
     this.settleWaiters = [];
     for (const r of w) r();
@@ -131,6 +143,7 @@ export class MeshFileWatcher implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.requests.clear();
+    this.deferred.clear();
     this.queue.cancelAll();
     this.checkSettled();
     for (const d of [...this.disposables, ...this.watchers]) d.dispose();

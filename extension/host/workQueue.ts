@@ -1,6 +1,7 @@
 // Keyed, bounded work queue: one job per key at a time, a newer request for the same key cancels the
 // older one (its AbortSignal fires), and at most `limit` keys wait; the oldest waiting key is dropped
-// past that and `onDrop` told, so its owner can ask again later. Used for re-parse and re-predict.
+// past that and `onDrop` told, and `onRoom` says when a place is free again, so the owner can ask again
+// then (not on a timer, which would only drop another key). Used for re-parse and re-predict.
 
 export interface QueueStats {
   readonly running: number;
@@ -23,12 +24,19 @@ export class KeyedWorkQueue {
   private peakWaiting = 0;
   private idleWaiters: (() => void)[] = [];
 
+  private readonly onError: (key: string, e: unknown) => void;
+  private readonly onDrop: (key: string) => void;
+  private readonly onRoom: () => void;
+
   constructor(
     private readonly concurrency = 1,
-    private readonly limit = 64,
-    private readonly onError: (key: string, e: unknown) => void = () => {},
-    private readonly onDrop: (key: string) => void = () => {},
-  ) {}
+    readonly limit = 64,
+    hooks: { onError?: (key: string, e: unknown) => void; onDrop?: (key: string) => void; onRoom?: () => void } = {},
+  ) {
+    this.onError = hooks.onError ?? (() => {});
+    this.onDrop = hooks.onDrop ?? (() => {});
+    this.onRoom = hooks.onRoom ?? (() => {});
+  }
 
   /** Queues `job` for `key`, replacing a waiting job and aborting a running one for the same key. */
   push(key: string, job: Job): void {
@@ -86,6 +94,7 @@ export class KeyedWorkQueue {
           if (this.running.get(key) === ctrl) this.running.delete(key);
           this.completed++;
           this.pump();
+          if (this.waiting.size < this.limit) this.onRoom();
           if (this.running.size === 0 && this.waiting.size === 0) {
             const w = this.idleWaiters;
             this.idleWaiters = [];
