@@ -74,15 +74,22 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
    * The runtime of a visible preview of `uri`, once its page is loaded (the active panel first), or
    * undefined when no preview of the file is visible: a hidden preview has no page to run in.
    */
-  static async runnerFor(uri: vscode.Uri): Promise<WebviewRuntimeClient | undefined> {
+  static async runnerFor(uri: vscode.Uri, loadTimeoutMs = 30_000): Promise<WebviewRuntimeClient | undefined> {
     const self = MeshPreviewProvider.instance;
     const doc = self?.documents.get(uri.toString());
     if (!self || !doc) return undefined;
     const visible = [...doc.panels].filter((p) => p.visible).sort((a, b) => Number(b.active) - Number(a.active));
     const panel = visible[0];
     if (!panel) return undefined;
-    await self.loaded.get(panel)?.promise;
-    return doc.panels.has(panel) && panel.visible ? self.runners.get(panel) : undefined;
+    // A page that never loads (its script failed) must not hold the prediction: Node runs it instead.
+    let timer: NodeJS.Timeout | undefined;
+    const loaded = await Promise.race([
+      self.loaded.get(panel)?.promise.then(() => true) ?? Promise.resolve(true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), loadTimeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!loaded) self.log.warn(`preview of ${path.basename(uri.path)} did not load within ${loadTimeoutMs / 1000} s; predicting without it`);
+    return loaded && doc.panels.has(panel) && panel.visible ? self.runners.get(panel) : undefined;
   }
 
   /**
