@@ -179,7 +179,9 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), second);
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await doc.save(), 'saved');
+    // Not asserted: code-server's save() once answered false for a save that did reach the disk; the
+    // cancelled run and the final prediction of the new content below are what matter.
+    await doc.save();
 
     const answer = await run;
     assert.ok('cancelled' in answer, `the first run was not cancelled: ${JSON.stringify(answer).slice(0, 300)}`);
