@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { readMesh, type Mesh, type MeshDiagnostic } from '../mesh/index';
-import { MeshReadError } from '../mesh/scan';
+import { includeFileReader } from '../mesh/includeFiles';
 import { readSettings } from './settings';
 
 export interface ParsedFile {
@@ -65,30 +63,11 @@ export class MeshDiagnosticsService implements vscode.Disposable {
       const bytes = unsaved ?? (await vscode.workspace.fs.readFile(uri));
       signal?.throwIfAborted();
       const t = performance.now();
-      const dir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
       const r = readMesh(bytes, file, {
         signal,
         maxPoints: settings.maxPoints,
-        // *INCLUDE and .pvtu pieces resolve next to the file; only local files can be followed.
-        readInclude: (p) => {
-          if (!dir) return undefined;
-          const abs = path.resolve(dir, p);
-          let size: number;
-          try {
-            size = fs.statSync(abs).size;
-          } catch {
-            return undefined;
-          }
-          // Included files and pieces obey the same limit, checked before they are read.
-          if (size > settings.maxFileSizeMB * 1024 * 1024) {
-            throw new MeshReadError('file-too-large', `included file '${path.basename(abs)}' is ${(size / 1024 / 1024).toFixed(1)} MB, above flare.limits.maxFileSizeMB (${settings.maxFileSizeMB} MB); raise the setting to read it`, abs, 1);
-          }
-          try {
-            return fs.readFileSync(abs);
-          } catch {
-            return undefined;
-          }
-        },
+        // *INCLUDE and .pvtu pieces obey the same size limit, checked before they are read.
+        readInclude: includeFileReader(settings.maxFileSizeMB * 1024 * 1024),
       });
       result = { uri, mesh: r.mesh, diagnostics: r.diagnostics, bytes: bytes.byteLength, parseMs: performance.now() - t, version: ++this.versionCounter };
     }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/messages';
 import { readMesh } from '../mesh/index';
+import { includeFileReader } from '../mesh/includeFiles';
 import { readSettings } from './settings';
 import { previewPayload, type FieldsMessage, type PreviewPayload } from './previewPayload';
 import { WebviewRuntimeClient } from './webviewRuntimeClient';
@@ -66,6 +66,10 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       // Internal: the command form of showFields, for the runtime and tests (arguments stay in-process).
       vscode.commands.registerCommand('flare.preview.showFields', (uri: vscode.Uri, field: Omit<FieldsMessage, 'type'>) => MeshPreviewProvider.showFields(uri, field)),
       provider.onDidResolvePanel,
+      // A preview refused by flare.limits (e.g. before "Raise limit") tries again when a limit changes.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('flare.limits')) void provider.reloadRefused();
+      }),
       { dispose: () => { MeshPreviewProvider.instance = undefined; MeshPreviewProvider.fieldSource = undefined; } },
     );
   }
@@ -136,6 +140,16 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     doc.extraFields.set(field.name, msg);
     for (const p of doc.panels) void p.webview.postMessage(msg);
     return doc.panels.size;
+  }
+
+  /** Loads again every open preview whose last load was refused (the file now may fit the limits). */
+  private async reloadRefused(): Promise<void> {
+    for (const doc of this.documents.values()) {
+      const loading = doc.payload;
+      if (!loading || !('error' in (await loading)) || doc.payload !== loading) continue;
+      doc.payload = undefined;
+      for (const p of doc.panels) void this.send(doc, p, (m) => p.webview.postMessage(m));
+    }
   }
 
   openCustomDocument(uri: vscode.Uri): MeshDocument {
@@ -253,18 +267,10 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       await new Promise((r) => setImmediate(r)); // let the progress message go out before the synchronous parse
       const t = performance.now();
       const file = uri.scheme === 'file' ? uri.fsPath : uri.toString();
-      const dir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
       const r = readMesh(bytes, file, {
         maxPoints: settings.maxPoints,
         checks: false, // the preview only draws; geometric checks are the diagnostics service's job
-        readInclude: (p) => {
-          if (!dir) return undefined;
-          try {
-            return fs.readFileSync(path.resolve(dir, p));
-          } catch {
-            return undefined;
-          }
-        },
+        readInclude: includeFileReader(settings.maxFileSizeMB * 1024 * 1024),
       });
       if (!r.mesh) {
         const e = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { CliCommand, CliIo } from '../command';
 import { readMesh, pointCount, CELL_TYPES, type Mesh, type ReadResult } from '../../mesh/index';
+import { includeFileReader } from '../../mesh/includeFiles';
 
 export interface InspectJson {
   file: string;
@@ -110,15 +111,7 @@ export const inspectCommand: CliCommand = {
     } catch (e) {
       return fail(0, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    const res = readMesh(bytes, file, {
-      readInclude: (p) => {
-        try {
-          return new Uint8Array(readFileSync(p));
-        } catch {
-          return undefined;
-        }
-      },
-    });
+    const res = readMesh(bytes, file, { readInclude: includeFileReader() });
     if (!res.mesh) {
       const e = res.diagnostics.find((d) => d.severity === 'error') ?? res.diagnostics[0];
       return fail(e?.line ?? 0, e ? (e.file !== file ? `${e.file}: ${e.message}` : e.message) : 'could not be read');

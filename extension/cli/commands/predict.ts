@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../command';
 import { readMesh, writeVtu, type DataArray, type Mesh } from '../../mesh/index';
+import { includeFileReader } from '../../mesh/includeFiles';
 import { solidSectionThickness } from '../../model/features';
 import { openModel, type OpenedModel } from '../../runtime/model';
 import { createNodeRuntime, modelKey } from '../../runtime/node';
@@ -123,7 +124,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`flare predict: cannot read ${a.input}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
-  const res = readMesh(bytes, a.input, { readInclude: (p) => { try { return fs.readFileSync(path.resolve(path.dirname(a.input), p)); } catch { return undefined; } } });
+  const res = readMesh(bytes, a.input, { readInclude: includeFileReader() });
   const errors = res.diagnostics.filter((d) => d.severity === 'error');
   if (!res.mesh || errors.length > 0) {
     for (const d of errors.slice(0, 10)) io.err(`${d.file}:${d.line}: error: ${d.message} [${d.code}]\n`);

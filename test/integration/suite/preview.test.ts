@@ -236,4 +236,24 @@ describe('FLARE mesh preview (custom editor in real VS Code)', function () {
     assert.equal(capture.state.statusIsError, true);
     assert.match(capture.state.status, /Cannot show this file/);
   });
+
+  it('a preview refused by flare.limits.maxPoints draws the file once the limit is raised', async () => {
+    const cfg = vscode.workspace.getConfiguration('flare');
+    await cfg.update('limits.maxPoints', 10, vscode.ConfigurationTarget.Workspace);
+    try {
+      const { capture } = await openAndCapture('limited.vtu', writeVtu(block(4, 2, 2)));
+      assert.equal(capture.state.statusIsError, true, capture.state.status);
+      assert.match(capture.state.status, /maxPoints|points/);
+      await cfg.update('limits.maxPoints', 1000, vscode.ConfigurationTarget.Workspace);
+      let last = capture;
+      for (let i = 0; i < 40 && !/45 nodes/.test(last.state.status); i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        last = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
+      }
+      assert.equal(last.state.statusIsError, false, last.state.status);
+      assert.match(last.state.status, /45 nodes · 16 cells/);
+    } finally {
+      await cfg.update('limits.maxPoints', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 });
