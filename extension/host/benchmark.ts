@@ -4,6 +4,8 @@ import type { Tensors } from '../runtime/backend';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
 import type { PredictionService } from './predictionService';
 import { readSettings } from './settings';
+import { MeshPreviewProvider } from './meshPreviewProvider';
+import { RUNTIME_BACKEND_CHOICES, type RuntimeBackendChoice } from '../protocol/messages';
 
 export interface BenchmarkRow {
   readonly where: string;
@@ -14,13 +16,23 @@ export interface BenchmarkRow {
   readonly error?: string;
 }
 
+const DEFAULT_WEBVIEW_BACKENDS: readonly RuntimeBackendChoice[] = ['wasm', 'webgpu', 'engine'];
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export interface BenchmarkOptions {
+  /** Timed runs per back end, after one warm-up run (default 3). */
+  readonly repeats?: number;
+  /** Back ends to ask the open preview's webview for (default wasm, webgpu, engine). */
+  readonly webview?: readonly RuntimeBackendChoice[];
+}
 
 /**
  * `flare.runBenchmark`: times the active model on the active mesh on the back ends of the extension
- * host's runtime (WebAssembly, multi-threaded), after one warm-up run, and logs a table.
+ * host's runtime (WebAssembly, multi-threaded) and, when a preview of the file is open, on those of its
+ * webview (WebGPU, single-threaded WebAssembly, the engine), after one warm-up run each; logs a table.
  */
-export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnosticsService, predictions: PredictionService, log: vscode.LogOutputChannel, token: vscode.CancellationToken, repeats = 3): Promise<BenchmarkRow[]> {
+export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnosticsService, predictions: PredictionService, log: vscode.LogOutputChannel, token: vscode.CancellationToken, opts: BenchmarkOptions = {}): Promise<BenchmarkRow[]> {
+  const repeats = Number.isFinite(opts.repeats) ? Math.max(1, Math.floor(opts.repeats!)) : 3;
   const parsed = diagnostics.cached(uri) ?? (await diagnostics.parse(uri));
   if (!parsed.mesh) throw new Error('the file could not be read; see the Problems panel');
   const model = await predictions.resolveModel(readSettings(uri).model, parsed.mesh);
@@ -41,6 +53,29 @@ export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnostics
       if (i > 0) ms.push(r.ms);
     }
     rows.push({ where: 'extension host', backend, runs: ms.length, ...(ms.length ? { medianMs: median(ms), minMs: Math.min(...ms) } : {}), ...(error ? { error } : {}) });
+  }
+  const client = await MeshPreviewProvider.runnerFor(uri);
+  if (client) {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      for (const choice of (Array.isArray(opts.webview) ? opts.webview : DEFAULT_WEBVIEW_BACKENDS).filter((c) => RUNTIME_BACKEND_CHOICES.includes(c))) {
+        const ms: number[] = [];
+        let error: string | undefined;
+        let label: string = choice;
+        for (let i = 0; i <= repeats && !token.isCancellationRequested; i++) {
+          const r = await client.runAs(choice, model.opened.handle, inputs, abort.signal);
+          if (!r.ok) { error = r.error.message; break; }
+          // name the back end (and adapter) the webview really used
+          const info = client.infoFor(Object.values(r.outputs)[0].data);
+          if (info) label = `${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`;
+          if (i > 0) ms.push(r.ms);
+        }
+        rows.push({ where: 'preview webview', backend: label, runs: ms.length, ...(ms.length ? { medianMs: median(ms), minMs: Math.min(...ms) } : {}), ...(error ? { error } : {}) });
+      }
+    } finally {
+      sub.dispose();
+    }
   }
   const table = ['| where | back end | median | min | runs |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.where} | ${r.backend} | ${r.medianMs?.toFixed(1) ?? '—'} ms | ${r.minMs?.toFixed(1) ?? '—'} ms | ${r.runs}${r.error ? ` (${r.error})` : ''} |`)];
   log.info(`benchmark ${model.name} on ${vscode.workspace.asRelativePath(uri)} (${q.value.n} points):\n${table.join('\n')}`);

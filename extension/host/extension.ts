@@ -10,7 +10,7 @@ import { ShowInPreviewActions } from './codeActions';
 import { PredictionService, previewFields } from './predictionService';
 import { commandTarget, registerPredictCommands } from './predictCommands';
 import { readSettings } from './settings';
-import { runBenchmark } from './benchmark';
+import { runBenchmark, type BenchmarkOptions } from './benchmark';
 import { registerLimitActions } from './limitActions';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
@@ -82,11 +82,11 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
       return { points: r.mesh ? r.mesh.points.length / r.mesh.dimension : 0, diagnostics: r.diagnostics.length };
     }),
     vscode.commands.registerCommand('flare.clearDiagnostics', () => diagnostics.clear()),
-    vscode.commands.registerCommand('flare.runBenchmark', async (uri?: vscode.Uri, opts?: { repeats?: number }) => {
+    vscode.commands.registerCommand('flare.runBenchmark', async (uri?: vscode.Uri, opts?: BenchmarkOptions) => {
       const target = commandTarget(uri);
       if (!target || !isMeshUri(target)) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh to benchmark the model on.');
       try {
-        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'FLARE: benchmarking', cancellable: true }, (_p, token) => runBenchmark(target, diagnostics, predictions, log, token, opts?.repeats ?? 3));
+        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'FLARE: benchmarking', cancellable: true }, (_p, token) => runBenchmark(target, diagnostics, predictions, log, token, opts ?? {}));
       } catch (e) {
         void vscode.window.showErrorMessage(`FLARE: benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;

@@ -69,15 +69,20 @@ export class WebviewRuntimeClient implements Backend {
     return Number.MAX_SAFE_INTEGER;
   }
 
-  async run(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener): Promise<BackendRun> {
+  run(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener): Promise<BackendRun> {
+    return this.runAs(this.backendSetting(), model, inputs, signal, onProgress);
+  }
+
+  /** One run with the webview's runtime told to use `choice` instead of the setting (the benchmark's rows). */
+  async runAs(choice: RuntimeBackendChoice, model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener = () => undefined): Promise<BackendRun> {
     const sendModel = !this.sentModels.has(model.key);
-    const r = await this.runOnce(model, inputs, signal, onProgress, sendModel);
+    const r = await this.runOnce(choice, model, inputs, signal, onProgress, sendModel);
     // The page no longer has the model it was sent (it reloaded before we heard): send it again.
-    if (!r.ok && r.error.code === 'bad-model' && !sendModel) return this.runOnce(model, inputs, signal, onProgress, true);
+    if (!r.ok && r.error.code === 'bad-model' && !sendModel) return this.runOnce(choice, model, inputs, signal, onProgress, true);
     return r;
   }
 
-  private async runOnce(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener, sendModel: boolean): Promise<BackendRun> {
+  private async runOnce(choice: RuntimeBackendChoice, model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener, sendModel: boolean): Promise<BackendRun> {
     if (signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'cancelled' } };
     const requestId = this.nextId++;
     const answer = new Promise<Answer | { type: 'lost'; reason: string }>((done) => this.pending.set(requestId, { done, onProgress }));
@@ -91,7 +96,7 @@ export class WebviewRuntimeClient implements Backend {
       const delivered = await this.post({
         // A plain Uint8Array: VS Code serializes typed arrays by constructor name, and Node's Buffer
         // (what workspace.fs.readFile gives) would arrive as JSON, which the webview refuses.
-        type: 'predictRun', requestId, key: model.key, model: sendModel ? new Uint8Array(model.bytes.buffer, model.bytes.byteOffset, model.bytes.byteLength) : new Uint8Array(0), backend: this.backendSetting(),
+        type: 'predictRun', requestId, key: model.key, model: sendModel ? new Uint8Array(model.bytes.buffer, model.bytes.byteOffset, model.bytes.byteLength) : new Uint8Array(0), backend: choice,
         inputs: Object.entries(inputs).map(([name, t]) => ({ name, data: t.data, dims: [...t.dims] })),
       });
       if (!delivered) {

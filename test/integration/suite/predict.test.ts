@@ -109,6 +109,21 @@ describe('prediction commands on the shipped examples', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('benchmarks the model in the open preview webview too', async () => {
+    const { deck } = await exampleDeck('plate2d');
+    await vscode.commands.executeCommand('vscode.openWith', deck, 'flare.meshPreview');
+    await vscode.commands.executeCommand('flare.preview.capture', 60_000);
+    const rows = (await vscode.commands.executeCommand('flare.runBenchmark', deck, { repeats: 1, webview: ['wasm'] })) as { where: string; backend: string; medianMs?: number; runs: number; error?: string }[] | undefined;
+    assert.ok(rows, 'benchmark rows');
+    console.log(`FLARE benchmark with a preview: ${JSON.stringify(rows)}`);
+    const web = rows.filter((r) => r.where === 'preview webview');
+    assert.equal(web.length, 1, JSON.stringify(rows));
+    assert.equal(web[0].backend, 'wasm', JSON.stringify(web[0]));
+    assert.ok(web[0].medianMs && web[0].medianMs > 0 && web[0].runs === 1, JSON.stringify(web[0]));
+    assert.ok(rows.some((r) => r.where === 'extension host' && r.medianMs), JSON.stringify(rows));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('shows the model card', async () => {
     const name = await vscode.commands.executeCommand('flare.showModelCard', 'bracket3d-elasticity');
     assert.equal(name, 'bracket3d-elasticity');
