@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createNodeRuntime, defaultWasmThreads, findOrtDir, loadOrtFrom } from '../../../extension/runtime/node';
+import { NodeCpuBackend, createNodeRuntime, defaultWasmThreads, findOrtDir, loadOrtFrom } from '../../../extension/runtime/node';
 import { openModel } from '../../../extension/runtime/model';
 import { OrtBackend } from '../../../extension/runtime/ortBackend';
 import { FlareRuntime } from '../../../extension/runtime/runtime';
@@ -19,6 +19,8 @@ interface One { config: string; n: number; ms?: number; sessionMs?: number; maxR
 /** Configurations: a back end, optionally on a different onnxruntime-web build or thread count. */
 const CONFIGS: Record<string, { backend: BackendName; build?: 'webgpu'; threads?: number }> = {
   'node-cpu': { backend: 'node-cpu' },
+  // one thread on both sides: the like-for-like ratio for webviews, whose wasm is single-threaded
+  'node-cpu-1t': { backend: 'node-cpu', threads: 1 },
   'wasm': { backend: 'wasm' },
   'wasm-1t': { backend: 'wasm', threads: 1 },
   'wasm-asyncify-1t': { backend: 'wasm', build: 'webgpu', threads: 1 },
@@ -46,7 +48,9 @@ function seeded(n: number): Float32Array {
 async function one(config: string, n: number, modelFile: string): Promise<One> {
   const c = CONFIGS[config];
   let rt: FlareRuntime;
-  if (c.build === 'webgpu' || c.threads !== undefined) {
+  if (c.backend === 'node-cpu' && c.threads !== undefined) {
+    rt = new FlareRuntime([new NodeCpuBackend(c.threads)]);
+  } else if (c.build === 'webgpu' || c.threads !== undefined) {
     // The same OrtBackend, pointed at another build (the WebGPU build's asyncify wasm runs the wasm EP too).
     const dir = findOrtDir();
     rt = new FlareRuntime([new OrtBackend({ ep: 'wasm', loadOrt: loadOrtFrom(dir, c.build ?? 'wasm'), wasmPaths: dir, numThreads: c.threads ?? defaultWasmThreads() })]);
@@ -96,16 +100,15 @@ async function mainBench(): Promise<void> {
       process.stderr.write(`${config} N=${n}: ${r.ms !== undefined ? `${r.ms.toFixed(1)} ms` : r.error}\n`);
     }
   }
-  const cpu = (n: number): number | undefined => rows.find((r) => r.n === n && r.config === 'node-cpu')?.ms;
+  const cpu = (n: number, config = 'node-cpu'): number | undefined => rows.find((r) => r.n === n && r.config === config)?.ms;
+  const ratioTo = (r: One, base: number | undefined): string => (r.ms !== undefined && base ? (r.ms / base).toFixed(2) : '—');
   const out: string[] = [];
   out.push(`FLARE runtime benchmark — model ${path.basename(modelFile)}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, load avg ${os.loadavg()[0].toFixed(1)}, Node ${process.versions.node}`);
   out.push('');
-  out.push('| back end | N | run ms (median) | x onnxruntime-node | session ms | peak RSS MiB | note |');
-  out.push('|---|---|---|---|---|---|---|');
+  out.push('| back end | N | run ms (median) | x onnxruntime-node | x onnxruntime-node 1 thread | session ms | peak RSS MiB | note |');
+  out.push('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    const base = cpu(r.n);
-    const ratio = r.ms !== undefined && base ? (r.ms / base).toFixed(2) : '—';
-    out.push(`| ${r.config} | ${r.n} | ${r.ms !== undefined ? r.ms.toFixed(1) : '—'} | ${ratio} | ${r.sessionMs !== undefined ? r.sessionMs.toFixed(0) : '—'} | ${r.maxRssMiB.toFixed(0)} | ${(r.error ?? r.detail ?? '').replace(/\|/g, '/').slice(0, 140)} |`);
+    out.push(`| ${r.config} | ${r.n} | ${r.ms !== undefined ? r.ms.toFixed(1) : '—'} | ${ratioTo(r, cpu(r.n))} | ${ratioTo(r, cpu(r.n, 'node-cpu-1t'))} | ${r.sessionMs !== undefined ? r.sessionMs.toFixed(0) : '—'} | ${r.maxRssMiB.toFixed(0)} | ${(r.error ?? r.detail ?? '').replace(/\|/g, '/').slice(0, 140)} |`);
   }
   process.stdout.write(out.join('\n') + '\n');
 }
