@@ -3,7 +3,7 @@
 import { report } from '../../browser/page';
 import { PreviewApp } from '../../../webview/preview/previewApp';
 import { MeshView } from '../../../webview/preview/meshView';
-import { sphere } from '../../browser/pages/preview-fixtures';
+import { previewShell, sphere } from '../../browser/pages/preview-fixtures';
 import { readMesh } from '../../../extension/mesh/index';
 import { previewPayload } from '../../../extension/host/previewPayload';
 
@@ -20,12 +20,7 @@ report(async () => {
   // Messages cross from the host by structured clone; do the same copy here.
   const surface = structuredClone(payload.surface);
   const fields = payload.fields.map((f) => structuredClone(f));
-  const css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = '/media/webview.css';
-  document.head.append(css);
-  await new Promise((res) => css.addEventListener('load', res));
-  document.body.innerHTML = '<div id="app"></div>';
+  await previewShell();
   document.body.classList.add('preview-body');
   const t3 = performance.now();
   const app = new PreviewApp(document.getElementById('app')!, { getState: () => undefined, setState: () => {}, saveImage: () => {}, log: () => {} });

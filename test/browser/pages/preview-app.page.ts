@@ -1,7 +1,7 @@
 // Runs the real preview webview bundle (main.ts + PreviewApp + vscode-elements) in the harness page.
 // The page plays VS Code's part: acquireVsCodeApi() and the host's messages, as the provider sends them.
 import { report } from '../page';
-import { plate } from './preview-fixtures';
+import { plate, previewShell } from './preview-fixtures';
 import type { HostToWebview, WebviewToHost } from '../../../extension/protocol/messages';
 
 const fromWebview: WebviewToHost[] = [];
@@ -29,12 +29,7 @@ report(async () => {
   const t0 = performance.now();
   const marks: Record<string, number> = {};
   const mark = (k: string) => (marks[k] = Math.round(performance.now() - t0));
-  const css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = '/media/webview.css';
-  document.head.append(css);
-  await new Promise((r) => css.addEventListener('load', r));
-  document.body.innerHTML = '<div id="app"></div>';
+  await previewShell();
   await import('../../../webview/preview/main');
   await next('ready');
   mark('ready');

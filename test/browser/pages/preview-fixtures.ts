@@ -1,6 +1,16 @@
 // Small meshes for the preview's browser tests and benchmark, built directly as surfaces.
 import type { SurfaceData } from '../../../webview/preview/meshView';
 
+/** The preview's page shell as the webview has it: its stylesheet (loaded) and the #app root. */
+export async function previewShell(): Promise<void> {
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = '/media/webview.css';
+  document.head.append(css);
+  await new Promise((r) => css.addEventListener('load', r));
+  document.body.innerHTML = '<div id="app"></div>';
+}
+
 /** A flat nx × ny grid of points on [0, w] × [0, h] at z = 0, two triangles per square. */
 export function plate(nx: number, ny: number, w = 2, h = 1): SurfaceData {
   const n = nx * ny;

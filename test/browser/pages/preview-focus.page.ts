@@ -2,7 +2,7 @@
 // a node on the drawn surface, a node inside the mesh (coordinates from the host), a node that is not
 // in the mesh, and a reload that drops the pick.
 import { report } from '../page';
-import { plate } from './preview-fixtures';
+import { plate, previewShell } from './preview-fixtures';
 import type { HostToWebview, WebviewToHost } from '../../../extension/protocol/messages';
 
 const fromWebview: WebviewToHost[] = [];
@@ -26,12 +26,7 @@ async function capture(): Promise<Record<string, unknown> & { pick?: unknown }> 
 }
 
 report(async () => {
-  const css = document.createElement('link');
-  css.rel = 'stylesheet';
-  css.href = '/media/webview.css';
-  document.head.append(css);
-  await new Promise((r) => css.addEventListener('load', r));
-  document.body.innerHTML = '<div id="app"></div>';
+  await previewShell();
   await import('../../../webview/preview/main');
   const s = plate(21, 11, 2, 1);
   // One more volume node than the surface has: node 231 (id 232) lies inside, at z = −0.25.
