@@ -127,7 +127,7 @@ function spliceLines(c: FuzzCase, rng: Rng, kind: 'delete' | 'duplicate' | 'swap
   return withBytes(c, concat(parts), what);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+export function concat(parts: Uint8Array[]): Uint8Array {
   const n = parts.reduce((a, p) => a + p.length, 0);
   const out = new Uint8Array(n);
   let o = 0;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writer } from 'protobufjs/minimal';
-import type { FuzzCase, FuzzInput } from './mutate';
+import { concat, type FuzzCase, type FuzzInput } from './mutate';
 import { Rng } from './rng';
 
 // ---- a protobuf field tree (wire format only; message-ness guessed by trying to parse) -------------
@@ -83,7 +83,6 @@ function varint(v: bigint, out: number[]): void {
 /** The tree back to bytes, with lengths recomputed (so structural edits keep the framing valid). */
 function serialize(fields: PbField[]): Uint8Array {
   const parts: Uint8Array[] = [];
-  let n = 0;
   for (const f of fields) {
     const head: number[] = [];
     varint(BigInt(((f.field << 3) | f.wire) >>> 0), head);
@@ -98,15 +97,8 @@ function serialize(fields: PbField[]): Uint8Array {
       body = payload;
     } else body = f.raw!;
     parts.push(Uint8Array.from(head), body);
-    n += head.length + body.length;
   }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /** Every field in the tree with its parent list, depth-first. */
