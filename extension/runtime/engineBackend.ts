@@ -10,7 +10,7 @@ import {
   type ProgressListener, type Support, type Tensors,
 } from './backend';
 import { fmtBytes } from './limits';
-import { adapterInfoOf, adapterLabel } from './ortBackend';
+import { adapterLabel, findAdapter, requestFullDevice, trackDeviceLoss } from './gpuDevice';
 
 /**
  * From this many points `auto` prefers the engine on a hardware adapter (never on a software one:
@@ -62,26 +62,13 @@ export class EngineBackend implements Backend {
 
   private async probe(): Promise<Availability> {
     try {
-      const gpu = this.opts.gpu;
-      if (!gpu) return { ok: false, reason: this.opts.noGpuReason ?? 'WebGPU is not available here (no navigator.gpu)' };
-      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-      if (!adapter) return { ok: false, reason: 'WebGPU found no adapter (in Node: Dawn needs a Vulkan driver; in a browser: WebGPU may be disabled)' };
-      const info = adapterInfoOf(adapter);
-      const l = adapter.limits;
-      // The adapter's full limits: segments are sized by the storage binding limit.
-      const device = await adapter.requestDevice({
-        requiredLimits: {
-          maxBufferSize: l.maxBufferSize,
-          maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-          maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
-          maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
-          maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
-          maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-          maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
-        },
-      });
+      const found = await findAdapter(this.opts.gpu, this.opts.noGpuReason);
+      if (!found.ok) return found;
+      const info = found.info;
+      // Segments are sized by the storage binding limit: ask for the adapter's full limits.
+      const device = await requestFullDevice(found.adapter);
       const state: DeviceState = { device, adapter: info, staged: this.opts.stageInWorkgroupMemory ?? !info.isFallbackAdapter };
-      void device.lost.then((i) => { state.lost = `${i.reason ?? 'unknown'}: ${i.message || 'GPU device lost'}`; });
+      trackDeviceLoss(state);
       this.state = state;
       return { ok: true, adapter: info, detail: `FLARE engine on ${adapterLabel(info)}${state.staged ? '' : ', unstaged kernels'}` };
     } catch (e) {

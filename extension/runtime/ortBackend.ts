@@ -7,6 +7,7 @@ import {
   type ProgressListener, type Tensors, pointsOf,
 } from './backend';
 import { webgpuLimitText, webgpuMaxPoints, wasmLimitText, wasmMaxPoints } from './limits';
+import { adapterLabel, findAdapter, requestFullDevice, trackDeviceLoss } from './gpuDevice';
 
 export type OrtModule = typeof OrtWeb;
 
@@ -32,22 +33,6 @@ interface DeviceState {
   lost?: string;
 }
 
-export function adapterInfoOf(adapter: GPUAdapter): AdapterInfo {
-  const i = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  return {
-    vendor: i.vendor ?? '',
-    architecture: i.architecture ?? '',
-    description: i.description ?? '',
-    isFallbackAdapter: i.isFallbackAdapter ?? i.architecture === 'swiftshader',
-    maxBufferSize: adapter.limits.maxBufferSize,
-    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-  };
-}
-
-export function adapterLabel(a: AdapterInfo): string {
-  return [a.vendor, a.architecture, a.description].filter((s) => s.length > 0).join(' ') + (a.isFallbackAdapter ? ' (software)' : '');
-}
-
 export class OrtBackend implements Backend {
   readonly name: 'wasm' | 'webgpu';
   private ort?: Promise<OrtModule>;
@@ -69,26 +54,13 @@ export class OrtBackend implements Backend {
   private async probe(): Promise<Availability> {
     try {
       if (this.opts.ep === 'webgpu') {
-        const gpu = this.opts.gpu;
-        if (!gpu) return { ok: false, reason: this.opts.noGpuReason ?? 'WebGPU is not available here (no navigator.gpu)' };
-        const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-        if (!adapter) return { ok: false, reason: 'WebGPU found no adapter (in Node: Dawn needs a Vulkan driver; in a browser: WebGPU may be disabled)' };
-        const info = adapterInfoOf(adapter);
+        const found = await findAdapter(this.opts.gpu, this.opts.noGpuReason);
+        if (!found.ok) return found;
+        const info = found.info;
         if (info.isFallbackAdapter && this.opts.refuseSoftwareAdapter) return { ok: false, reason: `${adapterLabel(info)}: ${this.opts.refuseSoftwareAdapter}` };
-        // Ask for the adapter's full buffer limits: the defaults (128 MiB bindings) would cap the
-        // mesh size far below what the hardware allows.
-        const device = await adapter.requestDevice({
-          requiredLimits: {
-            maxBufferSize: adapter.limits.maxBufferSize,
-            maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-            maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
-            maxComputeInvocationsPerWorkgroup: adapter.limits.maxComputeInvocationsPerWorkgroup,
-            maxComputeWorkgroupSizeX: adapter.limits.maxComputeWorkgroupSizeX,
-            maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
-          },
-        });
+        const device = await requestFullDevice(found.adapter);
         const state: DeviceState = { device, adapter: info };
-        void device.lost.then((info) => { state.lost = `${info.reason ?? 'unknown'}: ${info.message || 'GPU device lost'}`; });
+        trackDeviceLoss(state);
         this.gpuState = state;
         const ort = await this.module();
         ort.env.webgpu.device = device;

@@ -10,7 +10,7 @@ import { openModel, type OpenedModel } from '../../runtime/model';
 import { createNodeRuntime, modelKey } from '../../runtime/node';
 import { predict, type Prediction } from '../../runtime/predict';
 import { BACKEND_NAMES, type BackendName } from '../../runtime/backend';
-import { adapterLabel } from '../../runtime/ortBackend';
+import { adapterLabel } from '../../runtime/gpuDevice';
 import { ENGINE_PREFERRED_FROM } from '../../runtime/engineBackend';
 
 const USAGE = `Usage: flare predict DECK_OR_MESH [--model NAME|PATH] [--backend auto|${BACKEND_NAMES.join('|')}] [--out FILE.vtu|FILE.json]
