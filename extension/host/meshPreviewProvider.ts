@@ -146,10 +146,14 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   private async reloadRefused(): Promise<void> {
     for (const doc of this.documents.values()) {
       const loading = doc.payload;
-      if (!loading || !('error' in (await loading)) || doc.payload !== loading) continue;
-      doc.payload = undefined;
-      for (const p of doc.panels) void this.send(doc, p, (m) => p.webview.postMessage(m));
+      if (loading && 'error' in (await loading) && doc.payload === loading) this.reload(doc);
     }
+  }
+
+  /** Parses the file again and re-sends it to every preview of it (views and predictions are kept). */
+  private reload(doc: MeshDocument): void {
+    doc.payload = undefined;
+    for (const p of doc.panels) void this.send(doc, p, (m) => p.webview.postMessage(m));
   }
 
   openCustomDocument(uri: vscode.Uri): MeshDocument {
@@ -166,10 +170,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       let timer: NodeJS.Timeout | undefined;
       w.onDidChange(() => {
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          doc.payload = undefined;
-          for (const p of doc.panels) void this.send(doc, p, (m) => p.webview.postMessage(m));
-        }, 300);
+        timer = setTimeout(() => this.reload(doc), 300);
       });
       doc.watcher = { dispose: () => (clearTimeout(timer), w.dispose()) };
     }

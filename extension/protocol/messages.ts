@@ -33,9 +33,7 @@ export type HostToWebview =
    * Preview: focus one volume node (a diagnostic's quick fix): mark it, show its values, bring it into view.
    * `coords` come from the host's parse, so interior nodes (not on the drawn surface) can be shown too.
    */
-  | { readonly type: 'previewFocus'; readonly node: number; readonly nodeId?: number; readonly coords?: readonly [number, number, number] }
-;
-
+  | { readonly type: 'previewFocus'; readonly node: number; readonly nodeId?: number; readonly coords?: readonly [number, number, number] };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -75,7 +73,6 @@ const isRuntimeTensor = (v: unknown): boolean => {
     && (t.dims as number[]).reduce((a, b) => a * b, 1) === t.data.length;
 };
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
-
 
 const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
   init: (m) => isString(m.fileName) && isNumber(m.byteLength) && isString(m.format),
