@@ -45,14 +45,7 @@ export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnostics
   const rt = await predictions.getRuntime();
   const rows: BenchmarkRow[] = [];
   for (const backend of rt.names()) {
-    const ms: number[] = [];
-    let error: string | undefined;
-    for (let i = 0; i <= repeats && !token.isCancellationRequested; i++) {
-      const r = await rt.run({ model: model.opened.handle, inputs, backend });
-      if (!r.ok) { error = r.error.message; break; }
-      if (i > 0) ms.push(r.ms);
-    }
-    rows.push({ where: 'extension host', backend, runs: ms.length, ...(ms.length ? { medianMs: median(ms), minMs: Math.min(...ms) } : {}), ...(error ? { error } : {}) });
+    rows.push(await timeRuns('extension host', backend, repeats, token, () => rt.run({ model: model.opened.handle, inputs, backend })));
   }
   const client = await MeshPreviewProvider.runnerFor(uri);
   if (client) {
@@ -60,18 +53,11 @@ export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnostics
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       for (const choice of (Array.isArray(opts.webview) ? opts.webview : DEFAULT_WEBVIEW_BACKENDS).filter((c) => RUNTIME_BACKEND_CHOICES.includes(c))) {
-        const ms: number[] = [];
-        let error: string | undefined;
-        let label: string = choice;
-        for (let i = 0; i <= repeats && !token.isCancellationRequested; i++) {
-          const r = await client.runAs(choice, model.opened.handle, inputs, abort.signal);
-          if (!r.ok) { error = r.error.message; break; }
+        rows.push(await timeRuns('preview webview', choice, repeats, token, () => client.runAs(choice, model.opened.handle, inputs, abort.signal), (r) => {
           // name the back end (and adapter) the webview really used
           const info = client.infoFor(Object.values(r.outputs)[0].data);
-          if (info) label = `${info.backend}${info.adapter ? ` (${info.adapter})` : ''}`;
-          if (i > 0) ms.push(r.ms);
-        }
-        rows.push({ where: 'preview webview', backend: label, runs: ms.length, ...(ms.length ? { medianMs: median(ms), minMs: Math.min(...ms) } : {}), ...(error ? { error } : {}) });
+          return info ? `${info.backend}${info.adapter ? ` (${info.adapter})` : ''}` : undefined;
+        }));
       }
     } finally {
       sub.dispose();
@@ -81,4 +67,20 @@ export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnostics
   log.info(`benchmark ${model.name} on ${vscode.workspace.asRelativePath(uri)} (${q.value.n} points):\n${table.join('\n')}`);
   log.show(true);
   return rows;
+}
+
+type TimedRun = { readonly ok: true; readonly outputs: Tensors; readonly ms: number } | { readonly ok: false; readonly error: { readonly message: string } };
+
+/** One warm-up run and `repeats` timed ones (stops at the first error or on cancel), as a table row. */
+async function timeRuns(where: string, backend: string, repeats: number, token: vscode.CancellationToken, run: () => Promise<TimedRun>, labelOf?: (r: Extract<TimedRun, { ok: true }>) => string | undefined): Promise<BenchmarkRow> {
+  const ms: number[] = [];
+  let error: string | undefined;
+  let label = backend;
+  for (let i = 0; i <= repeats && !token.isCancellationRequested; i++) {
+    const r = await run();
+    if (!r.ok) { error = r.error.message; break; }
+    label = labelOf?.(r) ?? label;
+    if (i > 0) ms.push(r.ms);
+  }
+  return { where, backend: label, runs: ms.length, ...(ms.length ? { medianMs: median(ms), minMs: Math.min(...ms) } : {}), ...(error ? { error } : {}) };
 }
