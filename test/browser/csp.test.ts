@@ -1,7 +1,7 @@
 // The REAL webview shell (webviewShell, what webviewHtml sends) in headless Chromium, served from a
 // loopback origin that plays the webview's cspSource: its CSP must block inline script without the nonce,
 // inline handlers, eval, and remote fetch / image / script, while the nonce'd bundles run — the probe
-// page, and the shipped preview and runtime bundles with zero violations.
+// page, and the shipped preview bundle (which carries the runtime bridge) with zero violations.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -99,45 +99,42 @@ test('webview CSP: the nonce\'d bundle runs; inline script, eval and remote load
     assert.ok(seen('script-src-elem', 'http://example.com'), JSON.stringify(r.violations));
     await page.close();
 
-    // 2. The shipped bundles under the same shell: they start, draw, and trip nothing.
-    for (const bundle of ['preview', 'runtime']) {
-      srv.setPage(bundle);
-      const p = await browser.ctx.newPage();
-      const errors: string[] = [];
-      p.on('pageerror', (e) => errors.push(String(e)));
-      await p.goto(`${srv.origin}/`);
-      await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 60_000 });
-      if (bundle === 'preview') {
-        // A small plate drawn by vtk.js, then a malformed message: dropped, and the host is told.
-        await p.evaluate(() => {
-          const nx = 5, ny = 4, n = nx * ny;
-          const points = new Float32Array(n * 3);
-          for (let k = 0; k < n; k++) { points[k * 3] = k % nx; points[k * 3 + 1] = Math.floor(k / nx); }
-          const tri: number[] = [];
-          for (let j = 0; j < ny - 1; j++) for (let i = 0; i < nx - 1; i++) { const a = j * nx + i; tri.push(a, a + 1, a + nx + 1, a, a + nx + 1, a + nx); }
-          const nt = tri.length / 3;
-          window.postMessage({ type: 'init', fileName: 'plate.inp', byteLength: 100, format: 'inp' }, '*');
-          window.postMessage({ type: 'surface', points, triangles: Uint32Array.from(tri), nodeMap: Uint32Array.from({ length: n }, (_, i) => i), triangleCell: Uint32Array.from({ length: nt }, (_, i) => i >> 1), volumePoints: n, cells: nt / 2, parseMs: 1 }, '*');
-          window.postMessage({ type: 'fields', name: 'T', components: 1, values: Float32Array.from({ length: n }, (_, i) => i) }, '*');
-          window.postMessage({ type: 'previewProgress', stage: 'done', fraction: 1 }, '*');
-          window.postMessage({ type: 'previewCapture', requestId: 1 }, '*');
-          window.postMessage({ type: 'fields', name: 'bad', components: 1, values: [1, 2, 3] }, '*');
-          window.postMessage({ type: 'no-such-message' }, '*');
-        });
-        await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'previewCaptured'), undefined, { timeout: 60_000 });
-        const posted = await p.evaluate(() => (window as unknown as { __posted: { type: string; level?: string; message?: string; dataUrl?: string }[] }).__posted);
-        const captured = posted.find((m) => m.type === 'previewCaptured');
-        assert.ok(captured?.dataUrl?.startsWith('data:image/png;base64,'), 'the preview drew and captured under the CSP');
-        const warns = posted.filter((m) => m.type === 'log' && m.level === 'warn' && /dropped malformed message/.test(m.message ?? ''));
-        assert.equal(warns.length, 2, `both bad messages dropped and logged: ${JSON.stringify(posted.filter((m) => m.type === 'log'))}`);
-        assert.ok(!posted.some((m) => m.type === 'log' && m.level === 'error'), JSON.stringify(posted.filter((m) => m.type === 'log')));
-      }
-      const violations = await p.evaluate(() => (window as unknown as { __violations: Violation[] }).__violations);
-      console.log(`FLARE CSP ${bundle} bundle: ${violations.length} violations, ${errors.length} page errors`);
-      assert.deepEqual(violations, [], `${bundle} bundle trips the CSP`);
-      assert.deepEqual(errors, [], `${bundle} bundle page errors`);
-      await p.close();
-    }
+    // 2. The shipped preview bundle under the same shell: it starts, draws, and trips nothing.
+    const bundle = 'preview';
+    srv.setPage(bundle);
+    const p = await browser.ctx.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`${srv.origin}/`);
+    await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 60_000 });
+    // A small plate drawn by vtk.js, then a malformed message: dropped, and the host is told.
+    await p.evaluate(() => {
+      const nx = 5, ny = 4, n = nx * ny;
+      const points = new Float32Array(n * 3);
+      for (let k = 0; k < n; k++) { points[k * 3] = k % nx; points[k * 3 + 1] = Math.floor(k / nx); }
+      const tri: number[] = [];
+      for (let j = 0; j < ny - 1; j++) for (let i = 0; i < nx - 1; i++) { const a = j * nx + i; tri.push(a, a + 1, a + nx + 1, a, a + nx + 1, a + nx); }
+      const nt = tri.length / 3;
+      window.postMessage({ type: 'init', fileName: 'plate.inp', byteLength: 100, format: 'inp' }, '*');
+      window.postMessage({ type: 'surface', points, triangles: Uint32Array.from(tri), nodeMap: Uint32Array.from({ length: n }, (_, i) => i), triangleCell: Uint32Array.from({ length: nt }, (_, i) => i >> 1), volumePoints: n, cells: nt / 2, parseMs: 1 }, '*');
+      window.postMessage({ type: 'fields', name: 'T', components: 1, values: Float32Array.from({ length: n }, (_, i) => i) }, '*');
+      window.postMessage({ type: 'previewProgress', stage: 'done', fraction: 1 }, '*');
+      window.postMessage({ type: 'previewCapture', requestId: 1 }, '*');
+      window.postMessage({ type: 'fields', name: 'bad', components: 1, values: [1, 2, 3] }, '*');
+      window.postMessage({ type: 'no-such-message' }, '*');
+    });
+    await p.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'previewCaptured'), undefined, { timeout: 60_000 });
+    const posted = await p.evaluate(() => (window as unknown as { __posted: { type: string; level?: string; message?: string; dataUrl?: string }[] }).__posted);
+    const captured = posted.find((m) => m.type === 'previewCaptured');
+    assert.ok(captured?.dataUrl?.startsWith('data:image/png;base64,'), 'the preview drew and captured under the CSP');
+    const warns = posted.filter((m) => m.type === 'log' && m.level === 'warn' && /dropped malformed message/.test(m.message ?? ''));
+    assert.equal(warns.length, 2, `both bad messages dropped and logged: ${JSON.stringify(posted.filter((m) => m.type === 'log'))}`);
+    assert.ok(!posted.some((m) => m.type === 'log' && m.level === 'error'), JSON.stringify(posted.filter((m) => m.type === 'log')));
+    const violations = await p.evaluate(() => (window as unknown as { __violations: Violation[] }).__violations);
+    console.log(`FLARE CSP ${bundle} bundle: ${violations.length} violations, ${errors.length} page errors`);
+    assert.deepEqual(violations, [], `${bundle} bundle trips the CSP`);
+    assert.deepEqual(errors, [], `${bundle} bundle page errors`);
+    await p.close();
   } finally {
     await browser.close();
     srv.close();

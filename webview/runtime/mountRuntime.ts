@@ -1,4 +1,4 @@
-// The model runtime as any webview bundle mounts it (the runtime panel and the mesh preview): the
+// The model runtime as the mesh preview's webview mounts it: the
 // runtime bridge on a browser FlareRuntime whose onnxruntime-web files come from the extension's
 // media/ort (the page's data-media URI). The runtime is created on the first request, so a preview
 // that never predicts loads no ORT code.

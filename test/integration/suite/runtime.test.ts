@@ -28,7 +28,7 @@ describe('FLARE runtime inside a real VS Code webview', function () {
         else if (m.type === 'predictResult' || m.type === 'predictError') waiters.get(m.requestId)?.(m);
       });
     });
-    panel.webview.html = webviewHtml(panel.webview, ext.extensionUri, 'runtime', 'FLARE runtime test');
+    panel.webview.html = webviewHtml(panel.webview, ext.extensionUri, 'preview', 'FLARE runtime test');
     await ready;
   });
 
