@@ -1,5 +1,4 @@
-// Flat config: typescript-eslint's recommended rules, plus the layering rule that keeps `vscode`
-// out of everything below the host layer (mesh I/O, model, runtime, CLI, webview).
+// Flat config: typescript-eslint's recommended rules, plus the layering rules below.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -15,10 +14,34 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  // Layers: extension/core (mesh, model, runtime, engine, analysis, protocol, solver) is shared by
+  // the host, the CLI and the webview, so it imports none of them and never `vscode`; the CLI and
+  // the webview import core only; only extension/host imports `vscode`.
   {
-    files: ['extension/mesh/**', 'extension/model/**', 'extension/runtime/**', 'extension/engine/**', 'extension/protocol/**', 'extension/cli/**', 'webview/**'],
+    files: ['extension/core/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only extension/host may import vscode (pure modules run in Node, the CLI and the webview).' }] }],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'Only extension/host may import vscode.' }],
+        patterns: [{ group: ['**/host/**', '**/cli/**', '**/webview/**'], message: 'extension/core is shared by host, CLI and webview: it imports none of them.' }],
+      }],
+    },
+  },
+  {
+    files: ['extension/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'Only extension/host may import vscode.' }],
+        patterns: [{ group: ['**/host/**', '**/webview/**'], message: 'The CLI builds on extension/core only.' }],
+      }],
+    },
+  },
+  {
+    files: ['webview/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'Only extension/host may import vscode.' }],
+        patterns: [{ group: ['**/extension/host/**', '**/extension/cli/**'], message: 'The webview builds on extension/core only.' }],
+      }],
     },
   },
   {

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { buildInputs, deckQuantities } from '../model/features';
-import type { Tensors } from '../runtime/backend';
+import { buildInputs, deckQuantities } from '../core/model/features';
+import type { Tensors } from '../core/runtime/backend';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
 import type { PredictionService } from './predictionService';
 import { readSettings } from './settings';
 import { MeshPreviewProvider } from './meshPreviewProvider';
-import { RUNTIME_BACKEND_CHOICES, type RuntimeBackendChoice } from '../protocol/messages';
+import { RUNTIME_BACKEND_CHOICES, type RuntimeBackendChoice } from '../core/protocol/messages';
 
 export interface BenchmarkRow {
   readonly where: string;

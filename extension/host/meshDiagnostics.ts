@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { readMesh, type Mesh, type MeshDiagnostic } from '../mesh/index';
-import { includeFileReader } from '../mesh/includeFiles';
+import { readMesh, type Mesh, type MeshDiagnostic } from '../core/mesh/index';
+import { includeFileReader } from '../core/mesh/includeFiles';
 import { readSettings } from './settings';
 
 export interface ParsedFile {

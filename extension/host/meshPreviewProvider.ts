@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { webviewHtml, webviewRoots } from './webviewHtml';
-import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/messages';
-import { readMesh } from '../mesh/index';
-import { includeFileReader } from '../mesh/includeFiles';
+import { parseWebviewToHost, type HostToWebview, type WebviewToHost } from '../core/protocol/messages';
+import { readMesh } from '../core/mesh/index';
+import { includeFileReader } from '../core/mesh/includeFiles';
 import { readSettings } from './settings';
 import { previewPayload, type FieldsMessage, type PreviewPayload } from './previewPayload';
 import { WebviewRuntimeClient } from './webviewRuntimeClient';

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { readMesh, writeVtu, type Mesh } from '../mesh/index';
-import { compareWithReference, type CompareResult } from '../analysis/compareFields';
-import { findCcx, runCcx } from '../solver/ccx';
+import { readMesh, writeVtu, type Mesh } from '../core/mesh/index';
+import { compareWithReference, type CompareResult } from '../core/analysis/compareFields';
+import { findCcx, runCcx } from '../core/solver/ccx';
 import { BUILTIN_MODELS, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import { isMeshUri } from './fileWatcher';

@@ -1,10 +1,10 @@
 // Turns a parsed Mesh into what the preview webview draws: the boundary surface (float32 xyz, uint32
 // triangles, the volume node of each surface point) and every point/cell data array as float32.
 // No `vscode` here, so unit tests run it on meshes read by the real readers.
-import { extractSurface } from '../mesh/surface';
-import { cellCount } from '../mesh/build';
-import type { Mesh } from '../mesh/types';
-import type { HostToWebview } from '../protocol/messages';
+import { extractSurface } from '../core/mesh/surface';
+import { cellCount } from '../core/mesh/build';
+import type { Mesh } from '../core/mesh/types';
+import type { HostToWebview } from '../core/protocol/messages';
 
 export type SurfaceMessage = Extract<HostToWebview, { type: 'surface' }>;
 export type FieldsMessage = Extract<HostToWebview, { type: 'fields' }>;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { webviewHtml, webviewRoots } from './webviewHtml';
-import { parseWebviewToHost, type WebviewToHost } from '../protocol/messages';
+import { parseWebviewToHost, type WebviewToHost } from '../core/protocol/messages';
 
 export type ProbeResult = Extract<WebviewToHost, { type: 'probeResult' }>;
 

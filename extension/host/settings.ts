@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RUNTIME_BACKEND_CHOICES, type RuntimeBackendChoice } from '../protocol/messages';
+import { RUNTIME_BACKEND_CHOICES, type RuntimeBackendChoice } from '../core/protocol/messages';
 
 /** Typed view of the `flare.*` settings; read fresh each time so changes apply without reload. */
 export interface FlareSettings {

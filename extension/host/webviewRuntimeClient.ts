@@ -1,8 +1,8 @@
-// Host side of the runtime bridge (extension/runtime/bridge.ts runs in the webview): a runtime back
+// Host side of the runtime bridge (extension/core/runtime/bridge.ts runs in the webview): a runtime back
 // end whose `run` posts `predictRun` to a webview and resolves with its `predictResult`. The model's
 // bytes travel once per webview page; output arrays come back as transferred ArrayBuffers.
-import { BACKEND_NAMES, type Availability, type Backend, type BackendName, type BackendRun, type ModelHandle, type ProgressListener, type Tensors } from '../runtime/backend';
-import type { HostToWebview, RuntimeBackendChoice, WebviewToHost } from '../protocol/messages';
+import { BACKEND_NAMES, type Availability, type Backend, type BackendName, type BackendRun, type ModelHandle, type ProgressListener, type Tensors } from '../core/runtime/backend';
+import type { HostToWebview, RuntimeBackendChoice, WebviewToHost } from '../core/protocol/messages';
 
 type Answer = Extract<WebviewToHost, { type: 'predictResult' | 'predictError' }>;
 

@@ -2,7 +2,7 @@
 // Shared by `npm run fuzz` (long runs) and the bounded run in test/unit/fuzz.
 import fs from 'node:fs';
 import path from 'node:path';
-import { supportedExtensions } from '../../extension/mesh/index';
+import { supportedExtensions } from '../../extension/core/mesh/index';
 import { extOf, mutate, type FuzzCase, type FuzzInput, type MutateOptions } from './mutate';
 import { mutateOnnx, onnxSeeds } from './onnxMutate';
 import { ReaderPool, type Limits, type Outcome } from './pool';

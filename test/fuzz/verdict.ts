@@ -1,6 +1,6 @@
 // What counts as a reader failure on one input, judged from `readMesh`'s result alone.
 // (Crashes, hangs and memory blowups are judged by the parent process: see pool.ts.)
-import { CELL_TYPES, pointCount, type Mesh, type MeshDiagnostic, type ReadResult } from '../../extension/mesh/index';
+import { CELL_TYPES, pointCount, type Mesh, type MeshDiagnostic, type ReadResult } from '../../extension/core/mesh/index';
 
 export type FindingKind =
   | 'throw' // readMesh threw (it must never throw)

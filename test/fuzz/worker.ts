@@ -2,12 +2,12 @@
 // memory blowup here takes down only this process; the parent records it and starts a fresh one.
 // First import: the allocation watch must replace the typed-array constructors before anything captures them.
 import { alloc, resetAlloc } from './allocWatch';
-import { extractSurface, formatForFile, readMesh, type ReadResult } from '../../extension/mesh/index';
-import { Diagnostics } from '../../extension/mesh/scan';
-import { decodeOnnxModel } from '../../extension/engine/onnxProto';
-import { recognizeFlare } from '../../extension/engine/recognizeFlare';
-import { readOnnxInfo } from '../../extension/model/onnxInfo';
-import { openModel } from '../../extension/runtime/model';
+import { extractSurface, formatForFile, readMesh, type ReadResult } from '../../extension/core/mesh/index';
+import { Diagnostics } from '../../extension/core/mesh/scan';
+import { decodeOnnxModel } from '../../extension/core/engine/onnxProto';
+import { recognizeFlare } from '../../extension/core/engine/recognizeFlare';
+import { readOnnxInfo } from '../../extension/core/model/onnxInfo';
+import { openModel } from '../../extension/core/runtime/model';
 import { judge, type Verdict } from './verdict';
 
 export interface WorkRequest {

@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../command';
-import { readNpy, toFloat32, type NpyArray } from '../../runtime/npy';
-import { openModel } from '../../runtime/model';
-import { createNodeRuntime, modelKey } from '../../runtime/node';
-import { BACKEND_NAMES, type BackendName, type Tensors } from '../../runtime/backend';
+import { readNpy, toFloat32, type NpyArray } from '../../core/runtime/npy';
+import { openModel } from '../../core/runtime/model';
+import { createNodeRuntime, modelKey } from '../../core/runtime/node';
+import { BACKEND_NAMES, type BackendName, type Tensors } from '../../core/runtime/backend';
 
 export const REL_TOLERANCE = 1e-4;
 

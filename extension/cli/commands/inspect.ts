@@ -2,8 +2,8 @@
 // diagnostics). Exit 0 when the file was read (warnings allowed), 1 with {"error": ...} when not.
 import { readFileSync } from 'node:fs';
 import type { CliCommand, CliIo } from '../command';
-import { readMesh, pointCount, CELL_TYPES, type Mesh, type ReadResult } from '../../mesh/index';
-import { includeFileReader } from '../../mesh/includeFiles';
+import { readMesh, pointCount, CELL_TYPES, type Mesh, type ReadResult } from '../../core/mesh/index';
+import { includeFileReader } from '../../core/mesh/includeFiles';
 
 export interface InspectJson {
   file: string;

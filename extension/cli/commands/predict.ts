@@ -3,15 +3,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../command';
-import { readMesh, writeVtu, type DataArray, type Mesh } from '../../mesh/index';
-import { includeFileReader } from '../../mesh/includeFiles';
-import { solidSectionThickness } from '../../model/features';
-import { openModel, type OpenedModel } from '../../runtime/model';
-import { createNodeRuntime, modelKey } from '../../runtime/node';
-import { predict, type Prediction } from '../../runtime/predict';
-import { BACKEND_NAMES, type BackendName } from '../../runtime/backend';
-import { adapterLabel } from '../../runtime/gpuDevice';
-import { ENGINE_PREFERRED_FROM } from '../../runtime/engineBackend';
+import { readMesh, writeVtu, type DataArray, type Mesh } from '../../core/mesh/index';
+import { includeFileReader } from '../../core/mesh/includeFiles';
+import { solidSectionThickness } from '../../core/model/features';
+import { openModel, type OpenedModel } from '../../core/runtime/model';
+import { createNodeRuntime, modelKey } from '../../core/runtime/node';
+import { predict, type Prediction } from '../../core/runtime/predict';
+import { BACKEND_NAMES, type BackendName } from '../../core/runtime/backend';
+import { adapterLabel } from '../../core/runtime/gpuDevice';
+import { ENGINE_PREFERRED_FROM } from '../../core/runtime/engineBackend';
 
 const USAGE = `Usage: flare predict DECK_OR_MESH [--model NAME|PATH] [--backend auto|${BACKEND_NAMES.join('|')}] [--out FILE.vtu|FILE.json]
 

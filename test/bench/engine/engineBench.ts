@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { create, globals } from 'webgpu';
-import { createFlareEngine, type FlareEngine } from '../../../extension/engine/flareEngine';
-import { recognizeFlare } from '../../../extension/engine/recognizeFlare';
-import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
+import { createFlareEngine, type FlareEngine } from '../../../extension/core/engine/flareEngine';
+import { recognizeFlare } from '../../../extension/core/engine/recognizeFlare';
+import { isRefusal, type FlarePlan } from '../../../extension/core/engine/plan';
 import { randomPlan } from '../../unit/engine/randomPlan';
 
 const args = process.argv.slice(2);

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readMesh, writeVtu } from '../../../extension/mesh/index';
+import { readMesh, writeVtu } from '../../../extension/core/mesh/index';
 
 const ROOT = resolve(__dirname, '../../..');
 const DIR = join(ROOT, '.cache/mesh-bench');

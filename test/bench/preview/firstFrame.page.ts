@@ -4,7 +4,7 @@ import { report } from '../../browser/page';
 import { PreviewApp } from '../../../webview/preview/previewApp';
 import { MeshView } from '../../../webview/preview/meshView';
 import { previewShell, sphere } from '../../browser/pages/preview-fixtures';
-import { readMesh } from '../../../extension/mesh/index';
+import { readMesh } from '../../../extension/core/mesh/index';
 import { previewPayload } from '../../../extension/host/previewPayload';
 
 report(async () => {

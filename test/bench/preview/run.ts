@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runInBrowser } from '../../browser/harness';
-import { readMesh, writeVtu, type Mesh } from '../../../extension/mesh/index';
+import { readMesh, writeVtu, type Mesh } from '../../../extension/core/mesh/index';
 import { previewPayload } from '../../../extension/host/previewPayload';
 
 /** n³ hexahedra on the unit cube with T (1), U (3) and S (6 components) point data. */

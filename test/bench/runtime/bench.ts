@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NodeCpuBackend, createNodeRuntime, defaultWasmThreads, findOrtDir, loadOrtFrom } from '../../../extension/runtime/node';
-import { openModel } from '../../../extension/runtime/model';
-import { OrtBackend } from '../../../extension/runtime/ortBackend';
-import { FlareRuntime } from '../../../extension/runtime/runtime';
-import type { BackendName } from '../../../extension/runtime/backend';
+import { NodeCpuBackend, createNodeRuntime, defaultWasmThreads, findOrtDir, loadOrtFrom } from '../../../extension/core/runtime/node';
+import { openModel } from '../../../extension/core/runtime/model';
+import { OrtBackend } from '../../../extension/core/runtime/ortBackend';
+import { FlareRuntime } from '../../../extension/core/runtime/runtime';
+import type { BackendName } from '../../../extension/core/runtime/backend';
 
 const REF_MODEL = path.resolve(__dirname, '../../../../shared/reference/flare_small.onnx');
 

@@ -1,10 +1,10 @@
 import { report } from '../page';
-import { createBrowserRuntime } from '../../../extension/runtime/browser';
-import { openModel } from '../../../extension/runtime/model';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
-import type { EngineBackend } from '../../../extension/runtime/engineBackend';
-import type { ModelHandle, Tensors } from '../../../extension/runtime/backend';
-import type { RunResult } from '../../../extension/runtime/runtime';
+import { createBrowserRuntime } from '../../../extension/core/runtime/browser';
+import { openModel } from '../../../extension/core/runtime/model';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
+import type { EngineBackend } from '../../../extension/core/runtime/engineBackend';
+import type { ModelHandle, Tensors } from '../../../extension/core/runtime/backend';
+import type { RunResult } from '../../../extension/core/runtime/runtime';
 
 // The runtime's `engine` back end in Chromium (SwiftShader in CI), through createBrowserRuntime as
 // the webview builds it: the reference model and a shipped model against PyTorch and wasm, a

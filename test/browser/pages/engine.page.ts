@@ -1,7 +1,7 @@
 import { report } from '../page';
-import { createFlareEngine, loadFlareEngine } from '../../../extension/engine/flareEngine';
-import { runCpuReference } from '../../../extension/engine/cpuReference';
-import { isRefusal } from '../../../extension/engine/plan';
+import { createFlareEngine, loadFlareEngine } from '../../../extension/core/engine/flareEngine';
+import { runCpuReference } from '../../../extension/core/engine/cpuReference';
+import { isRefusal } from '../../../extension/core/engine/plan';
 import { randomInput, randomPlan } from '../../unit/engine/randomPlan';
 
 function npyF32(buf: ArrayBuffer): Float32Array {

@@ -2,7 +2,7 @@
 // The page plays VS Code's part: acquireVsCodeApi() and the host's messages, as the provider sends them.
 import { report } from '../page';
 import { plate, previewShell } from './preview-fixtures';
-import type { HostToWebview, WebviewToHost } from '../../../extension/protocol/messages';
+import type { HostToWebview, WebviewToHost } from '../../../extension/core/protocol/messages';
 
 const fromWebview: WebviewToHost[] = [];
 let state: unknown;

@@ -3,7 +3,7 @@
 // in the mesh, and a reload that drops the pick.
 import { report } from '../page';
 import { plate, previewShell } from './preview-fixtures';
-import type { HostToWebview, WebviewToHost } from '../../../extension/protocol/messages';
+import type { HostToWebview, WebviewToHost } from '../../../extension/core/protocol/messages';
 
 const fromWebview: WebviewToHost[] = [];
 (globalThis as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({

@@ -1,8 +1,8 @@
 import { report } from '../page';
-import { createBrowserRuntime } from '../../../extension/runtime/browser';
-import { openModel } from '../../../extension/runtime/model';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
-import type { OrtBackend } from '../../../extension/runtime/ortBackend';
+import { createBrowserRuntime } from '../../../extension/core/runtime/browser';
+import { openModel } from '../../../extension/core/runtime/model';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
+import type { OrtBackend } from '../../../extension/core/runtime/ortBackend';
 
 // The reference model through the runtime in Chromium: wasm and WebGPU (SwiftShader), then a
 // destroyed GPU device to exercise the fallback to wasm.

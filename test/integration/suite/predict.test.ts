@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { readMesh } from '../../../extension/mesh/index';
+import { readMesh } from '../../../extension/core/mesh/index';
 import type { FlareApi } from '../../../extension/host/extension';
 
 const EXT_ID = 'flare-sim.flare-vscode';

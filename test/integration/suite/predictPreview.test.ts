@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readMesh } from '../../../extension/mesh/index';
+import { readMesh } from '../../../extension/core/mesh/index';
 import type { FlareApi } from '../../../extension/host/extension';
 import type { PredictionRecord } from '../../../extension/host/predictionService';
 

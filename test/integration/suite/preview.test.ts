@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeVtk, writeVtu, type Mesh } from '../../../extension/mesh/index';
+import { writeVtk, writeVtu, type Mesh } from '../../../extension/core/mesh/index';
 
 interface Capture {
   dataUrl: string;

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { webviewHtml, webviewRoots } from '../../../extension/host/webviewHtml';
-import { parseWebviewToHost, type WebviewToHost } from '../../../extension/protocol/messages';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
+import { parseWebviewToHost, type WebviewToHost } from '../../../extension/core/protocol/messages';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
 
 const EXT_ID = 'flare-sim.flare-vscode';
 type Result = Extract<WebviewToHost, { type: 'predictResult' | 'predictError' }>;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { compareWithReference, matchNodes, referenceFields } from '../../../extension/analysis/compareFields';
-import type { Mesh } from '../../../extension/mesh/types';
+import { compareWithReference, matchNodes, referenceFields } from '../../../extension/core/analysis/compareFields';
+import type { Mesh } from '../../../extension/core/mesh/types';
 
 function mesh(ids: number[], pointData: Mesh['pointData'] = [], type: 'triangle' | 'tetra' = 'tetra'): Mesh {
   return {

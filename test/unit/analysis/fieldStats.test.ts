@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { errorStats, magnitude, vonMises } from '../../../extension/analysis/fieldStats';
+import { errorStats, magnitude, vonMises } from '../../../extension/core/analysis/fieldStats';
 
 test('von Mises of uniaxial stress is the stress; of pure shear is sqrt(3) tau', () => {
   const vm = vonMises([100, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0]);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { dawnEnv } from '../engine/engineGpu';
-import { readNpy, toFloat32, writeNpy } from '../../../extension/runtime/npy';
+import { readNpy, toFloat32, writeNpy } from '../../../extension/core/runtime/npy';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const REF = path.resolve(ROOT, '../shared/reference');

@@ -3,9 +3,9 @@
 import * as fs from 'node:fs';
 import { dawnDevice } from './dawnDevice';
 import { readNpyF32 } from './npy';
-import { createFlareEngine, engineBufferBytes, loadFlareEngine, type FlareEngineOptions } from '../../../extension/engine/flareEngine';
-import { runCpuReference } from '../../../extension/engine/cpuReference';
-import { isRefusal } from '../../../extension/engine/plan';
+import { createFlareEngine, engineBufferBytes, loadFlareEngine, type FlareEngineOptions } from '../../../extension/core/engine/flareEngine';
+import { runCpuReference } from '../../../extension/core/engine/cpuReference';
+import { isRefusal } from '../../../extension/core/engine/plan';
 import { randomInput, randomPlan, type RandomConfig } from './randomPlan';
 
 export type GpuCase =

@@ -5,10 +5,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeOnnxModel, type OnnxNode, type OnnxTensor } from '../../../extension/engine/onnxProto';
-import { recognizeFlareModel } from '../../../extension/engine/recognizeFlare';
-import { evalTail } from '../../../extension/engine/graphTail';
-import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
+import { decodeOnnxModel, type OnnxNode, type OnnxTensor } from '../../../extension/core/engine/onnxProto';
+import { recognizeFlareModel } from '../../../extension/core/engine/recognizeFlare';
+import { evalTail } from '../../../extension/core/engine/graphTail';
+import { isRefusal, type FlarePlan } from '../../../extension/core/engine/plan';
 
 const f32 = (dims: number[], v: number[]): OnnxTensor => ({ dims, dataType: 1, floatData: v });
 const i64 = (dims: number[], v: number[]): OnnxTensor => ({ dims, dataType: 7, int64Data: v });

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { recognizeFlare, recognizeFlareModel } from '../../../extension/engine/recognizeFlare';
-import { decodeOnnxModel } from '../../../extension/engine/onnxProto';
-import { runCpuReference } from '../../../extension/engine/cpuReference';
-import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
+import { recognizeFlare, recognizeFlareModel } from '../../../extension/core/engine/recognizeFlare';
+import { decodeOnnxModel } from '../../../extension/core/engine/onnxProto';
+import { runCpuReference } from '../../../extension/core/engine/cpuReference';
+import { isRefusal, type FlarePlan } from '../../../extension/core/engine/plan';
 import { readNpyF32 } from './npy';
 
 // ../shared/reference beside the repository (as the browser harness serves it)

@@ -1,6 +1,6 @@
 // Random FLARE plans of any config (no PyTorch here): weights ~ U(-1,1)/sqrt(fan-in) so
 // activations stay O(1) and the softmaxes are neither flat nor one-hot.
-import type { FlareConfig, FlarePlan, LayerNormParams, Linear, MlpLayer } from '../../../extension/engine/plan';
+import type { FlareConfig, FlarePlan, LayerNormParams, Linear, MlpLayer } from '../../../extension/core/engine/plan';
 
 export interface RandomConfig { cin: number; cout: number; channels: number; heads: number; latents: number; blocks: number; hidden: { inp: number; kv: number; mlp: number; out: number }; seed: number }
 

@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { recognizeFlare } from '../../../extension/engine/recognizeFlare';
-import { runCpuReference } from '../../../extension/engine/cpuReference';
-import { evalTail } from '../../../extension/engine/graphTail';
-import { isRefusal, type FlarePlan } from '../../../extension/engine/plan';
+import { recognizeFlare } from '../../../extension/core/engine/recognizeFlare';
+import { runCpuReference } from '../../../extension/core/engine/cpuReference';
+import { evalTail } from '../../../extension/core/engine/graphTail';
+import { isRefusal, type FlarePlan } from '../../../extension/core/engine/plan';
 import { readNpyF32 } from './npy';
 
 const MODELS = path.resolve(__dirname, '../../../models');

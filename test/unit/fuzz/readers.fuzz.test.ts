@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { readMesh } from '../../../extension/mesh/index';
+import { readMesh } from '../../../extension/core/mesh/index';
 import { CRASHER_DIR, SEED_DIR, loadSeeds, runCampaign } from '../../fuzz/campaign';
 import { listCrashers, loadCrasher } from '../../fuzz/crashers';
 import { DEFAULT_LIMITS, ReaderPool, type Limits } from '../../fuzz/pool';

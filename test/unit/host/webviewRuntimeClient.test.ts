@@ -5,12 +5,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WebviewRuntimeClient } from '../../../extension/host/webviewRuntimeClient';
-import { RuntimeBridge } from '../../../extension/runtime/bridge';
-import { createNodeRuntime } from '../../../extension/runtime/node';
-import { FlareRuntime } from '../../../extension/runtime/runtime';
-import { openModel } from '../../../extension/runtime/model';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
-import { parseHostToWebview, parseWebviewToHost, type HostToWebview } from '../../../extension/protocol/messages';
+import { RuntimeBridge } from '../../../extension/core/runtime/bridge';
+import { createNodeRuntime } from '../../../extension/core/runtime/node';
+import { FlareRuntime } from '../../../extension/core/runtime/runtime';
+import { openModel } from '../../../extension/core/runtime/model';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
+import { parseHostToWebview, parseWebviewToHost, type HostToWebview } from '../../../extension/core/protocol/messages';
 
 const REF = path.resolve(__dirname, '../../../../shared/reference');
 

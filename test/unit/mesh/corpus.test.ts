@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMesh, type Mesh } from '../../../extension/mesh/index';
+import { readMesh, type Mesh } from '../../../extension/core/mesh/index';
 import { CORPUS, loadCorpus, readFile, type CorpusCase } from './corpus-helpers';
 
 const corpus = loadCorpus();

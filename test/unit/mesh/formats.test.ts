@@ -2,7 +2,7 @@
 // data, .pvtu pieces, big-endian PLY, Nastran free/small-field cards, OFF comments, OBJ relative indices.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readMesh, writeVtu, type Mesh } from '../../../extension/mesh/index';
+import { readMesh, writeVtu, type Mesh } from '../../../extension/core/mesh/index';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 function ok(bytes: Uint8Array, name: string, include?: (p: string) => Uint8Array | undefined): Mesh {

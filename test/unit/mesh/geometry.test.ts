@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkMesh, extractSurface, readMesh, CELL_TYPES, type Mesh } from '../../../extension/mesh/index';
+import { checkMesh, extractSurface, readMesh, CELL_TYPES, type Mesh } from '../../../extension/core/mesh/index';
 import { CORPUS, loadCorpus } from './corpus-helpers';
 
 loadCorpus();

@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readMesh } from '../../../extension/mesh/index';
-import { includeFileReader } from '../../../extension/mesh/includeFiles';
+import { readMesh } from '../../../extension/core/mesh/index';
+import { includeFileReader } from '../../../extension/core/mesh/includeFiles';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-include-'));
 const part = path.join(dir, 'part.inp');

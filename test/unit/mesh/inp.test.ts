@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMesh, type Mesh } from '../../../extension/mesh/index';
-import { abaqusCellType } from '../../../extension/mesh/formats/inp';
+import { readMesh, type Mesh } from '../../../extension/core/mesh/index';
+import { abaqusCellType } from '../../../extension/core/mesh/formats/inp';
 
 const FIX = join(__dirname, '../../fixtures/mesh');
 const includes: string[] = [];

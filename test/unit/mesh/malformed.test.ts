@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMesh, type ReadResult } from '../../../extension/mesh/index';
+import { readMesh, type ReadResult } from '../../../extension/core/mesh/index';
 
 const FIX = join(__dirname, '../../fixtures/mesh');
 function read(name: string): ReadResult {

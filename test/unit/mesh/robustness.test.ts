@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMesh, pointCount, CELL_TYPES } from '../../../extension/mesh/index';
+import { readMesh, pointCount, CELL_TYPES } from '../../../extension/core/mesh/index';
 import { CORPUS, loadCorpus } from './corpus-helpers';
 
 const corpus = loadCorpus();

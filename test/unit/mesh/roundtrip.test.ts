@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readMesh, writeVtk, writeVtu, type Mesh } from '../../../extension/mesh/index';
+import { readMesh, writeVtk, writeVtu, type Mesh } from '../../../extension/core/mesh/index';
 import { CORPUS, PY, loadCorpus } from './corpus-helpers';
 
 loadCorpus();

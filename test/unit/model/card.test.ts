@@ -3,9 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writer } from 'protobufjs/minimal';
-import { CARD_METADATA_KEY, parseCard, validateCard } from '../../../extension/model/card';
-import { readOnnxInfo } from '../../../extension/model/onnxInfo';
-import { openModel } from '../../../extension/runtime/model';
+import { CARD_METADATA_KEY, parseCard, validateCard } from '../../../extension/core/model/card';
+import { readOnnxInfo } from '../../../extension/core/model/onnxInfo';
+import { openModel } from '../../../extension/core/runtime/model';
 
 const TEMPLATE = path.resolve(__dirname, '../../../models/card_template.json');
 const REF_ONNX = path.resolve(__dirname, '../../../../shared/reference/flare_small.onnx');

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readMesh } from '../../../extension/mesh/index';
-import { validateCard, type ModelCard } from '../../../extension/model/card';
-import { buildInputs, checkEnvelope, deckQuantities, nearestDistances, solidSectionThickness } from '../../../extension/model/features';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
+import { readMesh } from '../../../extension/core/mesh/index';
+import { validateCard, type ModelCard } from '../../../extension/core/model/card';
+import { buildInputs, checkEnvelope, deckQuantities, nearestDistances, solidSectionThickness } from '../../../extension/core/model/features';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
 
 const MODELS = path.resolve(__dirname, '../../../models');
 const GOLDEN = path.join(MODELS, 'golden');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseHostToWebview, parseWebviewToHost } from '../../../extension/protocol/messages';
+import { parseHostToWebview, parseWebviewToHost } from '../../../extension/core/protocol/messages';
 
 test('preview messages: surface and fields carry typed arrays of consistent sizes', () => {
   const surface = { type: 'surface', points: new Float32Array(9), triangles: new Uint32Array([0, 1, 2]), nodeMap: new Uint32Array([0, 1, 2]), triangleCell: new Uint32Array([0]), volumePoints: 3, cells: 1, parseMs: 1 };

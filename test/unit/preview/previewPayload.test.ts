@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readMesh, writeVtu, type Mesh } from '../../../extension/mesh/index';
+import { readMesh, writeVtu, type Mesh } from '../../../extension/core/mesh/index';
 import { previewPayload } from '../../../extension/host/previewPayload';
-import { parseHostToWebview } from '../../../extension/protocol/messages';
+import { parseHostToWebview } from '../../../extension/core/protocol/messages';
 
 // Two hexahedra side by side (12 nodes) and one triangle block, written and read back by the real VTU code.
 const mesh: Mesh = {

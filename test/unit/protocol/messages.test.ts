@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseHostToWebview, parseWebviewToHost } from '../../../extension/protocol/messages';
+import { parseHostToWebview, parseWebviewToHost } from '../../../extension/core/protocol/messages';
 
 test('well-formed messages pass validation typed', () => {
   assert.deepEqual(parseWebviewToHost({ type: 'ready' }), { type: 'ready' });

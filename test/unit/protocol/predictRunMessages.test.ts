@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { parseHostToWebview, type WebviewToHost } from '../../../extension/protocol/messages';
+import { parseHostToWebview, type WebviewToHost } from '../../../extension/core/protocol/messages';
 import { refuseMalformedRun } from '../../../webview/runtime/mountRuntime';
 
 const run = { type: 'predictRun', requestId: 3, key: 'm', model: new Uint8Array(4), inputs: [{ name: 'x', data: new Float32Array(6), dims: [1, 3, 2] }], backend: 'wasm' };

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../extension/cli/main';
-import { readNpy, writeNpy } from '../../../extension/runtime/npy';
+import { readNpy, writeNpy } from '../../../extension/core/runtime/npy';
 import { compare, concatOutputs } from '../../../extension/cli/commands/checkModel';
 
 const REF = path.resolve(__dirname, '../../../../shared/reference');

@@ -9,12 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dawnEnv } from '../engine/engineGpu';
 import type { Outcome, Parity, WorkerOutput } from './engineRuntimeWorker';
-import { openModel } from '../../../extension/runtime/model';
-import { recognizeFlare } from '../../../extension/engine/recognizeFlare';
-import { engineBufferBytes } from '../../../extension/engine/flareEngine';
-import { isRefusal } from '../../../extension/engine/plan';
-import { ENGINE_MEMORY_BUDGET, engineMaxPoints } from '../../../extension/runtime/engineBackend';
-import { wasmMaxPoints, webgpuMaxPoints } from '../../../extension/runtime/limits';
+import { openModel } from '../../../extension/core/runtime/model';
+import { recognizeFlare } from '../../../extension/core/engine/recognizeFlare';
+import { engineBufferBytes } from '../../../extension/core/engine/flareEngine';
+import { isRefusal } from '../../../extension/core/engine/plan';
+import { ENGINE_MEMORY_BUDGET, engineMaxPoints } from '../../../extension/core/runtime/engineBackend';
+import { wasmMaxPoints, webgpuMaxPoints } from '../../../extension/core/runtime/limits';
 
 const REF = path.resolve(__dirname, '../../../../shared/reference');
 const MODELS = path.resolve(__dirname, '../../../models');

@@ -3,13 +3,13 @@
 // test/unit/engine/engineGpu.ts). Prints one JSON line: a record of scenario results.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createNodeRuntime, installDawn, findOrtDir, loadOrtFrom } from '../../../extension/runtime/node';
-import { openModel } from '../../../extension/runtime/model';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
-import { EngineBackend } from '../../../extension/runtime/engineBackend';
-import { OrtBackend } from '../../../extension/runtime/ortBackend';
-import { FlareRuntime, type RunResult } from '../../../extension/runtime/runtime';
-import type { ModelHandle, Tensors } from '../../../extension/runtime/backend';
+import { createNodeRuntime, installDawn, findOrtDir, loadOrtFrom } from '../../../extension/core/runtime/node';
+import { openModel } from '../../../extension/core/runtime/model';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
+import { EngineBackend } from '../../../extension/core/runtime/engineBackend';
+import { OrtBackend } from '../../../extension/core/runtime/ortBackend';
+import { FlareRuntime, type RunResult } from '../../../extension/core/runtime/runtime';
+import type { ModelHandle, Tensors } from '../../../extension/core/runtime/backend';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const REF = path.resolve(ROOT, '../shared/reference');

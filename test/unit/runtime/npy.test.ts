@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readNpy, writeNpy, toFloat32 } from '../../../extension/runtime/npy';
+import { readNpy, writeNpy, toFloat32 } from '../../../extension/core/runtime/npy';
 
 const REF = path.resolve(__dirname, '../../../../shared/reference');
 

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../extension/cli/main';
-import { readMesh } from '../../../extension/mesh/index';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
+import { readMesh } from '../../../extension/core/mesh/index';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
 
 const MODELS = path.resolve(__dirname, '../../../models');
 const GOLDEN = path.join(MODELS, 'golden');

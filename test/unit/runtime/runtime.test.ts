@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createNodeRuntime } from '../../../extension/runtime/node';
-import { openModel } from '../../../extension/runtime/model';
-import { readNpy, toFloat32 } from '../../../extension/runtime/npy';
-import { webgpuMaxPoints, wasmMaxPoints } from '../../../extension/runtime/limits';
-import type { Progress } from '../../../extension/runtime/backend';
+import { createNodeRuntime } from '../../../extension/core/runtime/node';
+import { openModel } from '../../../extension/core/runtime/model';
+import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
+import { webgpuMaxPoints, wasmMaxPoints } from '../../../extension/core/runtime/limits';
+import type { Progress } from '../../../extension/core/runtime/backend';
 
 const REF = path.resolve(__dirname, '../../../../shared/reference');
 

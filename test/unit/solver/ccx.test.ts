@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findCcx, runCcx } from '../../../extension/solver/ccx';
+import { findCcx, runCcx } from '../../../extension/core/solver/ccx';
 
 // A unit cube of one C3D8 element, clamped at x=0, pulled at x=1: the real solver, no stand-in.
 const CUBE = `*NODE

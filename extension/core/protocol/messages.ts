@@ -4,7 +4,7 @@
 export type HostToWebview =
   | { readonly type: 'init'; readonly fileName: string; readonly byteLength: number; readonly format: string }
   | { readonly type: 'probe' }
-  // Runtime bridge (extension/runtime/bridge.ts): run a model in the webview; arrays are transferred.
+  // Runtime bridge (extension/core/runtime/bridge.ts): run a model in the webview; arrays are transferred.
   | {
       readonly type: 'predictRun'; readonly requestId: number; readonly key: string; readonly model: Uint8Array;
       readonly inputs: readonly RuntimeTensor[]; readonly backend: RuntimeBackendChoice; readonly channel?: string;
