@@ -1,7 +1,7 @@
 // Webview entry for the mesh preview and the runtime info panel. Runs in the browser: no Node, no `vscode`.
 // The preview also runs predictions for its file (the runtime bridge), so the model uses this
 // webview's WebGPU adapter or WebAssembly instead of the extension host's CPU.
-import { parseHostToWebview, type WebviewToHost } from '../../extension/protocol/messages';
+import { parseHostToWebview, type WebviewToHost } from '../../extension/core/protocol/messages';
 import { mountRuntime, refuseMalformedRun } from '../runtime/mountRuntime';
 import { PreviewApp, type PersistedState } from './previewApp';
 

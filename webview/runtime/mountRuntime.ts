@@ -2,9 +2,9 @@
 // runtime bridge on a browser FlareRuntime whose onnxruntime-web files come from the extension's
 // media/ort (the page's data-media URI). The runtime is created on the first request, so a preview
 // that never predicts loads no ORT code.
-import type { HostToWebview } from '../../extension/protocol/messages';
-import { createBrowserRuntime } from '../../extension/runtime/browser';
-import { RuntimeBridge, type Post } from '../../extension/runtime/bridge';
+import type { HostToWebview } from '../../extension/core/protocol/messages';
+import { createBrowserRuntime } from '../../extension/core/runtime/browser';
+import { RuntimeBridge, type Post } from '../../extension/core/runtime/bridge';
 
 /** Returns a handler that takes the runtime messages (predictRun / predictCancel) and reports whether it did. */
 export function mountRuntime(post: Post): (msg: HostToWebview) => boolean {
