@@ -3,25 +3,25 @@
 holes through the base, optional flange hole) -> gmsh OCC -> C3D10 -> self-contained ccx
 deck -> ccx -> per-node arrays.
 
-Fixed: cylindrical faces of the bolt holes (all DOF).  Load: uniform traction of random
-direction, 2-20 MPa, on the flange top face (z = Hz) as consistent nodal forces (tri6 face:
-A/3 on each mid-side node, 0 on corners).  Steel E=210000 MPa, nu=0.3.  Units mm, N, MPa.
-  /usr/bin/python3 gen_bracket3d.py --seed 1 --out /tmp/b3d --keep
+Fixed: cylindrical faces of the bolt holes (all DOF).  Load: one unit load case per axis
+(x, y, z) on the flange top face (z = Hz) as consistent nodal forces (tri6 face: A/3 on each
+mid-side node, 0 on corners).  The kept test deck (--keep) is the single-step deck a user
+would write: a uniform traction of random direction, 2-20 MPa.  Steel E=210000 MPa, nu=0.3.
+Units mm, N, MPa.
+  /usr/bin/python3 -m models.fem.gen_bracket3d --seed 1 --out /tmp/b3d --keep --verify
 """
 import argparse
 import json
 import math
 import os
 import shutil
-import sys
 import time
 
 import numpy as np
 import gmsh
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ccx  # noqa: E402
-import mesh_common as mc  # noqa: E402
+from models.fem import ccx
+from models.fem import mesh_common as mc
 
 E, NU = 210000.0, 0.3
 
@@ -97,7 +97,7 @@ def bracket(rng):
     return vol[0][1], fix, load, geo, min(tb, tw)
 
 
-def make_sample(seed, outdir, keep_deck=False, frd_dir=None, h_frac=0.8, ho_fix="optimize"):
+def make_sample(seed, outdir, keep=False, verify=False, h_frac=0.8, ho_fix="optimize", refine=False):
     rng = np.random.default_rng([3, seed])
     t0 = time.time()
     name = "bracket3d_%06d" % seed
@@ -117,6 +117,8 @@ def make_sample(seed, outdir, keep_deck=False, frd_dir=None, h_frac=0.8, ho_fix=
         gmsh.option.setNumber("Mesh.Algorithm3D", 1)
         gmsh.option.setNumber("Mesh.Optimize", 1)
         gmsh.model.mesh.generate(3)
+        if refine:  # noise-floor twin: every element split in 2 per edge, coarse nodes kept
+            gmsh.model.mesh.refine()
         if ho_fix == "linear":
             gmsh.option.setNumber("Mesh.SecondOrderLinear", 1)
         gmsh.model.mesh.setOrder(2)
@@ -142,17 +144,21 @@ def make_sample(seed, outdir, keep_deck=False, frd_dir=None, h_frac=0.8, ho_fix=
                     for k in e[3:6]:
                         w[new[int(k)]] += A / 3
         gmsh.finalize()
-        cload = w[:, None] * tvec[None, :]
-        deck = os.path.join(tmp, name + ".inp")
-        hdr = "%s family=bracket3d seed=%d\nbolt holes fixed, traction %.4g MPa dir (%.4f, %.4f, %.4f) on flange top" % (
-            ccx.GENERATOR_VERSION, seed, tmag, d[0], d[1], d[2])
-        ccx.write_deck(deck, xyz, cells, "C3D10", np.array(sorted(fixed)), 3, cload, E, NU, None, hdr)
+        fixed = np.array(sorted(fixed))
+        deck = os.path.join(tmp, name + "_unit.inp")
+        hdr = "%s family=bracket3d seed=%d" % (ccx.GENERATOR_VERSION, seed)
+        ccx.write_deck(deck, xyz, cells, "C3D10", fixed, 3, mc.unit_loads(w, 3), E, NU, None,
+                       hdr + "\nbolt holes fixed, unit load cases x, y, z on the flange top")
         t_mesh = time.time() - t0
-        dd, u, vm, t_ccx = mc.solve_and_pack(deck, tmp, name, plane_stress=False)
-        meta = dict(geo, family="bracket3d", seed=seed, traction=tvec.tolist(), E=E, nu=NU,
+        dd, u, s, t_ccx = mc.solve_unit_loads(deck, tmp, name + "_unit")
+        err = mc.user_deck(os.path.join(tmp, name + ".inp"), dd, cells, "C3D10", fixed, 3, w, tvec,
+                           None, hdr + "\nbolt holes fixed, traction %.4g MPa dir (%.4f, %.4f, %.4f)"
+                           " on flange top" % (tmag, d[0], d[1], d[2]), tmp, verify, u, s)
+        meta = dict(geo, refine=refine, family="bracket3d", seed=seed, traction=tvec.tolist(), E=E, nu=NU,
                     n_nodes=len(xyz), n_cells=len(cells), t_mesh=t_mesh, t_ccx=t_ccx,
-                    ho_fix=ho_fix, generator=ccx.GENERATOR_VERSION)
-        mc.finish(outdir, name, dd, u, vm, meta, keep_deck, deck, tmp, frd_dir)
+                    ho_fix=ho_fix, superposition_err=err, generator=ccx.GENERATOR_VERSION)
+        mc.finish(outdir, name, dd, cells, u, s, w, meta, keep, os.path.join(tmp, name + ".inp"),
+                  tmp)
         meta["t_total"] = time.time() - t0
         return meta
     except RuntimeError as e:
@@ -160,7 +166,7 @@ def make_sample(seed, outdir, keep_deck=False, frd_dir=None, h_frac=0.8, ho_fix=
             gmsh.finalize()
         if "jacobian" in str(e) and ho_fix != "linear":
             shutil.rmtree(tmp, ignore_errors=True)
-            return make_sample(seed, outdir, keep_deck, frd_dir, h_frac, "linear")
+            return make_sample(seed, outdir, keep, verify, h_frac, "linear", refine)
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -171,5 +177,6 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="/tmp/b3d")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--verify", action="store_true", help="also solve the user deck")
     a = ap.parse_args()
-    print(json.dumps(make_sample(a.seed, a.out, a.keep, a.out if a.keep else None), indent=1))
+    print(json.dumps(make_sample(a.seed, a.out, a.keep, a.verify), indent=1))
