@@ -3,6 +3,7 @@
 import type { Mesh } from '../mesh/types';
 import type { ModelCard } from '../model/card';
 import { buildInputs, checkEnvelope, deckQuantities, type EnvelopeFinding, type FeatureScales } from '../model/features';
+import type { Finding } from '../model/findings';
 import type { AdapterInfo, BackendName, ProgressListener } from './backend';
 import type { OpenedModel } from './model';
 import type { BackendChoice, FlareRuntime } from './runtime';
@@ -23,7 +24,8 @@ export interface Prediction {
   readonly sessionMs: number;
   readonly featureMs: number;
   readonly scales: FeatureScales;
-  readonly findings: readonly EnvelopeFinding[];
+  /** What the applicability check says (host/CLI escalate warnings and errors). */
+  readonly findings: readonly Finding[];
   readonly notes: readonly string[];
 }
 
@@ -45,7 +47,7 @@ export async function predict(runtime: FlareRuntime, model: OpenedModel, mesh: M
   if (!q.ok) return { ok: false, code: 'bad-input', error: q.error };
   const built = buildInputs(card, q.value);
   if (!built.ok) return { ok: false, code: 'bad-input', error: built.error };
-  const findings = checkEnvelope(card, q.value, built.value);
+  const findings = checkEnvelope(card, q.value, built.value).map((f) => envelopeFinding(f, mesh));
   const featureMs = performance.now() - t0;
   const r = await runtime.run({
     model: model.handle, inputs: built.value.tensors, backend: opts.backend ?? 'auto',
@@ -65,4 +67,9 @@ export async function predict(runtime: FlareRuntime, model: OpenedModel, mesh: M
     ok: true,
     prediction: { fields, backend: r.backend, ...(r.adapter ? { adapter: r.adapter } : {}), ms: r.ms, sessionMs: r.sessionMs, featureMs, scales: built.value.scales, findings, notes: r.notes },
   };
+}
+
+/** An envelope result as a Finding; it has no single line, so it points at the deck's file. */
+function envelopeFinding(f: EnvelopeFinding, mesh: Mesh): Finding {
+  return { severity: f.severity, code: 'envelope', message: f.message, file: mesh.source.file };
 }
