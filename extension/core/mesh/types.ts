@@ -161,6 +161,8 @@ export interface Section {
   readonly elset: string;
   readonly material: string;
   readonly kind: string; // 'SOLID' | 'SHELL' | 'BEAM' ...
+  /** Thickness from the first data line (plane elements of a *SOLID SECTION, shells); absent when not given. */
+  readonly thickness?: number;
   readonly source: SourceLocation;
 }
 

@@ -16,7 +16,7 @@ export interface DeckQuantities {
   readonly force: Float64Array;
   readonly E: number;
   readonly nu?: number;
-  /** Plane-element thickness from *SOLID SECTION (1 when absent). */
+  /** Plane-element thickness from the *SOLID SECTION of the plane elements (1 when absent). */
   readonly thickness: number;
   /** 2 for plane elements (triangles/quads only), else 3. */
   readonly meshDim: 2 | 3;
@@ -65,18 +65,27 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   if (!mat || mat.youngsModulus === undefined) return { ok: false, error: `${mesh.source.file}: no *ELASTIC material with a Young's modulus` };
   if (!(mat.youngsModulus > 0)) return { ok: false, error: `${mat.source.file}:${mat.source.line}: Young's modulus must be positive, got ${mat.youngsModulus}` };
   const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
+  const t = thickness && thickness > 0 ? thickness : planeThickness(mesh) ?? 1;
   return {
     ok: true,
-    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: thickness && thickness > 0 ? thickness : 1, meshDim: volumetric ? 3 : 2 },
+    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: volumetric ? 3 : 2 },
   };
 }
 
-/** The thickness on the data line of the first *SOLID SECTION of a deck's text (plane elements). */
-export function solidSectionThickness(text: string): number | undefined {
-  const m = /^\*\s*SOLID\s+SECTION[^\n]*\n(?:\*\*[^\n]*\n)*\s*([-+0-9.eEdD]+)/im.exec(text);
-  if (!m) return undefined;
-  const t = Number(m[1].replace(/[dD]/, 'e'));
-  return Number.isFinite(t) && t > 0 ? t : undefined;
+const PLANE = new Set(['triangle', 'triangle6', 'quad', 'quad8', 'quad9']);
+
+/** The thickness of the *SOLID SECTION whose element set holds the deck's plane elements (undefined: none given). */
+export function planeThickness(mesh: Mesh): number | undefined {
+  const planeIds = new Set<number>();
+  for (const c of mesh.cells) if (PLANE.has(c.type) && c.ids) for (const id of c.ids) planeIds.add(id);
+  if (planeIds.size === 0) return undefined;
+  const setByKey = new Map(Object.entries(mesh.elementSets).map(([k, v]) => [k.toUpperCase(), v]));
+  for (const s of mesh.deck?.sections ?? []) {
+    if (s.kind !== 'SOLID' || s.thickness === undefined) continue;
+    const ids = setByKey.get(s.elset.toUpperCase());
+    if (ids && ids.some((id) => planeIds.has(id))) return s.thickness;
+  }
+  return undefined;
 }
 
 /** Exact nearest-neighbour distances with a k-d tree over the targets (cKDTree's role in Python). */

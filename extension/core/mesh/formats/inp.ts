@@ -115,6 +115,11 @@ function getSet(map: Map<string, SetParts>, name: string, line: number, file: st
   return s;
 }
 
+/** A number as Fortran writes it too (1.0D0). */
+function fortranNumber(s: string): number {
+  return s.trim() === '' ? NaN : Number(s.trim().replace(/[dD]/, 'e'));
+}
+
 function splitData(line: string): string[] {
   const out = line.split(',').map((s) => s.trim());
   while (out.length && out[out.length - 1] === '') out.pop();
@@ -317,8 +322,20 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
       case 'BEAM SECTION':
       case 'MEMBRANE SECTION': {
         st.isDeck = true;
-        st.sections.push({ elset: kw.params.get('ELSET') ?? '', material: kw.params.get('MATERIAL') ?? '', kind: kw.name.split(' ')[0], source: src(kwLine) });
-        while (nextData(sc)) sc.nextLine();
+        const kind = kw.name.split(' ')[0];
+        // The first data line of a solid (plane elements) or shell section starts with the thickness; ccx: blank = 1.
+        let thickness: number | undefined;
+        let first = true;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const p = splitData(sc.readLine());
+          if (!first || (kind !== 'SOLID' && kind !== 'SHELL')) continue;
+          first = false;
+          const t = p[0] === undefined || p[0] === '' ? undefined : fortranNumber(p[0]);
+          if (t !== undefined && !(t > 0)) ctx.diag.add('error', 'inp-bad-thickness', `*${kw.name} thickness must be a positive number, got '${p[0]}'`, line, file);
+          else thickness = t;
+        }
+        st.sections.push({ elset: kw.params.get('ELSET') ?? '', material: kw.params.get('MATERIAL') ?? '', kind, ...(thickness !== undefined ? { thickness } : {}), source: src(kwLine) });
         break;
       }
       case 'BOUNDARY': {
