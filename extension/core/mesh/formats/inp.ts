@@ -38,6 +38,9 @@ const SILENT = new Set([
 ]);
 const PROCEDURES = new Set(['STATIC', 'FREQUENCY', 'BUCKLE', 'DYNAMIC', 'HEAT TRANSFER', 'COUPLED TEMPERATURE-DISPLACEMENT', 'MODAL DYNAMIC', 'STEADY STATE DYNAMICS', 'UNCOUPLED TEMPERATURE-DISPLACEMENT', 'VISCO', 'GREEN', 'SENSITIVITY']);
 
+const MULTI_WORD = [...SILENT, ...PROCEDURES, 'SOLID SECTION', 'SHELL SECTION', 'BEAM SECTION', 'MEMBRANE SECTION'].filter((k) => k.includes(' '));
+const CANONICAL = new Map(MULTI_WORD.map((k) => [k.replace(/ /g, ''), k]));
+
 interface Keyword {
   name: string;
   params: Map<string, string>;
@@ -73,7 +76,9 @@ class InpState {
 
 function parseKeyword(line: string, lineNo: number): Keyword {
   const parts = line.slice(1).split(',');
-  const name = parts[0].trim().toUpperCase().replace(/\s+/g, ' ');
+  const spaced = parts[0].trim().toUpperCase().replace(/\s+/g, ' ');
+  // ccx drops all blanks from a line, so *SOLIDSECTION and *SOLID SECTION are one keyword.
+  const name = CANONICAL.get(spaced.replace(/ /g, '')) ?? spaced;
   const params = new Map<string, string>();
   for (let i = 1; i < parts.length; i++) {
     const p = parts[i];
@@ -113,6 +118,15 @@ function getSet(map: Map<string, SetParts>, name: string, line: number, file: st
   let s = map.get(k);
   if (!s) map.set(k, (s = { name, ids: new I32Builder(64), refs: [], line, file }));
   return s;
+}
+
+/** The next comma-separated coordinate of a *NODE line; 0 when blank or missing ("nan" stays a value for the checks). */
+function coordField(sc: Scanner): number {
+  sc.skipInline();
+  if (sc.buf[sc.pos] === 44 /* , */) sc.pos++;
+  sc.skipInline();
+  if (sc.atEol() || sc.buf[sc.pos] === 44) return 0;
+  return sc.floatHere();
 }
 
 /** A number as Fortran writes it too (1.0D0). */
@@ -169,15 +183,10 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         while (nextData(sc)) {
           const line = sc.line;
           const id = sc.intHere();
-          // Check for end of line before each field: "nan" is a value (reported by the checks), a missing field is an error.
-          sc.skipInline(true);
-          if (sc.atEol()) throw sc.error('inp-bad-node', `node ${id} has no coordinates`);
-          const x = sc.floatHere();
-          sc.skipInline(true);
-          if (sc.atEol()) throw sc.error('inp-bad-node', `node ${id} has only 1 coordinate`);
-          const y = sc.floatHere();
-          sc.skipInline(true);
-          const z = sc.atEol() ? 0 : sc.floatHere();
+          // As in CalculiX, a missing or blank coordinate is 0 ("1" is node 1 at the origin, "1,,2." is (0,2,0)).
+          const x = coordField(sc);
+          const y = coordField(sc);
+          const z = coordField(sc);
           ids.push(id);
           xyz.reserve(3);
           xyz.a[xyz.n++] = x;
