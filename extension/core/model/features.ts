@@ -2,7 +2,8 @@
 // (and its reference implementation models/flare/features.py) defines them, plus the scale input
 // that the graph uses to turn normalized outputs into physical fields, and the out-of-distribution
 // checks against the card's training envelope. float64 throughout, float32 at the end, like numpy.
-import type { Mesh } from '../mesh/types';
+import type { Mesh, NodalLoad } from '../mesh/types';
+import { pressureForces, type LoadIssue } from './deckLoads';
 import type { ModelCard, Range } from './card';
 
 /** What a deck provides, per node in *NODE order. */
@@ -20,6 +21,10 @@ export interface DeckQuantities {
   readonly thickness: number;
   /** 2 for plane elements (triangles/quads only), else 3. */
   readonly meshDim: 2 | 3;
+  /** Nodal forces converted from *DLOAD/*DSLOAD pressures (already in `force`), with their deck lines. */
+  readonly pressureLoads?: readonly NodalLoad[];
+  /** Face loads that could not be converted (not in `force`), for the applicability check. */
+  readonly loadIssues?: readonly LoadIssue[];
 }
 
 export interface FeatureScales {
@@ -58,21 +63,30 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   const fixed = new Uint8Array(n);
   for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n) fixed[b.node] = 1;
   const force = new Float64Array(n * 3);
-  for (const l of deck.loads) if (l.dof >= 1 && l.dof <= 3 && l.node >= 0 && l.node < n) force[l.node * 3 + l.dof - 1] += l.value;
+  const t = thickness && thickness > 0 ? thickness : planeThickness(mesh) ?? 1;
+  // *CLOAD and face pressures (as consistent nodal forces) add up; each keeps its deck line.
+  const pressure = pressureForces(mesh, sectionThickness(mesh, t));
+  for (const l of [...deck.loads, ...pressure.loads]) if (l.dof >= 1 && l.dof <= 3 && l.node >= 0 && l.node < n) force[l.node * 3 + l.dof - 1] += l.value;
   // The material the sections use (first with a Young's modulus otherwise).
   const used = new Set((deck.sections ?? []).map((s) => s.material.toUpperCase()));
   const mat = deck.materials.find((m) => used.has(m.name.toUpperCase()) && m.youngsModulus !== undefined) ?? deck.materials.find((m) => m.youngsModulus !== undefined);
   if (!mat || mat.youngsModulus === undefined) return { ok: false, error: `${mesh.source.file}: no *ELASTIC material with a Young's modulus` };
   if (!(mat.youngsModulus > 0)) return { ok: false, error: `${mat.source.file}:${mat.source.line}: Young's modulus must be positive, got ${mat.youngsModulus}` };
   const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
-  const t = thickness && thickness > 0 ? thickness : planeThickness(mesh) ?? 1;
   return {
     ok: true,
-    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: volumetric ? 3 : 2 },
+    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: volumetric ? 3 : 2, pressureLoads: pressure.loads, loadIssues: pressure.issues },
   };
 }
 
 const PLANE = new Set(['triangle', 'triangle6', 'quad', 'quad8', 'quad9']);
+
+/** Per element id, the thickness of its *SOLID SECTION (plane pressure loads act on t × edge length). */
+function sectionThickness(mesh: Mesh, fallback: number): (id: number) => number {
+  const setByKey = new Map(Object.entries(mesh.elementSets).map(([k, v]) => [k.toUpperCase(), v]));
+  const bySection = (mesh.deck?.sections ?? []).filter((s) => s.kind === 'SOLID' && s.thickness !== undefined).map((s) => ({ t: s.thickness as number, ids: new Set(setByKey.get(s.elset.toUpperCase()) ?? []) }));
+  return (id) => bySection.find((s) => s.ids.has(id))?.t ?? fallback;
+}
 
 /** The thickness of the *SOLID SECTION whose element set holds the deck's plane elements (undefined: none given). */
 export function planeThickness(mesh: Mesh): number | undefined {
@@ -166,7 +180,7 @@ export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<Feat
   const L = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
   if (!(L > 0)) return { ok: false, error: 'all nodes coincide: the bounding box has zero size' };
   const P = Math.hypot(F[0], F[1], F[2]);
-  if (!(P > 0)) return { ok: false, error: 'the total *CLOAD force is zero: the models need a net load (fields are scaled by it)' };
+  if (!(P > 0)) return { ok: false, error: 'the total load (*CLOAD plus converted *DLOAD/*DSLOAD pressures) is zero: the models need a net load (fields are scaled by it)' };
   if (nFixed === 0) return { ok: false, error: 'no node is fixed (*BOUNDARY with value 0): the problem is not statically determined' };
   const sigmaRef = dim === 2 ? P / (q.thickness * L) : P / (L * L);
   return {

@@ -3,7 +3,7 @@
 // so connectivity is stored as read (meshio does the same).
 import { CellCollector, IdMap, dropBadCells, resolveRelative, type MeshFormat, type ReadContext } from '../build';
 import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, countLines } from '../scan';
-import type { BoundaryCondition, CellBlock, CellType, FaceLoad, Material, Mesh, NodalLoad, Section, SourceLocation, Step } from '../types';
+import type { BoundaryCondition, CellBlock, CellType, DeckItem, ElementTypeUse, FaceLoad, Material, Mesh, NodalLoad, Section, SourceLocation, Step } from '../types';
 
 const EXACT: Record<string, CellType> = {
   C3D4: 'tetra', C3D10: 'tetra10', C3D8: 'hexahedron', C3D20: 'hexahedron20', C3D27: 'hexahedron27',
@@ -38,7 +38,14 @@ const SILENT = new Set([
 ]);
 const PROCEDURES = new Set(['STATIC', 'FREQUENCY', 'BUCKLE', 'DYNAMIC', 'HEAT TRANSFER', 'COUPLED TEMPERATURE-DISPLACEMENT', 'MODAL DYNAMIC', 'STEADY STATE DYNAMICS', 'UNCOUPLED TEMPERATURE-DISPLACEMENT', 'VISCO', 'GREEN', 'SENSITIVITY']);
 
-const MULTI_WORD = [...SILENT, ...PROCEDURES, 'SOLID SECTION', 'SHELL SECTION', 'BEAM SECTION', 'MEMBRANE SECTION'].filter((k) => k.includes(' '));
+// Keywords that change what is solved: recorded with their line so the applicability check names them.
+const UNSUPPORTED: Record<string, DeckItem['kind']> = {
+  TEMPERATURE: 'load', DFLUX: 'load', CFLUX: 'load', DSFLUX: 'load', FILM: 'load', RADIATE: 'load', 'INITIAL CONDITIONS': 'load', 'MASS FLOW': 'load',
+  'CONTACT PAIR': 'analysis', TIE: 'analysis', EQUATION: 'analysis', MPC: 'analysis', 'RIGID BODY': 'analysis', COUPLING: 'analysis', 'DISTRIBUTING COUPLING': 'analysis',
+  PLASTIC: 'material', HYPERELASTIC: 'material', 'DEFORMATION PLASTICITY': 'material', CREEP: 'material', HYPERFOAM: 'material',
+  VISCOELASTIC: 'material', 'USER MATERIAL': 'material', 'CYCLIC HARDENING': 'material', 'EXPANSION': 'material', 'DAMPING': 'material',
+};
+const MULTI_WORD = [...SILENT, ...PROCEDURES, ...Object.keys(UNSUPPORTED), 'SOLID SECTION', 'SHELL SECTION', 'BEAM SECTION', 'MEMBRANE SECTION'].filter((k) => k.includes(' '));
 const CANONICAL = new Map(MULTI_WORD.map((k) => [k.replace(/ /g, ''), k]));
 
 interface Keyword {
@@ -51,6 +58,8 @@ type Ref = { set?: string; id: number };
 interface RawBc { ref: Ref; first: number; last: number; value: number; source: SourceLocation }
 interface RawLoad { ref: Ref; dof: number; value: number; source: SourceLocation }
 interface RawFaceLoad { ref: Ref; face: string; value: number; source: SourceLocation }
+interface RawSurface { name: string; entries: { ref: Ref; face: number; source: SourceLocation }[]; type: string; source: SourceLocation }
+interface RawDsload { surface: string; value: number; source: SourceLocation }
 interface SetParts { name: string; ids: I32Builder; refs: { name: string; line: number; file: string }[]; line: number; file: string }
 
 class InpState {
@@ -68,7 +77,11 @@ class InpState {
   readonly bcs: RawBc[] = [];
   readonly loads: RawLoad[] = [];
   readonly faceLoads: RawFaceLoad[] = [];
-  readonly steps: { name: string; procedure: string; source: SourceLocation }[] = [];
+  readonly steps: { name: string; procedure: string; source: SourceLocation; procedureSource?: SourceLocation; nlgeom?: boolean }[] = [];
+  readonly surfaces = new Map<string, RawSurface>(); // key: upper-case name
+  readonly dsloads: RawDsload[] = [];
+  readonly unsupported: DeckItem[] = [];
+  readonly elementTypes: ElementTypeUse[] = [];
   isDeck = false;
   depth = 0;
   constructor(readonly ctx: ReadContext) {}
@@ -215,6 +228,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         st.cellRuns.set(type, runs);
         const elsetName = kw.params.get('ELSET');
         const elset = elsetName ? getSet(st.elsets, elsetName, kwLine, file) : undefined;
+        const before = col.ids!.n;
         const conn = col.conn;
         const blockEnd = keywordLine(sc.buf, sc.pos);
         const est = countLines(sc.buf, sc.pos, blockEnd) + 1 - continuations(sc.buf, sc.pos, blockEnd);
@@ -242,6 +256,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
           elset?.ids.push(id);
           sc.nextLine();
         }
+        st.elementTypes.push({ name: tname.toUpperCase(), count: col.ids!.n - before, source: src(kwLine) });
         break;
       }
       case 'NSET':
@@ -322,7 +337,10 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
           else if (type === 'ISO' || type === 'ISOTROPIC') {
             material.E = v[0];
             material.nu = v[1];
-          } else ctx.diag.add('info', 'inp-anisotropic', `*ELASTIC, TYPE=${type} is kept out of the material summary`, line, file);
+          } else {
+            ctx.diag.add('info', 'inp-anisotropic', `*ELASTIC, TYPE=${type} is kept out of the material summary`, line, file);
+            st.unsupported.push({ kind: 'material', keyword: 'ELASTIC', detail: `TYPE=${type}`, source: src(kwLine) });
+          }
         }
         break;
       }
@@ -365,6 +383,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
             ctx.diag.add('error', 'inp-bad-boundary', `*BOUNDARY line must be node|nset, first dof[, last dof[, value]]`, line, file);
             continue;
           }
+          if (value !== 0) st.unsupported.push({ kind: 'load', keyword: 'BOUNDARY', detail: `prescribed displacement ${value}`, source: src(line) });
           st.bcs.push({ ref, first, last, value, source: src(line) });
         }
         break;
@@ -381,6 +400,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
             ctx.diag.add('error', 'inp-bad-cload', `*CLOAD line must be node|nset, dof, value`, line, file);
             continue;
           }
+          if (dof > 3 && value !== 0) st.unsupported.push({ kind: 'load', keyword: 'CLOAD', detail: `moment (DOF ${dof})`, source: src(line) });
           st.loads.push({ ref, dof, value, source: src(line) });
         }
         break;
@@ -397,21 +417,66 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
             ctx.diag.add('error', 'inp-bad-dload', `*DLOAD line must be element|elset, load type, magnitude`, line, file);
             continue;
           }
-          st.faceLoads.push({ ref, face, value, source: src(line) });
+          // Only face pressures become forces; other types (GRAV, CENTRIF, BX, P on shells ...) are named by the check.
+          if (/^P[1-6]$/.test(face)) st.faceLoads.push({ ref, face, value, source: src(line) });
+          else st.unsupported.push({ kind: 'load', keyword: 'DLOAD', detail: face, source: src(line) });
+        }
+        break;
+      }
+      case 'SURFACE': {
+        const name = kw.params.get('NAME');
+        const type = (kw.params.get('TYPE') ?? 'ELEMENT').toUpperCase();
+        if (!name) ctx.diag.add('error', 'inp-missing-parameter', '*SURFACE needs NAME=name', kwLine, file);
+        const surf: RawSurface = { name: name ?? '', entries: [], type, source: src(kwLine) };
+        if (name) st.surfaces.set(name.toUpperCase(), surf);
+        while (nextData(sc)) {
+          const line = sc.line;
+          const p = splitData(sc.readLine());
+          if (type !== 'ELEMENT') continue;
+          const ref = refOf(p[0]);
+          const m = /^S([1-6])$/i.exec(p[1] ?? '');
+          if (!ref || !m) {
+            ctx.diag.add('error', 'inp-bad-surface', `*SURFACE, TYPE=ELEMENT line must be element|elset, S1..S6`, line, file);
+            continue;
+          }
+          surf.entries.push({ ref, face: Number(m[1]), source: src(line) });
+        }
+        break;
+      }
+      case 'DSLOAD': {
+        st.isDeck = true;
+        while (nextData(sc)) {
+          const line = sc.line;
+          const p = splitData(sc.readLine());
+          const type = (p[1] ?? '').toUpperCase();
+          const value = Number(p[2]);
+          if (!p[0] || !type || !Number.isFinite(value)) {
+            ctx.diag.add('error', 'inp-bad-dsload', `*DSLOAD line must be surface, load type, magnitude`, line, file);
+            continue;
+          }
+          if (type === 'P') st.dsloads.push({ surface: p[0], value, source: src(line) });
+          else st.unsupported.push({ kind: 'load', keyword: 'DSLOAD', detail: type, source: src(line) });
         }
         break;
       }
       case 'STEP': {
         st.isDeck = true;
-        step = { name: kw.params.get('NAME') ?? `Step-${st.steps.length + 1}`, procedure: '', source: src(kwLine) };
+        const nl = kw.params.get('NLGEOM');
+        step = { name: kw.params.get('NAME') ?? `Step-${st.steps.length + 1}`, procedure: '', source: src(kwLine), ...(nl !== undefined && nl.toUpperCase() !== 'NO' ? { nlgeom: true } : {}) };
         st.steps.push(step);
         while (nextData(sc)) sc.nextLine();
         break;
       }
       default: {
         if (PROCEDURES.has(kw.name)) {
-          if (step) step.procedure = kw.name;
+          if (step) {
+            step.procedure = kw.name;
+            step.procedureSource = src(kwLine);
+          }
           else ctx.diag.add('warning', 'inp-procedure-outside-step', `*${kw.name} outside a *STEP`, kwLine, file);
+        } else if (UNSUPPORTED[kw.name]) {
+          st.isDeck = true;
+          st.unsupported.push({ kind: UNSUPPORTED[kw.name], keyword: kw.name, source: src(kwLine) });
         } else if (!SILENT.has(kw.name)) {
           ctx.diag.add('info', 'inp-unknown-keyword', `keyword *${kw.name} is not used by FLARE and was skipped`, kwLine, file);
         }
@@ -559,6 +624,13 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
   for (const b of st.bcs) for (const node of nodesOf(b.ref, b.source, '*BOUNDARY')) boundaries.push({ node, firstDof: b.first, lastDof: b.last, value: b.value, source: b.source });
   const loads: NodalLoad[] = [];
   for (const l of st.loads) for (const node of nodesOf(l.ref, l.source, '*CLOAD')) loads.push({ node, dof: l.dof, value: l.value, source: l.source });
+  // *DSLOAD on an element surface: the same face pressure as *DLOAD Pn on each of its faces, at the *DSLOAD line.
+  for (const d of st.dsloads) {
+    const surf = st.surfaces.get(d.surface.toUpperCase());
+    if (!surf) diag.add('error', 'inp-unknown-surface', `*DSLOAD refers to undefined surface '${d.surface}'`, d.source.line, d.source.file);
+    else if (surf.type !== 'ELEMENT') st.unsupported.push({ kind: 'load', keyword: 'DSLOAD', detail: `pressure on a TYPE=${surf.type} surface`, source: d.source });
+    else for (const e of surf.entries) st.faceLoads.push({ ref: e.ref, face: `P${e.face}`, value: d.value, source: d.source });
+  }
   const faceLoads: FaceLoad[] = [];
   for (const f of st.faceLoads) {
     let elems: ArrayLike<number> = [f.ref.id];
@@ -580,7 +652,7 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
     if (s.material && !st.materials.some((m) => m.name.toUpperCase() === s.material.toUpperCase())) diag.add('error', 'inp-unknown-material', `section refers to undefined material '${s.material}'`, s.source.line, s.source.file);
     if (s.elset && !elsetByKey.has(s.elset.toUpperCase())) diag.add('error', 'inp-unknown-set', `section refers to undefined element set '${s.elset}'`, s.source.line, s.source.file);
   }
-  const steps: Step[] = st.steps.map((s) => ({ name: s.name, procedure: s.procedure, source: s.source }));
+  const steps: Step[] = st.steps.map((s) => ({ ...s }));
   if (n === 0) diag.add('error', 'no-points', 'the deck defines no nodes (*NODE)', 1);
 
   return {
@@ -593,7 +665,7 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
     cellData: cells.map(() => []),
     nodeSets,
     elementSets,
-    ...(st.isDeck ? { deck: { materials, boundaries, loads, faceLoads, steps, sections: st.sections } } : {}),
+    ...(st.isDeck ? { deck: { materials, boundaries, loads, faceLoads, steps, sections: st.sections, unsupported: st.unsupported, elementTypes: st.elementTypes } } : {}),
     source: { file: ctx.file, format: 'inp' },
     ...(st.files.length > 1 ? { files: st.files } : {}),
     ...(pointFiles ? { pointFiles } : {}),
