@@ -1,10 +1,10 @@
 // Input features of the FLARE elasticity models, computed from a deck exactly as the model card
 // (and its reference implementation models/flare/features.py) defines them, plus the scale input
-// that the graph uses to turn normalized outputs into physical fields, and the out-of-distribution
-// checks against the card's training envelope. float64 throughout, float32 at the end, like numpy.
+// that the graph uses to turn normalized outputs into physical fields (the applicability checks
+// are in applicability.ts). float64 throughout, float32 at the end, like numpy.
 import type { Mesh, NodalLoad } from '../mesh/types';
 import { pressureForces, type LoadIssue } from './deckLoads';
-import type { ModelCard, Range } from './card';
+import type { ModelCard } from './card';
 
 /** What a deck provides, per node in *NODE order. */
 export interface DeckQuantities {
@@ -237,49 +237,4 @@ export function buildInputs(card: ModelCard, q: DeckQuantities): FeatureResult<B
     else return { ok: false, error: `model card '${card.name}': input '${inp.name}' is neither the per-node feature tensor nor 'scale'` };
   }
   return { ok: true, value: { tensors, features: x, featureNames: names, scales: s } };
-}
-
-export interface EnvelopeFinding {
-  readonly quantity: string;
-  readonly value: number | readonly [number, number];
-  readonly range: Range;
-  readonly severity: 'warning' | 'info';
-  readonly message: string;
-}
-
-/** Quantities the outputs are rescaled by exactly (linear elasticity): outside the range is only informative. */
-const EXACTLY_SCALED = new Set(['P', 'sigma_ref', 'E', 'traction']);
-
-/** Compares a deck with the card's training envelope; returns findings (empty when in range). */
-export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltInputs): EnvelopeFinding[] {
-  const s = built.scales;
-  const out: EnvelopeFinding[] = [];
-  const values: Record<string, number | undefined> = { L: s.L, n_nodes: q.n, P: s.P, sigma_ref: s.sigmaRef, E: q.E, nu: q.nu, n_fixed: s.nFixed, n_loaded: s.nLoaded };
-  if (q.meshDim !== card.dimension) {
-    out.push({ quantity: 'dimension', value: q.meshDim, range: [card.dimension, card.dimension], severity: 'warning', message: `the mesh is ${q.meshDim}D but model '${card.name}' was trained on ${card.dimension}D ${card.elementTypes.join('/') || 'elements'}` });
-  }
-  const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(3) : String(+v.toPrecision(4)));
-  for (const [k, range] of Object.entries(card.envelope)) {
-    const v = values[k];
-    if (v === undefined) continue;
-    const tol = 1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1);
-    if (v >= range[0] - tol && v <= range[1] + tol) continue;
-    const exact = EXACTLY_SCALED.has(k);
-    out.push({
-      quantity: k, value: v, range, severity: exact ? 'info' : 'warning',
-      message: `${k} = ${fmt(v)} is outside the training range [${fmt(range[0])}, ${fmt(range[1])}]${exact ? ' (the outputs are rescaled exactly for it: linear in load, 1/E)' : ''}`,
-    });
-  }
-  const f = built.featureNames.length;
-  built.featureNames.forEach((nm, k) => {
-    const range = card.featureEnvelope[nm];
-    if (!range) return;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < q.n; i++) { const v = built.features[i * f + k]; if (v < lo) lo = v; if (v > hi) hi = v; }
-    const tol = 1e-3 * Math.max(range[1] - range[0], 1e-3);
-    if (lo >= range[0] - tol && hi <= range[1] + tol) return;
-    out.push({ quantity: `feature ${nm}`, value: [lo, hi], range, severity: 'warning', message: `feature ${nm} spans [${fmt(lo)}, ${fmt(hi)}], outside the training range [${fmt(range[0])}, ${fmt(range[1])}]` });
-  });
-  return out;
 }
