@@ -134,6 +134,21 @@ export interface DeckItem {
   readonly source: SourceLocation;
 }
 
+/**
+ * An Abaqus *INSTANCE flattened into the mesh: its node (element) local id k is global id
+ * offset + k, its sets are named 'instance.set'. Diagnostics write ids as 'instance.k'.
+ */
+export interface InstanceInfo {
+  readonly name: string;
+  readonly part: string;
+  readonly nodeOffset: number;
+  readonly elementOffset: number;
+  /** Largest local node / element id of the instance. */
+  readonly nodes: number;
+  readonly elements: number;
+  readonly source: SourceLocation;
+}
+
 /** One *ELEMENT block's type as written (C3D10, CPS6, S4R ...), for the element-type check. */
 export interface ElementTypeUse {
   readonly name: string;
@@ -154,6 +169,8 @@ export interface DeckData {
   readonly unsupported?: DeckItem[];
   /** Element types as written, per *ELEMENT keyword. */
   readonly elementTypes?: ElementTypeUse[];
+  /** Abaqus instances (*PART/*INSTANCE decks), flattened into one mesh. */
+  readonly instances?: InstanceInfo[];
 }
 
 export interface Mesh {

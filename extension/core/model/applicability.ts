@@ -1,6 +1,7 @@
 // Can this model vouch for its prediction on this deck? One function for the extension, the CLI and
 // the benchmarks: element types, analysis and loads, material, supports, the training envelope and
 // a calibrated distance to the training set, each finding at the deck line that causes it.
+import { instanceLabel } from '../mesh/formats/inp';
 import type { Mesh, SourceLocation } from '../mesh/types';
 import type { ModelCard, Range } from './card';
 import type { BuiltInputs, DeckQuantities } from './features';
@@ -85,7 +86,7 @@ function partialSupport(mesh: Mesh, q: DeckQuantities): { node: string; source: 
     mask.set(b.node, e);
   }
   const full = dofs === 2 ? 0b110 : 0b1110;
-  for (const [node, e] of mask) if (e.bits !== full) return { node: String(mesh.pointIds?.[node] ?? node + 1), source: e.source };
+  for (const [node, e] of mask) if (e.bits !== full) return { node: instanceLabel(mesh.deck?.instances, mesh.pointIds?.[node] ?? node + 1, 'node'), source: e.source };
   return undefined;
 }
 

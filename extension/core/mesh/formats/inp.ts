@@ -2,8 +2,8 @@
 // Abaqus node order for C3D4/C3D10/C3D8/C3D20/C3D6/C3D15 and the 2D/shell types equals VTK's,
 // so connectivity is stored as read (meshio does the same).
 import { CellCollector, IdMap, dropBadCells, resolveRelative, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, countLines } from '../scan';
-import type { BoundaryCondition, CellBlock, CellType, DeckItem, ElementTypeUse, FaceLoad, Material, Mesh, NodalLoad, Section, SourceLocation, Step } from '../types';
+import { F64Builder, I32Builder, MeshReadError, Scanner, checkAbort, countLines, latin1 } from '../scan';
+import type { BoundaryCondition, CellBlock, CellType, DeckItem, ElementTypeUse, FaceLoad, InstanceInfo, Material, Mesh, NodalLoad, Section, SourceLocation, Step } from '../types';
 
 const EXACT: Record<string, CellType> = {
   C3D4: 'tetra', C3D10: 'tetra10', C3D8: 'hexahedron', C3D20: 'hexahedron20', C3D27: 'hexahedron27',
@@ -60,6 +60,9 @@ interface RawLoad { ref: Ref; dof: number; value: number; source: SourceLocation
 interface RawFaceLoad { ref: Ref; face: string; value: number; source: SourceLocation }
 interface RawSurface { name: string; entries: { ref: Ref; face: number; source: SourceLocation }[]; type: string; source: SourceLocation }
 interface RawDsload { surface: string; value: number; source: SourceLocation }
+interface PartRange { name: string; buf: Uint8Array; file: string; start: number; end: number; line: number; endLine: number }
+/** An Abaqus instance: ids offset so instances of one part do not collide; `move` maps part to assembly coordinates. */
+interface InstanceScope { name: string; part: string; nodeOffset: number; elementOffset: number; move?: (p: [number, number, number]) => [number, number, number]; source: SourceLocation; maxNode: number; maxElement: number }
 interface SetParts { name: string; ids: I32Builder; refs: { name: string; line: number; file: string }[]; line: number; file: string }
 
 class InpState {
@@ -82,6 +85,13 @@ class InpState {
   readonly dsloads: RawDsload[] = [];
   readonly unsupported: DeckItem[] = [];
   readonly elementTypes: ElementTypeUse[] = [];
+  /** Part bodies by upper-case name, read when an *INSTANCE places them. */
+  readonly parts = new Map<string, PartRange>();
+  readonly instances = new Map<string, InstanceScope>(); // key: upper-case name
+  /** The *INSTANCE being read: its names are prefixed, ids offset, coordinates moved. */
+  scope: InstanceScope | undefined;
+  maxNodeId = 0;
+  maxElementId = 0;
   isDeck = false;
   depth = 0;
   constructor(readonly ctx: ReadContext) {}
@@ -142,6 +152,29 @@ function coordField(sc: Scanner): number {
   return sc.floatHere();
 }
 
+/** A name as the deck sees it: inside an instance, prefixed with the instance name (I.set). */
+function scoped(st: InpState, name: string): string {
+  return st.scope && name ? `${st.scope.name}.${name}` : name;
+}
+
+/** Abaqus *INSTANCE placement: translate by t, then rotate by `angle` degrees about the axis a → b. */
+function placement(t: number[], rot: number[] | undefined): (p: [number, number, number]) => [number, number, number] {
+  const [tx = 0, ty = 0, tz = 0] = t;
+  if (!rot) return ([x, y, z]) => [x + tx, y + ty, z + tz];
+  const [ax = 0, ay = 0, az = 0, bx = 0, by = 0, bz = 0, deg = 0] = rot;
+  const len = Math.hypot(bx - ax, by - ay, bz - az) || 1;
+  const k = [(bx - ax) / len, (by - ay) / len, (bz - az) / len];
+  const c = Math.cos((deg * Math.PI) / 180);
+  const s = Math.sin((deg * Math.PI) / 180);
+  return ([x0, y0, z0]) => {
+    // Rodrigues' rotation of v = p - a about the unit axis k.
+    const v = [x0 + tx - ax, y0 + ty - ay, z0 + tz - az];
+    const kv = k[0] * v[0] + k[1] * v[1] + k[2] * v[2];
+    const cr = [k[1] * v[2] - k[2] * v[1], k[2] * v[0] - k[0] * v[2], k[0] * v[1] - k[1] * v[0]];
+    return [ax + v[0] * c + cr[0] * s + k[0] * kv * (1 - c), ay + v[1] * c + cr[1] * s + k[1] * kv * (1 - c), az + v[2] * c + cr[2] * s + k[2] * kv * (1 - c)];
+  };
+}
+
 /** A number as Fortran writes it too (1.0D0). */
 function fortranNumber(s: string): number {
   return s.trim() === '' ? NaN : Number(s.trim().replace(/[dD]/, 'e'));
@@ -154,10 +187,39 @@ function splitData(line: string): string[] {
 }
 
 function parseFile(st: InpState, buf: Uint8Array, file: string): void {
-  const { ctx } = st;
   const fileIdx = st.files.length;
   st.files.push(file);
-  const sc = new Scanner(buf, file);
+  findParts(st, buf, file);
+  parseBlock(st, new Scanner(buf, file), fileIdx);
+}
+
+/** Offsets of *PART ... *END PART bodies (keyword lines only start with '*', so this skips data quickly). */
+function findParts(st: InpState, buf: Uint8Array, file: string): void {
+  let open: PartRange | undefined;
+  let line = 1;
+  let counted = 0;
+  for (let i = keywordLine(buf, 0); i < buf.length; i = keywordLine(buf, i + 1)) {
+    line += countLines(buf, counted, i);
+    counted = i;
+    const nl = buf.indexOf(10, i);
+    const text = latin1(buf, i, nl < 0 ? buf.length : nl);
+    if (text.startsWith('**')) continue;
+    const kw = parseKeyword(text, line);
+    if (kw.name === 'PART') {
+      const name = kw.params.get('NAME') ?? '';
+      open = { name, buf, file, start: nl < 0 ? buf.length : nl + 1, end: buf.length, line: line + 1, endLine: line };
+      st.parts.set(name.toUpperCase(), open);
+    } else if (kw.name === 'END PART' && open) {
+      open.end = i;
+      open.endLine = line;
+      open = undefined;
+    }
+  }
+}
+
+function parseBlock(st: InpState, sc: Scanner, fileIdx: number): void {
+  const { ctx } = st;
+  const file = sc.file;
   let material: (typeof st.materials)[number] | undefined;
   let step: (typeof st.steps)[number] | undefined;
   // Skip anything before the first keyword (Abaqus ignores it too, but say so).
@@ -182,7 +244,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
     switch (kw.name) {
       case 'NODE': {
         const nset = kw.params.get('NSET');
-        const set = nset ? getSet(st.nsets, nset, kwLine, file) : undefined;
+        const set = nset ? getSet(st.nsets, scoped(st, nset), kwLine, file) : undefined;
         if (fileIdx > 0 || st.fileRuns.length > 0) st.fileRuns.push(st.pointIds.n, fileIdx);
         const ids = st.pointIds;
         const xyz = st.coords;
@@ -193,9 +255,15 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         xyz.reserve(est * 3);
         lines.reserve(est);
         if (set) set.ids.reserve(est);
+        const scope = st.scope;
+        const off = scope?.nodeOffset ?? 0;
+        const first = xyz.n;
         while (nextData(sc)) {
           const line = sc.line;
-          const id = sc.intHere();
+          const local = sc.intHere();
+          const id = local + off;
+          if (id > st.maxNodeId) st.maxNodeId = id;
+          if (scope && local > scope.maxNode) scope.maxNode = local;
           // As in CalculiX, a missing or blank coordinate is 0 ("1" is node 1 at the origin, "1,,2." is (0,2,0)).
           const x = coordField(sc);
           const y = coordField(sc);
@@ -208,6 +276,14 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
           lines.push(line);
           set?.ids.push(id);
           sc.nextLine();
+        }
+        if (scope?.move) {
+          for (let k = first; k < xyz.n; k += 3) {
+            const [x, y, z] = scope.move([xyz.a[k], xyz.a[k + 1], xyz.a[k + 2]]);
+            xyz.a[k] = x;
+            xyz.a[k + 1] = y;
+            xyz.a[k + 2] = z;
+          }
         }
         if (st.fileRuns.length === 0 && fileIdx > 0) st.fileRuns.push(0, 0);
         break;
@@ -227,7 +303,9 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         if ((runs.length ? runs[runs.length - 1] : 0) !== fileIdx) runs.push(col.ids!.n, fileIdx);
         st.cellRuns.set(type, runs);
         const elsetName = kw.params.get('ELSET');
-        const elset = elsetName ? getSet(st.elsets, elsetName, kwLine, file) : undefined;
+        const elset = elsetName ? getSet(st.elsets, scoped(st, elsetName), kwLine, file) : undefined;
+        const nOff = st.scope?.nodeOffset ?? 0;
+        const eOff = st.scope?.elementOffset ?? 0;
         const before = col.ids!.n;
         const conn = col.conn;
         const blockEnd = keywordLine(sc.buf, sc.pos);
@@ -238,7 +316,10 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         if (elset) elset.ids.reserve(est);
         while (nextData(sc)) {
           const line = sc.line;
-          const id = sc.intHere();
+          const local = sc.intHere();
+          const id = local + eOff;
+          if (id > st.maxElementId) st.maxElementId = id;
+          if (st.scope && local > st.scope.maxElement) st.scope.maxElement = local;
           conn.reserve(n);
           for (let k = 0; k < n; k++) {
             sc.skipInline(true);
@@ -247,7 +328,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
               sc.nextLine();
               if (!nextData(sc)) throw new MeshReadError('inp-short-element', `element ${id} (${tname}) has ${k} of ${n} nodes`, file, line);
             }
-            conn.a[conn.n++] = sc.intHere();
+            conn.a[conn.n++] = sc.intHere() + nOff;
           }
           sc.skipInline(true);
           if (!sc.atEol()) ctx.diag.add('warning', 'inp-extra-nodes', `element ${id} (${tname}) has more than ${n} nodes; extra values ignored`, sc.line, file);
@@ -268,7 +349,13 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
           while (nextData(sc)) sc.nextLine();
           break;
         }
-        const set = getSet(isN ? st.nsets : st.elsets, name, kwLine, file);
+        // Inside an instance names get its prefix; in the assembly, INSTANCE=I says whose ids are listed.
+        const inst = kw.params.get('INSTANCE');
+        const target = inst ? st.instances.get(inst.toUpperCase()) : st.scope;
+        if (inst && !target) ctx.diag.add('error', 'inp-unknown-instance', `*${kw.name} refers to undefined instance '${inst}'`, kwLine, file);
+        const off = target ? (isN ? target.nodeOffset : target.elementOffset) : 0;
+        const prefix = (nm: string): string => (target ? `${target.name}.${nm}` : nm);
+        const set = getSet(isN ? st.nsets : st.elsets, st.scope ? prefix(name) : name, kwLine, file);
         const generate = kw.params.has('GENERATE');
         while (nextData(sc)) {
           const line = sc.line;
@@ -286,12 +373,12 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
               ctx.diag.add('error', 'inp-bad-generate', `GENERATE ${a}..${b} step ${s} is too large (over ${most} ids)`, line, file);
               continue;
             }
-            for (let v = a; v <= b; v += s) set.ids.push(v);
+            for (let v = a; v <= b; v += s) set.ids.push(v + off);
           } else {
             for (const p of parts) {
               const v = Number(p);
-              if (p !== '' && Number.isInteger(v)) set.ids.push(v);
-              else if (p !== '') set.refs.push({ name: p, line, file });
+              if (p !== '' && Number.isInteger(v)) set.ids.push(v + off);
+              else if (p !== '') set.refs.push({ name: target ? prefix(p) : p, line, file });
             }
           }
         }
@@ -362,7 +449,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
           if (t !== undefined && !(t > 0)) ctx.diag.add('error', 'inp-bad-thickness', `*${kw.name} thickness must be a positive number, got '${p[0]}'`, line, file);
           else thickness = t;
         }
-        st.sections.push({ elset: kw.params.get('ELSET') ?? '', material: kw.params.get('MATERIAL') ?? '', kind, ...(thickness !== undefined ? { thickness } : {}), source: src(kwLine) });
+        st.sections.push({ elset: scoped(st, kw.params.get('ELSET') ?? ''), material: kw.params.get('MATERIAL') ?? '', kind, ...(thickness !== undefined ? { thickness } : {}), source: src(kwLine) });
         break;
       }
       case 'BOUNDARY': {
@@ -370,7 +457,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         while (nextData(sc)) {
           const line = sc.line;
           const p = splitData(sc.readLine());
-          const ref = refOf(p[0]);
+          const ref = refOf(scoped(st, p[0]));
           const named = NAMED_BC[(p[1] ?? '').toUpperCase()];
           if (named && ref) {
             for (const [a, b] of named) st.bcs.push({ ref, first: a, last: b, value: 0, source: src(line) });
@@ -393,7 +480,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         while (nextData(sc)) {
           const line = sc.line;
           const p = splitData(sc.readLine());
-          const ref = refOf(p[0]);
+          const ref = refOf(scoped(st, p[0]));
           const dof = Number(p[1]);
           const value = Number(p[2]);
           if (!ref || !Number.isInteger(dof) || !Number.isFinite(value)) {
@@ -410,7 +497,7 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         while (nextData(sc)) {
           const line = sc.line;
           const p = splitData(sc.readLine());
-          const ref = refOf(p[0]);
+          const ref = refOf(scoped(st, p[0]));
           const face = (p[1] ?? '').toUpperCase();
           const value = Number(p[2]);
           if (!ref || !face || !Number.isFinite(value)) {
@@ -427,13 +514,13 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
         const name = kw.params.get('NAME');
         const type = (kw.params.get('TYPE') ?? 'ELEMENT').toUpperCase();
         if (!name) ctx.diag.add('error', 'inp-missing-parameter', '*SURFACE needs NAME=name', kwLine, file);
-        const surf: RawSurface = { name: name ?? '', entries: [], type, source: src(kwLine) };
-        if (name) st.surfaces.set(name.toUpperCase(), surf);
+        const surf: RawSurface = { name: scoped(st, name ?? ''), entries: [], type, source: src(kwLine) };
+        if (name) st.surfaces.set(surf.name.toUpperCase(), surf);
         while (nextData(sc)) {
           const line = sc.line;
           const p = splitData(sc.readLine());
           if (type !== 'ELEMENT') continue;
-          const ref = refOf(p[0]);
+          const ref = refOf(scoped(st, p[0]));
           const m = /^S([1-6])$/i.exec(p[1] ?? '');
           if (!ref || !m) {
             ctx.diag.add('error', 'inp-bad-surface', `*SURFACE, TYPE=ELEMENT line must be element|elset, S1..S6`, line, file);
@@ -457,6 +544,49 @@ function parseFile(st: InpState, buf: Uint8Array, file: string): void {
           if (type === 'P') st.dsloads.push({ surface: p[0], value, source: src(line) });
           else st.unsupported.push({ kind: 'load', keyword: 'DSLOAD', detail: type, source: src(line) });
         }
+        break;
+      }
+      case 'PART': {
+        // Read when an *INSTANCE places it (possibly several times): skip the body here.
+        const part = st.parts.get((kw.params.get('NAME') ?? '').toUpperCase());
+        if (!part || part.buf !== sc.buf) break;
+        if (part.end === sc.buf.length) ctx.diag.add('error', 'inp-part-unclosed', `*PART '${part.name}' has no *END PART`, kwLine, file);
+        sc.pos = part.end;
+        sc.line = part.endLine;
+        break;
+      }
+      case 'INSTANCE': {
+        const name = kw.params.get('NAME') ?? '';
+        const partName = kw.params.get('PART') ?? '';
+        if (st.scope) ctx.diag.add('error', 'inp-nested-instance', `*INSTANCE '${name}' inside instance '${st.scope.name}' (missing *END INSTANCE)`, kwLine, file);
+        if (!name) ctx.diag.add('error', 'inp-missing-parameter', '*INSTANCE needs NAME=name', kwLine, file);
+        // Data: an optional translation line, then an optional rotation line (point a, point b, angle in degrees).
+        const rows: { v: number[]; line: number }[] = [];
+        while (nextData(sc)) {
+          const line = sc.line;
+          rows.push({ v: splitData(sc.readLine()).map((x) => (x === '' ? 0 : fortranNumber(x))), line });
+        }
+        const bad = rows.find((r) => r.v.some((x) => !Number.isFinite(x)));
+        if (bad) ctx.diag.add('error', 'inp-bad-instance', '*INSTANCE data must be numbers: tx, ty, tz then ax, ay, az, bx, by, bz, angle', bad.line, file);
+        const scope: InstanceScope = { name, part: partName, nodeOffset: st.maxNodeId, elementOffset: st.maxElementId, source: src(kwLine), maxNode: 0, maxElement: 0 };
+        if (!bad && rows.length) scope.move = placement(rows[0].v, rows[1]?.v);
+        st.instances.set(name.toUpperCase(), scope);
+        st.scope = scope;
+        const part = st.parts.get(partName.toUpperCase());
+        if (partName && !part) ctx.diag.add('error', 'inp-unknown-part', `*INSTANCE '${name}' refers to undefined part '${partName}'`, kwLine, file);
+        else if (part) {
+          if (st.depth > 16) throw new MeshReadError('inp-include-depth', 'parts nested more than 16 deep (a cycle?)', file, kwLine);
+          st.depth++;
+          const body = new Scanner(part.buf, part.file, part.start, part.end);
+          body.line = part.line;
+          parseBlock(st, body, st.files.indexOf(part.file));
+          st.depth--;
+        }
+        break;
+      }
+      case 'END INSTANCE': {
+        if (!st.scope) ctx.diag.add('warning', 'inp-end-instance', '*END INSTANCE without *INSTANCE', kwLine, file);
+        st.scope = undefined;
         break;
       }
       case 'STEP': {
@@ -520,10 +650,21 @@ function refOf(s: string | undefined): Ref | undefined {
   return Number.isInteger(v) ? { id: v } : { set: s, id: 0 };
 }
 
+/** How a person wrote a node or element id: 'I.42' for local id 42 of instance I, the plain id otherwise. */
+export function instanceLabel(instances: readonly InstanceInfo[] | undefined, id: number, kind: 'node' | 'element'): string {
+  for (const i of instances ?? []) {
+    const off = kind === 'node' ? i.nodeOffset : i.elementOffset;
+    if (id > off && id <= off + (kind === 'node' ? i.nodes : i.elements)) return `${i.name}.${id - off}`;
+  }
+  return String(id);
+}
+
 export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
   const st = new InpState(ctx);
   parseFile(st, bytes, ctx.file);
   const { diag } = ctx;
+  const instances: InstanceInfo[] = [...st.instances.values()].map((i) => ({ name: i.name, part: i.part, nodeOffset: i.nodeOffset, elementOffset: i.elementOffset, nodes: i.maxNode, elements: i.maxElement, source: i.source }));
+  const label = (id: number, kind: 'node' | 'element'): string => instanceLabel(instances, id, kind);
   const pointIds = st.pointIds.view();
   const n = pointIds.length;
   const idMap = new IdMap(pointIds);
@@ -559,7 +700,7 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
         const c = Math.floor(bad[j] / nn);
         if (c === last) continue;
         last = c;
-        diag.add('error', 'index-out-of-range', `element ${block.ids![c]} refers to undefined node ${badIds[j]}; the element is skipped`, block.lines![c], fileOfCell(c));
+        diag.add('error', 'index-out-of-range', `element ${label(block.ids![c], 'element')} refers to undefined node ${label(badIds[j], 'node')}; the element is skipped`, block.lines![c], fileOfCell(c));
       }
       block = dropBadCells(block, bad);
     }
@@ -592,7 +733,7 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
     let m = 0;
     for (const id of ids) {
       const i = idMap.get(id);
-      if (i < 0) diag.add('error', 'inp-unknown-node', `node set '${s.name}' refers to undefined node ${id}`, s.line, s.file);
+      if (i < 0) diag.add('error', 'inp-unknown-node', `node set '${s.name}' refers to undefined node ${label(id, 'node')}`, s.line, s.file);
       else idx[m++] = i;
     }
     const arr = idx.subarray(0, m);
@@ -607,11 +748,22 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
     elsetByKey.set(k, arr);
   }
 
+  // 'I.42' is node (or element) 42 of instance I; 'I.name' a set of it (stored under that name).
+  const dotted = (name: string, kind: 'node' | 'element'): number | undefined => {
+    const m = /^(.+)\.(\d+)$/.exec(name);
+    const inst = m ? st.instances.get(m[1].toUpperCase()) : undefined;
+    return m && inst ? Number(m[2]) + (kind === 'node' ? inst.nodeOffset : inst.elementOffset) : undefined;
+  };
   const nodesOf = (ref: Ref, loc: SourceLocation, what: string): Int32Array | number[] => {
     if (ref.set !== undefined) {
       const s = nodeSetByKey.get(ref.set.toUpperCase());
-      if (!s) diag.add('error', 'inp-unknown-set', `${what} refers to undefined node set '${ref.set}'`, loc.line, loc.file);
-      return s ?? [];
+      if (s) return s;
+      const id = dotted(ref.set, 'node');
+      const i = id === undefined ? -1 : idMap.get(id);
+      if (i >= 0) return [i];
+      if (id !== undefined) diag.add('error', 'inp-unknown-node', `${what} refers to undefined node ${ref.set}`, loc.line, loc.file);
+      else diag.add('error', 'inp-unknown-set', `${what} refers to undefined node set '${ref.set}'`, loc.line, loc.file);
+      return [];
     }
     const i = idMap.get(ref.id);
     if (i < 0) {
@@ -636,8 +788,9 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
     let elems: ArrayLike<number> = [f.ref.id];
     if (f.ref.set !== undefined) {
       const s = elsetByKey.get(f.ref.set.toUpperCase());
-      if (!s) diag.add('error', 'inp-unknown-set', `*DLOAD refers to undefined element set '${f.ref.set}'`, f.source.line, f.source.file);
-      elems = s ?? [];
+      const id = s ? undefined : dotted(f.ref.set, 'element');
+      if (!s && id === undefined) diag.add('error', 'inp-unknown-set', `*DLOAD refers to undefined element set '${f.ref.set}'`, f.source.line, f.source.file);
+      elems = s ?? (id !== undefined ? [id] : []);
     }
     for (let i = 0; i < elems.length; i++) faceLoads.push({ element: elems[i], face: f.face, value: f.value, source: f.source });
   }
@@ -665,7 +818,7 @@ export function readInp(bytes: Uint8Array, ctx: ReadContext): Mesh {
     cellData: cells.map(() => []),
     nodeSets,
     elementSets,
-    ...(st.isDeck ? { deck: { materials, boundaries, loads, faceLoads, steps, sections: st.sections, unsupported: st.unsupported, elementTypes: st.elementTypes } } : {}),
+    ...(st.isDeck ? { deck: { materials, boundaries, loads, faceLoads, steps, sections: st.sections, unsupported: st.unsupported, elementTypes: st.elementTypes, ...(instances.length ? { instances } : {}) } } : {}),
     source: { file: ctx.file, format: 'inp' },
     ...(st.files.length > 1 ? { files: st.files } : {}),
     ...(pointFiles ? { pointFiles } : {}),
