@@ -83,9 +83,15 @@ const PLANE = new Set(['triangle', 'triangle6', 'quad', 'quad8', 'quad9']);
 
 /** Per element id, the thickness of its *SOLID SECTION (plane pressure loads act on t × edge length). */
 function sectionThickness(mesh: Mesh, fallback: number): (id: number) => number {
-  const setByKey = new Map(Object.entries(mesh.elementSets).map(([k, v]) => [k.toUpperCase(), v]));
-  const bySection = (mesh.deck?.sections ?? []).filter((s) => s.kind === 'SOLID' && s.thickness !== undefined).map((s) => ({ t: s.thickness as number, ids: new Set(setByKey.get(s.elset.toUpperCase()) ?? []) }));
-  return (id) => bySection.find((s) => s.ids.has(id))?.t ?? fallback;
+  // Built on the first pressure only: most decks have none, and the sets may hold millions of ids.
+  let bySection: { t: number; ids: Set<number> }[] | undefined;
+  return (id) => {
+    if (!bySection) {
+      const setByKey = new Map(Object.entries(mesh.elementSets).map(([k, v]) => [k.toUpperCase(), v]));
+      bySection = (mesh.deck?.sections ?? []).filter((s) => s.kind === 'SOLID' && s.thickness !== undefined).map((s) => ({ t: s.thickness as number, ids: new Set(setByKey.get(s.elset.toUpperCase()) ?? []) }));
+    }
+    return bySection.find((s) => s.ids.has(id))?.t ?? fallback;
+  };
 }
 
 /** The thickness of the *SOLID SECTION whose element set holds the deck's plane elements (undefined: none given). */

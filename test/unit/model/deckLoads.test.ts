@@ -253,3 +253,34 @@ test('loads the converter cannot represent are recorded with their line, not dro
   assert.deepEqual(q.value.loadIssues?.map((i) => i.source.line), [18]);
   assert.match(q.value.loadIssues?.[0].message ?? '', /P5 on element 1 \(tetra\).*no such face/);
 });
+
+test('a pressure-loaded CPS6 plate gives the model the same input as the equivalent *CLOAD deck (1/6, 2/3, 1/6 per edge)', () => {
+  const card = plateCard();
+  const g = generate('CPS6');
+  const t = 1.5;
+  const ends = facesWhere(g, (p) => Math.abs(p[0] - 2) < 1e-12);
+  const head = ['*NODE', ...g.nodes.map((p, i) => `${i + 1}, ${p[0]}, ${p[1]}`), '*ELEMENT, TYPE=CPS6, ELSET=ALL', ...g.elems.map((e, k) => [k + 1, ...e.map((n) => n + 1)].join(', ')),
+    '*NSET, NSET=FIX', ...g.nodes.flatMap((p, i) => (p[0] === 0 ? [`${i + 1},`] : [])), '*MATERIAL, NAME=M', '*ELASTIC', '210000., 0.3', '*SOLID SECTION, ELSET=ALL, MATERIAL=M', `${t}`, '*BOUNDARY', 'FIX, 1, 2', '*STEP', '*STATIC'];
+  const pressure = [...head, '*DLOAD', ...ends.map(([e, f]) => `${e}, P${f}, -40.`), '*END STEP'].join('\n');
+  // By hand: each end edge (length 0.5) carries 40 × t × 0.5 outward, 1/6 to its ends and 2/3 to its middle node.
+  const cload = new Map<number, number>();
+  for (const [e, f] of ends) {
+    const el = g.elems[e - 1];
+    const [a, b, m] = [[0, 1, 3], [1, 2, 4], [2, 0, 5]][f - 1].map((k) => el[k] + 1);
+    const edge = 40 * t * 0.5;
+    for (const [n, w] of [[a, 1 / 6], [b, 1 / 6], [m, 2 / 3]] as const) cload.set(n, (cload.get(n) ?? 0) + edge * w);
+  }
+  const equivalent = [...head, '*CLOAD', ...[...cload].map(([n, v]) => `${n}, 1, ${v}`), '*END STEP'].join('\n');
+  const inputs = (deck: string) => {
+    const q = deckQuantities(read(deck));
+    assert.ok(q.ok, q.ok ? '' : q.error);
+    const b = buildInputs(card, q.value);
+    assert.ok(b.ok, b.ok ? '' : b.error);
+    return { force: q.value.force, b: b.value };
+  };
+  const p = inputs(pressure);
+  const c = inputs(equivalent);
+  for (let i = 0; i < p.force.length; i++) assert.ok(Math.abs(p.force[i] - c.force[i]) <= 1e-12, `force ${i}: ${p.force[i]} vs ${c.force[i]}`);
+  assert.deepEqual(Array.from(p.b.features), Array.from(c.b.features));
+  assert.deepEqual(Array.from(p.b.tensors.scale.data), Array.from(c.b.tensors.scale.data));
+});
