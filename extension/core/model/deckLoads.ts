@@ -184,20 +184,34 @@ export function pressureForces(mesh: Mesh, thicknessOf: (elementId: number) => n
   const n = mesh.points.length / mesh.dimension;
   const f = new Float64Array(n * 3);
   const touched: number[] = [];
+  // One issue per deck line and reason (an element set may list thousands of elements).
+  const byLine = new Map<string, { issue: LoadIssue; more: number }>();
+  const issue = (reason: string, message: string, source: SourceLocation): void => {
+    const key = `${source.file}:${source.line}:${reason}`;
+    const seen = byLine.get(key);
+    if (seen) seen.more++;
+    else byLine.set(key, { issue: { message, source }, more: 0 });
+  };
+  // Axisymmetric edges carry 2πr-weighted loads: converting them as plane edges would be silently wrong.
+  const axisymmetric = (deck.elementTypes ?? []).some((e) => /^(CAX|CGAX)/.test(e.name));
   for (const fl of deck.faceLoads) {
     const m = /^P([1-6])$/.exec(fl.face);
     const at = where.get(fl.element);
     if (!m) {
-      issues.push({ message: `*DLOAD type ${fl.face} on element ${fl.element} is not converted to nodal forces`, source: fl.source });
+      issue('type', `*DLOAD type ${fl.face} on element ${fl.element} is not converted to nodal forces`, fl.source);
       continue;
     }
     if (!at) {
-      issues.push({ message: `pressure on undefined element ${fl.element}`, source: fl.source });
+      issue('undefined', `pressure on undefined element ${fl.element}`, fl.source);
       continue;
     }
     const block = mesh.cells[at[0]];
+    if (axisymmetric && FACES[block.type]?.plane) {
+      issue('axisymmetric', `pressure ${fl.face} on axisymmetric element ${fl.element} is not converted (its load is weighted by 2πr)`, fl.source);
+      continue;
+    }
     if (!addFacePressure(mesh, block, at[1], Number(m[1]), fl.value, FACES[block.type]?.plane ? thicknessOf(fl.element) : 1, f)) {
-      issues.push({ message: `pressure ${fl.face} on element ${fl.element} (${block.type}) is not converted: ${FACES[block.type] ? 'no such face' : 'unsupported element type'}`, source: fl.source });
+      issue(block.type, `pressure ${fl.face} on element ${fl.element} (${block.type}) is not converted: ${FACES[block.type] ? 'no such face' : 'unsupported element type'}`, fl.source);
       continue;
     }
     touched.length = 0;
@@ -209,5 +223,6 @@ export function pressureForces(mesh: Mesh, thicknessOf: (elementId: number) => n
       f.fill(0, i * 3, i * 3 + 3);
     }
   }
+  for (const { issue: i, more } of byLine.values()) issues.push(more ? { ...i, message: `${i.message} (and ${more} more on this line)` } : i);
   return { loads, issues };
 }

@@ -284,3 +284,23 @@ test('a pressure-loaded CPS6 plate gives the model the same input as the equival
   assert.deepEqual(Array.from(p.b.features), Array.from(c.b.features));
   assert.deepEqual(Array.from(p.b.tensors.scale.data), Array.from(c.b.tensors.scale.data));
 });
+
+test('unconvertible pressures: one issue per deck line (not per element), axisymmetric edges not converted as plane ones', () => {
+  const g = generate('C3D8');
+  const deck = ['*NODE', ...g.nodes.map((p, i) => `${i + 1}, ${p.join(', ')}`), '*ELEMENT, TYPE=C3D8, ELSET=ALL', ...g.elems.map((e, k) => [k + 1, ...e.map((n) => n + 1)].join(', ')),
+    '*MATERIAL, NAME=M', '*ELASTIC', '1000., 0.3', '*BOUNDARY', '1, 1, 3', '*DLOAD', 'ALL, P7, 1.', '999, P1, 1.', '*CLOAD', '2, 1, 1.'].join('\n');
+  const q = deckQuantities(read(deck));
+  assert.ok(q.ok);
+  // P7 is not a pressure label: the reader records it as an unsupported *DLOAD type; 999 is not an element.
+  assert.deepEqual(q.value.loadIssues?.map((i) => i.message), ['pressure on undefined element 999']);
+  // The same loads on elements the converter has no faces for (relabelled as wedges).
+  const bad = read(deck.replace('ALL, P7, 1.', 'ALL, P1, 1.'));
+  const faces = deckQuantities({ ...bad, cells: bad.cells.map((c) => ({ ...c, type: 'wedge' as const })) });
+  assert.ok(faces.ok);
+  assert.match(faces.value.loadIssues?.[0].message ?? '', /wedge\).*unsupported element type \(and 15 more on this line\)/);
+  const axi = read('*NODE\n1\n2,1\n3,1,1\n*ELEMENT, TYPE=CAX3, ELSET=A\n1,1,2,3\n*MATERIAL,NAME=M\n*ELASTIC\n1000.,0.3\n*SOLID SECTION,ELSET=A,MATERIAL=M\n*BOUNDARY\n1,1,2\n*DLOAD\n1, P2, 1.\n*CLOAD\n3,1,1.\n');
+  const qa = deckQuantities(axi);
+  assert.ok(qa.ok);
+  assert.deepEqual(qa.value.pressureLoads, []);
+  assert.match(qa.value.loadIssues?.[0].message ?? '', /axisymmetric element 1/);
+});
