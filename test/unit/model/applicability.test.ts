@@ -67,6 +67,11 @@ test('element types not in the card: a warning at the *ELEMENT line', () => {
 test('analysis: other procedures, NLGEOM, unsupported loads, each at its line', () => {
   assert.deepEqual(codes(check(plate({ step: '*FREQUENCY\n5' })).f), [['analysis', 'warning', 25]]);
   assert.deepEqual(codes(check(plate({ step: '*HEAT TRANSFER' })).f), [['analysis', 'warning', 25]]);
+  assert.deepEqual(codes(check(plate({ step: '*BUCKLE\n2' })).f), [['analysis', 'warning', 25]]);
+  assert.deepEqual(codes(check(plate({ step: '*DYNAMIC\n0.1, 1.' })).f), [['analysis', 'warning', 25]]);
+  const riks = check(plate({ step: '*STATIC, RIKS' })).f;
+  assert.deepEqual(codes(riks), [['analysis', 'warning', 25]]);
+  assert.match(riks.find((x) => x.code === 'analysis')!.message, /\*STATIC, RIKS/);
   const nl = check(plate().replace('*STEP', '*STEP, NLGEOM')).f;
   assert.deepEqual(codes(nl), [['analysis', 'warning', 24]]);
   const grav = check(plate({ load: '*CLOAD\n3, 1, 1000.\n6, 1, 4000.\n9, 1, 1000.\n*DLOAD\nPLATE, GRAV, 9810., 0., -1., 0.\n*TEMPERATURE\n5, 100.\n' })).f;

@@ -198,7 +198,8 @@ export function readOther(st: InpState, sc: Scanner, kw: Keyword, blk: Block): v
   const src = (line: number): SourceLocation => ({ file: sc.file, line });
   if (PROCEDURES.has(kw.name)) {
     if (blk.step) {
-      blk.step.procedure = kw.name;
+      // *STATIC, RIKS is an arc-length (non-linear) analysis, not a linear static one.
+      blk.step.procedure = kw.name === 'STATIC' && kw.params.has('RIKS') ? 'STATIC, RIKS' : kw.name;
       blk.step.procedureSource = src(kwLine);
     }
     else ctx.diag.add('warning', 'inp-procedure-outside-step', `*${kw.name} outside a *STEP`, kwLine, file);
