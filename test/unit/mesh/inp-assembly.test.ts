@@ -78,3 +78,10 @@ test('undefined instance, part and instance node are errors at their lines, name
   assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line]), [['inp-unknown-part', 6], ['inp-unknown-instance', 8], ['inp-unknown-node', 8], ['inp-unknown-node', 12], ['no-points', 1]]);
   assert.match(r.diagnostics.find((d) => d.code === 'inp-unknown-node' && d.line === 12)!.message, /I\.7/);
 });
+
+test('parts without any *Instance are read where they stand (ccx ignores *PART)', () => {
+  const r = readMesh(new TextEncoder().encode('*Part, name=P\n*Node\n1, 0, 0, 0\n2, 1, 0, 0\n*Element, type=T3D2, elset=E\n1, 1, 2\n*End Part\n'), 'a.inp');
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(Array.from(r.mesh!.pointIds!), [1, 2]);
+  assert.deepEqual(Object.keys(r.mesh!.elementSets), ['E']);
+});

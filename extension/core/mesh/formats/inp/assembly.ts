@@ -39,6 +39,8 @@ export function findParts(st: InpState, buf: Uint8Array, file: string): void {
       const name = kw.params.get('NAME') ?? '';
       open = { name, buf, file, start: nl < 0 ? buf.length : nl + 1, end: buf.length, line: line + 1, endLine: line };
       st.parts.set(name.toUpperCase(), open);
+    } else if (kw.name === 'INSTANCE') {
+      st.hasInstances = true;
     } else if (kw.name === 'END PART' && open) {
       open.end = i;
       open.endLine = line;
@@ -47,14 +49,15 @@ export function findParts(st: InpState, buf: Uint8Array, file: string): void {
   }
 }
 
-/** *PART: its body is read when an *INSTANCE places it (possibly several times), so skip it here. */
+/** *PART: its body is read when an *INSTANCE places it (possibly several times). */
 export function skipPart(st: InpState, sc: Scanner, kw: Keyword, _blk: Block): void {
   const { ctx } = st;
   const file = sc.file;
   const kwLine = kw.line;
-  // Read when an *INSTANCE places it (possibly several times): skip the body here.
+  // Read when an *INSTANCE places it (possibly several times): skip the body here. A deck with parts
+  // but no instance at all is read flat, as ccx does (it ignores *PART).
   const part = st.parts.get((kw.params.get('NAME') ?? '').toUpperCase());
-  if (!part || part.buf !== sc.buf) return;
+  if (!part || part.buf !== sc.buf || !st.hasInstances) return;
   if (part.end === sc.buf.length) ctx.diag.add('error', 'inp-part-unclosed', `*PART '${part.name}' has no *END PART`, kwLine, file);
   sc.pos = part.end;
   sc.line = part.endLine;

@@ -48,6 +48,8 @@ export class InpState {
   readonly instances = new Map<string, InstanceScope>(); // key: upper-case name
   /** The *INSTANCE being read: its names are prefixed, ids offset, coordinates moved. */
   scope: InstanceScope | undefined;
+  /** Some file has an *INSTANCE (else *PART bodies are read where they stand). */
+  hasInstances = false;
   maxNodeId = 0;
   maxElementId = 0;
   isDeck = false;
