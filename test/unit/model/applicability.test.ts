@@ -129,3 +129,20 @@ test('envelope: the training-range check runs with the model inputs, E/nu outsid
   const nu = f.find((x) => x.code === 'material');
   assert.ok(nu && /nu = 0\.45/.test(nu.message) && nu.line === 15, JSON.stringify(f));
 });
+
+// Parity with the Python side (models/flare/data.py:descriptors), on the golden decks whose .json lists them.
+const GOLDEN = path.join(MODELS, 'golden');
+const goldenWithDescriptors = fs.existsSync(GOLDEN)
+  ? fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.json') && Array.isArray((JSON.parse(fs.readFileSync(path.join(GOLDEN, f), 'utf8')) as { descriptors?: unknown }).descriptors)).map((f) => f.slice(0, -5))
+  : [];
+test('deck descriptors match the Python reference on the golden decks', { skip: goldenWithDescriptors.length === 0 ? `no models/golden/*.json with 'descriptors' in this checkout (${GOLDEN}): parity not checked` : false }, () => {
+  for (const name of goldenWithDescriptors) {
+    const want = (JSON.parse(fs.readFileSync(path.join(GOLDEN, `${name}.json`), 'utf8')) as { descriptors: number[] }).descriptors;
+    const mesh = read(fs.readFileSync(path.join(GOLDEN, `${name}.inp`), 'latin1'));
+    const q = deckQuantities(mesh);
+    assert.ok(q.ok, q.ok ? '' : q.error);
+    const d = deckDescriptors(q.value, usedNodes(mesh));
+    assert.ok(d);
+    d.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-9 * Math.max(1, Math.abs(want[i])), `${name} descriptor ${i}: ${v} vs ${want[i]}`));
+  }
+});
