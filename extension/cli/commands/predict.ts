@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../command';
 import { readMesh, writeVtu, type DataArray, type Mesh } from '../../core/mesh/index';
 import { includeFileReader } from '../../core/mesh/includeFiles';
-import { solidSectionThickness } from '../../core/model/features';
 import { openModel, type OpenedModel } from '../../core/runtime/model';
 import { createNodeRuntime, modelKey } from '../../core/runtime/node';
 import { predict, type Prediction } from '../../core/runtime/predict';
@@ -142,7 +141,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const rt = await createNodeRuntime({ backends: wanted });
   let r;
   try {
-    r = await predict(rt, model, mesh, { backend: a.backend, thickness: solidSectionThickness(bytes.toString('latin1')) });
+    r = await predict(rt, model, mesh, { backend: a.backend });
   } finally {
     await rt.dispose();
   }
