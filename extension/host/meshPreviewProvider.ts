@@ -8,14 +8,18 @@ import { readSettings } from './settings';
 import { previewPayload, type FieldsMessage, type PreviewPayload } from './previewPayload';
 import { WebviewRuntimeClient } from './webviewRuntimeClient';
 import { offerRaiseLimit } from './limitActions';
+import type { TrustBanner } from './trust';
 
 type Captured = Extract<WebviewToHost, { type: 'previewCaptured' }>;
+type TrustMessage = Extract<HostToWebview, { type: 'previewTrust' }>;
 
 /** What the preview of one file shows: the parsed surface and fields, plus fields sent later (predictions). */
 class MeshDocument implements vscode.CustomDocument {
   /** Parsed once per document and shared by its panels; re-sent when a hidden webview reloads. */
   payload?: Promise<PreviewPayload | { error: string; line?: number }>;
   readonly extraFields = new Map<string, FieldsMessage>();
+  /** The banner of the last prediction (applicability findings); re-sent when a hidden webview reloads. */
+  trust?: TrustMessage;
   readonly panels = new Set<vscode.WebviewPanel>();
   watcher?: vscode.Disposable;
   constructor(readonly uri: vscode.Uri, private readonly onDispose: () => void) {}
@@ -126,6 +130,19 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     }));
     if (panels[0]) self.lastActive = panels[0];
     return panels.length;
+  }
+
+  /**
+   * Shows (or, with undefined, removes) the banner over the predicted field in every preview of
+   * `uri`, now and after reloads. Returns how many open previews received it.
+   */
+  static showTrust(uri: vscode.Uri, banner: TrustBanner | undefined): number {
+    const doc = MeshPreviewProvider.instance?.documents.get(uri.toString());
+    if (!doc) return 0;
+    const msg: TrustMessage = banner ? { type: 'previewTrust', level: banner.level, title: banner.title, details: [...banner.details] } : { type: 'previewTrust', level: 'none', title: '', details: [] };
+    doc.trust = banner ? msg : undefined;
+    for (const p of doc.panels) void p.webview.postMessage(msg);
+    return doc.panels.size;
   }
 
   /**
@@ -254,6 +271,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     await post(payload.surface);
     for (const f of payload.fields) await post(f);
     for (const f of doc.extraFields.values()) await post(f);
+    if (doc.trust) await post(doc.trust);
     await post({ type: 'previewProgress', stage: 'done', fraction: 1 });
   }
 
