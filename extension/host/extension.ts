@@ -14,6 +14,7 @@ import { runBenchmark, type BenchmarkOptions } from './benchmark';
 import { registerLimitActions } from './limitActions';
 import { checkSummary } from './checkReport';
 import { DeckContext } from './deckContext';
+import { trustBanner } from './trust';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
 export interface FlareApi {
@@ -40,6 +41,10 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   MeshPreviewProvider.fieldSource = (uri) => {
     const rec = predictions.last(uri);
     return rec ? previewFields(rec) : [];
+  };
+  MeshPreviewProvider.trustSource = (uri) => {
+    const rec = predictions.last(uri);
+    return rec ? trustBanner(rec.verdict) : undefined;
   };
   // After a save: re-predict where someone looks at the result (open preview) or when asked to.
   const deckContext = new DeckContext(diagnostics);
