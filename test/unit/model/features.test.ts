@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readMesh } from '../../../extension/core/mesh/index';
 import { validateCard, type ModelCard } from '../../../extension/core/model/card';
-import { buildInputs, checkEnvelope, deckQuantities, nearestDistances } from '../../../extension/core/model/features';
+import { checkEnvelope } from '../../../extension/core/model/applicability';
+import { buildInputs, deckQuantities, nearestDistances } from '../../../extension/core/model/features';
 import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
 
 const MODELS = path.resolve(__dirname, '../../../models');
