@@ -245,8 +245,9 @@ export class PredictionService implements vscode.Disposable {
         p = { ...r.prediction, backend: info.backend, notes: [...r.prediction.notes, ...info.notes] };
         adapter = info.adapter;
         where = 'preview';
-      } else if (!r.ok && (r.code === 'bad-input' || r.code === 'bad-model')) {
+      } else if (!r.ok && (r.code === 'bad-input' || r.code === 'bad-model' || r.code === 'not-applicable')) {
         // Not the webview's fault: Node would refuse the same input.
+        this.refusedFindings(uri, model.name, r.findings);
         this.status.show('error', { model: model.name, message: r.error, uri });
         throw new Error(r.error);
       } else {
@@ -264,6 +265,7 @@ export class PredictionService implements vscode.Disposable {
       const r = await predict(runtime, model.opened, mesh, { backend: 'auto', channel: uri.toString(), signal });
       stop();
       if (!r.ok) {
+        this.refusedFindings(uri, model.name, r.findings);
         this.status.show('error', { model: model.name, message: r.error, uri });
         throw new Error(r.error);
       }
@@ -321,6 +323,12 @@ export class PredictionService implements vscode.Disposable {
       void vscode.window.showWarningMessage(`FLARE: ${note}`, 'Manage Workspace Trust').then((a) => { if (a) void vscode.commands.executeCommand('workbench.trust.manage'); });
     }
     return use;
+  }
+
+  /** The findings of a run the applicability check refused (no usable supports or loads), in Problems at their lines. */
+  private refusedFindings(uri: vscode.Uri, modelName: string, findings: readonly Finding[] | undefined): void {
+    if (!findings?.length) return;
+    for (const { uri: file, diagnostics } of findingDiagnostics(uri, modelName, findings).values()) this.diagnostics.setExtra(file, diagnostics);
   }
 
   /** Applicability findings at their files and lines, limit findings with the deck's; clears the ones of the last run. */

@@ -161,7 +161,16 @@ async function run(args: string[], io: CliIo): Promise<number> {
   } finally {
     await rt.dispose();
   }
-  if (!r.ok) return failed(io, a.json, { code: r.code, message: r.error, file: a.input });
+  if (!r.ok) {
+    // The applicability check stopped it (no supports or loads the model can use): its findings, at their lines.
+    for (const f of r.findings ?? []) io.err(findingLine(f, a.input));
+    if (a.json && r.findings) {
+      io.err(`flare predict: ${r.error}\n`);
+      io.out(JSON.stringify({ error: { code: r.code, message: r.error, file: a.input }, findings: r.findings.map((f) => findingJson(f, a.input)) }) + '\n');
+      return EXIT.failed;
+    }
+    return failed(io, a.json, { code: r.code, message: r.error, file: a.input });
+  }
   const p = r.prediction;
   const card = model.card;
   const n = mesh.points.length / mesh.dimension;

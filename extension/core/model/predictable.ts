@@ -26,7 +26,9 @@ export function missingForPrediction(mesh: Mesh, fileName: string): string | und
   }
   const missing: string[] = [];
   if (deck.boundaries.length === 0) missing.push('supports (*BOUNDARY)');
-  if (deck.loads.length === 0 && deck.faceLoads.length === 0) missing.push('loads (*CLOAD or *DLOAD)');
+  // Loads FLARE cannot represent (gravity, …) are loads all the same: the applicability check names them.
+  const unsupportedLoads = (deck.unsupported ?? []).some((u) => u.kind === 'load');
+  if (deck.loads.length === 0 && deck.faceLoads.length === 0 && !unsupportedLoads) missing.push('loads (*CLOAD or *DLOAD)');
   if (missing.length === 0) return undefined;
   return `${base} has no ${missing.join(' and no ')}: a prediction needs both. ${HOW}`;
 }

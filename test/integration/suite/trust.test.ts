@@ -99,8 +99,10 @@ describe('trust: escalation of predictions the model cannot vouch for', function
     }
     // Deck-level findings (the envelope) sit at line 1; an element-type finding at the *ELEMENT line.
     assert.ok(problems.some((p) => p.code === 'flare.envelope' && p.range.start.line === 0 && p.severity === vscode.DiagnosticSeverity.Warning));
-    const element = findings.find((f) => f.code === 'element-type');
-    if (element) assert.equal(element.line, lineOf(deckText, /^\*ELEMENT/i));
+    const element = problems.find((p) => p.code === 'flare.element-type');
+    assert.ok(element, 'an element-type finding for C3D8');
+    assert.equal(element.range.start.line + 1, lineOf(deckText, /^\*ELEMENT/i), 'at the *ELEMENT line');
+    assert.equal(element.severity, vscode.DiagnosticSeverity.Warning);
   });
 
   it('the preview of the out-of-family deck shows the banner over the predicted field, also after predicting in it', async () => {
@@ -141,6 +143,22 @@ describe('trust: escalation of predictions the model cannot vouch for', function
     assert.equal(flare.status.state, 'done');
     assert.match(flare.status.text, /^FLARE: plate2d-elasticity · wasm \(Node\) · \d+(\.\d+)? m?s$/);
     assert.ok(!vscode.languages.getDiagnostics(inFamily).some((d) => typeof d.code === 'string' && d.code.startsWith('flare.') && d.severity <= vscode.DiagnosticSeverity.Warning));
+  });
+
+  it('a deck the check refuses (gravity only): red status, the findings in Problems at their lines, no prediction', async () => {
+    const flare = await api();
+    const grav = vscode.Uri.joinPath(folder(), 'trust', 'block-gravity.inp');
+    const text = fs.readFileSync(path.resolve(__dirname, '../../../../test/fixtures/trust/block-gravity.inp'), 'utf8');
+    await vscode.workspace.fs.writeFile(grav, new TextEncoder().encode(text));
+    const r = (await vscode.commands.executeCommand('flare.predict', grav)) as PredictAnswer | undefined;
+    assert.equal(r, undefined, 'no prediction');
+    assert.equal(flare.status.state, 'error');
+    const problems = vscode.languages.getDiagnostics(grav);
+    const boundary = problems.find((p) => p.code === 'flare.boundary');
+    assert.ok(boundary && boundary.severity === vscode.DiagnosticSeverity.Error, problems.map((p) => String(p.code)).join(', '));
+    const gravity = problems.find((p) => p.code === 'flare.analysis');
+    assert.ok(gravity, 'the GRAV load named');
+    assert.equal(gravity.range.start.line + 1, lineOf(text, /^EALL, GRAV/));
   });
 
   it('a warning status clears when its file changes (no preview open, no re-prediction)', async () => {

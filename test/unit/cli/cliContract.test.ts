@@ -99,6 +99,21 @@ test('predict on a plain mesh (.vtu) says what is missing and how to add it, exi
   }
 });
 
+test('predict refused by the applicability check (gravity only): exit 1, its findings at their lines on stderr and in --json', async () => {
+  const deck = path.join(ROOT, 'test/fixtures/trust/block-gravity.inp');
+  const r = await cli(['predict', deck, '--backend', 'wasm']);
+  assert.equal(r.code, 1);
+  assert.equal(r.out, '');
+  assert.match(r.err, /block-gravity\.inp:\d+: error: .+ \[boundary\]/);
+  assert.match(r.err, /block-gravity\.inp:\d+: warning: .*GRAV.* \[analysis\]/);
+  const j = await cli(['predict', deck, '--backend', 'wasm', '--json']);
+  assert.equal(j.code, 1);
+  const o = JSON.parse(j.out) as { error: { code: string }; findings: JsonFinding[] };
+  assert.equal(o.error.code, 'not-applicable');
+  o.findings.forEach(assertFindingShape);
+  assert.ok(o.findings.some((f) => f.severity === 'error' && f.code === 'boundary' && f.line !== undefined));
+});
+
 test('predict usage errors exit 2 (unknown option, missing deck)', async () => {
   assert.equal((await cli(['predict', OUT_OF_FAMILY, '--stirct'])).code, 2);
   assert.equal((await cli(['predict', '--strict'])).code, 2);
