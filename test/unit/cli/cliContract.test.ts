@@ -49,6 +49,24 @@ test('predict, out-of-family deck: warnings on stderr as plain lines, exit 0 wit
   assert.equal(strict.code, 3, strict.err);
 });
 
+test('predict, an in-family mesh in a *FREQUENCY step: an analysis warning at the step line, exit 3 under --strict', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-cli-'));
+  try {
+    const text = fs.readFileSync(IN_FAMILY, 'latin1');
+    assert.match(text, /^\*STATIC/m);
+    const deck = path.join(dir, 'frequency.inp');
+    fs.writeFileSync(deck, text.replace(/^\*STATIC[^\n]*/m, '*FREQUENCY\n5'));
+    const line = text.split('\n').findIndex((l) => /^\*STATIC/.test(l)) + 1;
+    const r = await cli(['predict', deck, '--backend', 'wasm', '--strict', '--json']);
+    assert.equal(r.code, 3, r.err);
+    const j = JSON.parse(r.out) as { findings: JsonFinding[] };
+    assert.ok(j.findings.some((f) => f.severity === 'warning' && f.code === 'analysis' && f.line === line), r.out);
+    assert.match(r.err, new RegExp(`frequency\\.inp:${line}: warning: .*FREQUENCY.* \\[analysis\\]`));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('predict --json and --out FILE.json carry findings [{severity, code, message, line?}]', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-cli-'));
   try {
