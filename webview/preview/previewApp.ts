@@ -13,6 +13,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import { MeshView, MARKER_COLOR, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
 import { componentLabel, componentModes, formatNumber, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
+import { mountTrustBanner, type TrustBannerView } from './banner';
 
 /** What survives reloads (webview setState). */
 export interface PersistedState {
@@ -89,6 +90,7 @@ export class PreviewApp {
   private readonly progress: HTMLElement;
   private readonly pickPanel: HTMLElement;
   private readonly statsPanel: HTMLElement;
+  private readonly banner: TrustBannerView;
   private readonly c: {
     colorBy: VscodeSingleSelect; component: VscodeSingleSelect; preset: VscodeSingleSelect; representation: VscodeSingleSelect; viewDir: VscodeSingleSelect;
     parallel: VscodeCheckbox; lock: VscodeCheckbox; min: VscodeTextfield; max: VscodeTextfield; bands: VscodeSingleSelect; deformBy: VscodeSingleSelect; scale: VscodeTextfield;
@@ -154,6 +156,7 @@ export class PreviewApp {
     this.statsPanel = el('div', { class: 'stats', hidden: '' });
     this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel);
     root.replaceChildren(toolbar, this.stage);
+    this.banner = mountTrustBanner(this.stage);
     this.view = new MeshView(this.stage, readTheme());
     this.wire();
     new MutationObserver(() => this.view.applyTheme(readTheme())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -444,7 +447,7 @@ export class PreviewApp {
       dataUrl: canvas.toDataURL('image/png'),
       state: JSON.stringify({
         fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
-        firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
+        firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'), banner: this.banner.state(),
         pick: this.shownPick ? { node: this.shownPick.node, nodeId: this.shownPick.nodeId, coords: this.shownPick.coords, onSurface: this.shownPick.surfacePoint >= 0, values: this.shownPick.values, marker: this.view.markerAt } : undefined,
       }),
     };
