@@ -31,7 +31,9 @@ from models.flare.model import Exported, build
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAMILY = {
     "plate2d": dict(dim=2, elements=["CPS6"], description="plane-stress plates and L-brackets with holes"),
-    "bracket3d": dict(dim=3, elements=["C3D10"], description="3D L-brackets with fillet, gusset and bolt holes"),
+    "bracket3d": dict(
+        dim=3, elements=["C3D10"], description="3D L-brackets with fillet, gusset and bolt holes"
+    ),
 }
 
 
@@ -46,27 +48,47 @@ def applicability(train_pack, test_pack):
         return np.sqrt(np.einsum("ni,ij,nj->n", z, inv, z))
 
     te = dist(np.load(test_pack)["descriptors"]) if test_pack else dist(tr)
-    return dict(descriptors=fdata.DESCRIPTORS, mean=mean.tolist(), cov_inv=inv.tolist(),
-                threshold=float(np.percentile(te, 99)),
-                calibration="99th percentile of the Mahalanobis distances of the %s decks" % (
-                    "test" if test_pack else "training"),
-                train_max=float(dist(tr).max()))
+    return dict(
+        descriptors=fdata.DESCRIPTORS,
+        mean=mean.tolist(),
+        cov_inv=inv.tolist(),
+        threshold=float(np.percentile(te, 99)),
+        calibration="99th percentile of the Mahalanobis distances of the %s decks"
+        % ("test" if test_pack else "training"),
+        train_max=float(dist(tr).max()),
+    )
 
 
 def golden_inputs(prefix):
     """Features of the golden deck, computed with the reference reader (float32)."""
     d = ccx.read_deck(prefix + ".inp")
     x, sc = ft.features_from_deck(d)
-    info = dict(deck=os.path.basename(prefix + ".inp"), n_nodes=len(x), etype=d["etype"],
-                E=d["E"], nu=d["nu"], thickness=sc["thickness"], dim=sc["dim"], L=sc["L"],
-                center=sc["center"].tolist(), Ftot=sc["Ftot"].tolist(), P=sc["P"],
-                dir=sc["dir"].tolist(), sigma_ref=sc["sigma_ref"], u_ref=sc["u_ref"],
-                n_fixed=int(x[:, 3].sum()), n_loaded=int(x[:, 4].sum()),
-                n_free=int(x[:, 7].sum()),
-                descriptors=fdata.descriptors(d["xyz"], d["fixed"], d["cload"]),
-                files={"x": "[1,N,10] float32 features", "load_dir": "[1,3] float32",
-                       "scale": "[1,2] float32 (sigma_ref MPa, u_ref mm)",
-                       "y": "[1,N,10] float32 PyTorch fp32: von_mises, displacement xyz, stress 6"})
+    info = dict(
+        deck=os.path.basename(prefix + ".inp"),
+        n_nodes=len(x),
+        etype=d["etype"],
+        E=d["E"],
+        nu=d["nu"],
+        thickness=sc["thickness"],
+        dim=sc["dim"],
+        L=sc["L"],
+        center=sc["center"].tolist(),
+        Ftot=sc["Ftot"].tolist(),
+        P=sc["P"],
+        dir=sc["dir"].tolist(),
+        sigma_ref=sc["sigma_ref"],
+        u_ref=sc["u_ref"],
+        n_fixed=int(x[:, 3].sum()),
+        n_loaded=int(x[:, 4].sum()),
+        n_free=int(x[:, 7].sum()),
+        descriptors=fdata.descriptors(d["xyz"], d["fixed"], d["cload"]),
+        files={
+            "x": "[1,N,10] float32 features",
+            "load_dir": "[1,3] float32",
+            "scale": "[1,2] float32 (sigma_ref MPa, u_ref mm)",
+            "y": "[1,N,10] float32 PyTorch fp32: von_mises, displacement xyz, stress 6",
+        },
+    )
     np.save(prefix + ".x.npy", x[None])
     np.save(prefix + ".load_dir.npy", np.asarray(sc["dir"], np.float32)[None])
     np.save(prefix + ".scale.npy", np.array([[sc["sigma_ref"], sc["u_ref"]]], np.float32))
@@ -77,9 +99,12 @@ def golden_inputs(prefix):
 def card_for(a, cfg, nparam, st):
     fam = FAMILY[a.family]
     card = json.load(open(os.path.join(HERE, "card_template.json")))
-    card.update(name=a.name, family=a.family,
-                description="FLARE surrogate (%s): per-node stress tensor, von Mises stress and "
-                            "displacement from a CalculiX deck, by superposition of unit loads." % fam["description"])
+    card.update(
+        name=a.name,
+        family=a.family,
+        description="FLARE surrogate (%s): per-node stress tensor, von Mises stress and "
+        "displacement from a CalculiX deck, by superposition of unit loads." % fam["description"],
+    )
     card["physics"]["dimension"] = fam["dim"]
     card["physics"]["element_types"] = fam["elements"]
     card["architecture"] = dict(cfg, parameters=int(nparam))
@@ -90,16 +115,20 @@ def card_for(a, cfg, nparam, st):
     prov = card.setdefault("provenance", {})
     prov["exported"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     prov["torch"] = torch.__version__
-    prov["data"] = dict(generator=stats["generator"], train_count=stats["count"],
-                        train_seeds=[min(stats["seeds"]), max(stats["seeds"])])
+    prov["data"] = dict(
+        generator=stats["generator"],
+        train_count=stats["count"],
+        train_seeds=[min(stats["seeds"]), max(stats["seeds"])],
+    )
     if a.test_pack:
         ts = json.load(open(a.test_pack[:-4] + ".json"))
         prov["data"].update(test_count=ts["count"], test_seeds=[min(ts["seeds"]), max(ts["seeds"])])
     prov["training"] = dict(steps=st["step"], args=st.get("args"))
     if a.metrics:
         m = json.load(open(a.metrics))
-        card.setdefault("metrics", {})["test"] = dict(n_samples=m["n_samples"], n_nodes=m["n_nodes"],
-                                                      summary=m["summary"])
+        card.setdefault("metrics", {})["test"] = dict(
+            n_samples=m["n_samples"], n_nodes=m["n_nodes"], summary=m["summary"]
+        )
     if a.baseline_metrics:
         m = json.load(open(a.baseline_metrics))
         card.setdefault("metrics", {})["baseline_test"] = dict(n_samples=m["n_samples"], summary=m["summary"])
@@ -138,10 +167,16 @@ def main():
     ld = torch.tensor([[0.6, 0.8, 0.0]])
     sc = torch.tensor([[1.0, 1.0]])
     outs = ["von_mises", "displacement", "stress"]
-    kw = dict(input_names=["x", "load_dir", "scale"], output_names=outs,
-              dynamic_axes=dict({"x": {0: "B", 1: "N"}, "load_dir": {0: "B"}, "scale": {0: "B"}},
-                                **{o: {0: "B", 1: "N"} for o in outs}),
-              opset_version=a.opset, do_constant_folding=True)
+    kw = dict(
+        input_names=["x", "load_dir", "scale"],
+        output_names=outs,
+        dynamic_axes=dict(
+            {"x": {0: "B", 1: "N"}, "load_dir": {0: "B"}, "scale": {0: "B"}},
+            **{o: {0: "B", 1: "N"} for o in outs}
+        ),
+        opset_version=a.opset,
+        do_constant_folding=True,
+    )
     try:
         torch.onnx.export(m, (x, ld, sc), path, dynamo=False, **kw)
     except TypeError:
@@ -154,19 +189,31 @@ def main():
     if a.golden:
         gx, gsc = golden_inputs(a.golden)
         with torch.no_grad():
-            vm, u, s = m(torch.as_tensor(gx)[None],
-                         torch.as_tensor(np.asarray(gsc["dir"], np.float32))[None],
-                         torch.tensor([[gsc["sigma_ref"], gsc["u_ref"]]], dtype=torch.float32))
+            vm, u, s = m(
+                torch.as_tensor(gx)[None],
+                torch.as_tensor(np.asarray(gsc["dir"], np.float32))[None],
+                torch.tensor([[gsc["sigma_ref"], gsc["u_ref"]]], dtype=torch.float32),
+            )
         y = torch.cat([vm.unsqueeze(-1), u, s], -1).numpy().astype(np.float32)
         np.save(a.golden + ".y.npy", y)
         try:
             import onnxruntime as ort
+
             sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-            o = sess.run(None, {"x": gx[None], "load_dir": np.asarray(gsc["dir"], np.float32)[None],
-                                "scale": np.array([[gsc["sigma_ref"], gsc["u_ref"]]], np.float32)})
+            o = sess.run(
+                None,
+                {
+                    "x": gx[None],
+                    "load_dir": np.asarray(gsc["dir"], np.float32)[None],
+                    "scale": np.array([[gsc["sigma_ref"], gsc["u_ref"]]], np.float32),
+                },
+            )
             oy = np.concatenate([o[0][..., None], o[1], o[2]], -1)
-            print("onnxruntime vs torch: max abs err / max |y| = %.3g" %
-                  (np.abs(oy - y).max() / np.abs(y).max()), flush=True)
+            print(
+                "onnxruntime vs torch: max abs err / max |y| = %.3g"
+                % (np.abs(oy - y).max() / np.abs(y).max()),
+                flush=True,
+            )
         except ImportError:
             pass
 

@@ -20,10 +20,10 @@ from models.flare import features as ft
 def fields(path):
     d = np.load(path)
     meta = json.loads(str(d["meta"]))
-    force = (d["loadw"].sum() * np.asarray(meta["traction"]))
+    force = d["loadw"].sum() * np.asarray(meta["traction"])
     u, s = mc.superpose(d["u_unit"].astype(np.float64), d["s_unit"].astype(np.float64), force)
     if ft.deck_dim(str(d["etype"])) == 2:
-        s[:, [2, 4, 5]] = 0.0     # plane stress (ccx reports the expanded model's SZZ)
+        s[:, [2, 4, 5]] = 0.0  # plane stress (ccx reports the expanded model's SZZ)
     return d["xyz"], u, ft.von_mises6(s)
 
 
@@ -35,10 +35,12 @@ def compare(coarse, fine):
     ok = dist < 1e-6 * L
     um_c, um_f = np.linalg.norm(uc[ok], axis=1), np.linalg.norm(uf[j[ok]], axis=1)
     q = np.percentile(vf[j[ok]], 99)
-    return dict(matched=float(ok.mean()),
-                vm=float(np.linalg.norm(vc[ok] - vf[j[ok]]) / np.linalg.norm(vf[j[ok]])),
-                u=float(np.linalg.norm(um_c - um_f) / np.linalg.norm(um_f)),
-                p99=float(abs(np.percentile(vc[ok], 99) - q) / q))
+    return dict(
+        matched=float(ok.mean()),
+        vm=float(np.linalg.norm(vc[ok] - vf[j[ok]]) / np.linalg.norm(vf[j[ok]])),
+        u=float(np.linalg.norm(um_c - um_f) / np.linalg.norm(um_f)),
+        p99=float(abs(np.percentile(vc[ok], 99) - q) / q),
+    )
 
 
 if __name__ == "__main__":
@@ -52,7 +54,9 @@ if __name__ == "__main__":
         c = os.path.join(a.coarse, os.path.basename(f))
         if os.path.exists(c):
             rows.append(dict(sample=os.path.basename(f), **compare(c, f)))
-    summ = {k: dict(mean=float(np.mean([r[k] for r in rows])), median=float(np.median([r[k] for r in rows])))
-            for k in ("vm", "u", "p99", "matched")}
+    summ = {
+        k: dict(mean=float(np.mean([r[k] for r in rows])), median=float(np.median([r[k] for r in rows])))
+        for k in ("vm", "u", "p99", "matched")
+    }
     json.dump(dict(n_samples=len(rows), summary=summ, samples=rows), open(a.out, "w"), indent=1)
     print(json.dumps(dict(n=len(rows), summary=summ)))

@@ -20,11 +20,10 @@ GENERATOR_VERSION = "flare-fem-gen 2.0.0"
 
 def _ids_lines(ids, per=16):
     ids = list(ids)
-    return "".join(", ".join(str(int(v)) for v in ids[i:i + per]) + "\n" for i in range(0, len(ids), per))
+    return "".join(", ".join(str(int(v)) for v in ids[i : i + per]) + "\n" for i in range(0, len(ids), per))
 
 
-def write_deck(path, xyz, cells, etype, fixed_idx, fix_dofs, loads, E, nu, thickness=None,
-               header=""):
+def write_deck(path, xyz, cells, etype, fixed_idx, fix_dofs, loads, E, nu, thickness=None, header=""):
     """xyz: (n,3) node coordinates (nodes numbered 1..n in this order);
     cells: (m,k) 0-based connectivity in CalculiX local order; fixed_idx: 0-based node indices
     with all `fix_dofs` DOFs fixed; loads: one (n,3) array of nodal forces per *STEP (rows of
@@ -160,18 +159,19 @@ def read_deck(path):
         if 1 <= dof <= 3:
             for t in _nset_resolve(p[0], nsets):
                 cload[index[t], dof - 1] += float(p[2])
-    return dict(node_ids=ids, xyz=xyz, etype=etype, cells=cells, fixed=fixed, cload=cload,
-                E=E, nu=nu, thickness=thick)
+    return dict(
+        node_ids=ids, xyz=xyz, etype=etype, cells=cells, fixed=fixed, cload=cload, E=E, nu=nu, thickness=thick
+    )
 
 
 def run_ccx(jobdir, job, nthreads=1, timeout=3600):
     env = dict(os.environ)
-    for k in ("OMP_NUM_THREADS", "CCX_NPROC_STIFFNESS", "CCX_NPROC_EQUATION_SOLVER",
-              "CCX_NPROC_RESULTS"):
+    for k in ("OMP_NUM_THREADS", "CCX_NPROC_STIFFNESS", "CCX_NPROC_EQUATION_SOLVER", "CCX_NPROC_RESULTS"):
         env[k] = str(nthreads)
     t = time.time()
-    p = subprocess.run(["ccx", "-i", job], cwd=jobdir, env=env, capture_output=True, text=True,
-                       timeout=timeout)
+    p = subprocess.run(
+        ["ccx", "-i", job], cwd=jobdir, env=env, capture_output=True, text=True, timeout=timeout
+    )
     dt = time.time() - t
     if p.returncode != 0 or "*ERROR" in p.stdout:
         raise RuntimeError("ccx failed (rc=%d):\n%s" % (p.returncode, p.stdout[-3000:]))
@@ -195,11 +195,10 @@ def read_frd(path):
             start = i
             while not lines[i].startswith(" -3"):
                 i += 1
-            block = [l for l in lines[start:i] if l.startswith(" -1")]
+            block = [ln for ln in lines[start:i] if ln.startswith(" -1")]
             nval = (len(block[0]) - 13) // 12
-            ids = np.array([int(l[3:13]) for l in block], dtype=np.int64)
-            vals = np.array([[float(l[13 + 12 * c:25 + 12 * c]) for c in range(nval)]
-                             for l in block])
+            ids = np.array([int(ln[3:13]) for ln in block], dtype=np.int64)
+            vals = np.array([[float(ln[13 + 12 * c : 25 + 12 * c]) for c in range(nval)] for ln in block])
             res.setdefault(name, []).append((ids, vals))
         i += 1
     return res
@@ -212,8 +211,10 @@ def von_mises(s, plane_stress=False):
         s[:, 2] = 0.0
         s[:, 4:] = 0.0
     sxx, syy, szz, sxy, syz, szx = s.T
-    return np.sqrt(0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2)
-                   + 3.0 * (sxy ** 2 + syz ** 2 + szx ** 2))
+    return np.sqrt(
+        0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2)
+        + 3.0 * (sxy**2 + syz**2 + szx**2)
+    )
 
 
 def frd_steps(frd_path, node_ids):

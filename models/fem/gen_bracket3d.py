@@ -27,8 +27,12 @@ E, NU = 210000.0, 0.3
 
 
 def _faces_in_box(x0, y0, z0, x1, y1, z1, eps=1e-6):
-    return [t for _, t in gmsh.model.getEntitiesInBoundingBox(x0 - eps, y0 - eps, z0 - eps,
-                                                              x1 + eps, y1 + eps, z1 + eps, 2)]
+    return [
+        t
+        for _, t in gmsh.model.getEntitiesInBoundingBox(
+            x0 - eps, y0 - eps, z0 - eps, x1 + eps, y1 + eps, z1 + eps, 2
+        )
+    ]
 
 
 def bracket(rng):
@@ -38,16 +42,23 @@ def bracket(rng):
     rf = rng.uniform(0.3, 1.5) * min(tb, tw)
     vol, _ = occ.fuse([(3, occ.addBox(0, 0, 0, Lx, Ly, tb))], [(3, occ.addBox(0, 0, 0, tw, Ly, Hz))])
     occ.synchronize()
-    edge = [t for _, t in gmsh.model.getEntitiesInBoundingBox(tw - 1e-6, -1e-6, tb - 1e-6, tw + 1e-6,
-                                                               Ly + 1e-6, tb + 1e-6, 1)]
+    edge = [
+        t
+        for _, t in gmsh.model.getEntitiesInBoundingBox(
+            tw - 1e-6, -1e-6, tb - 1e-6, tw + 1e-6, Ly + 1e-6, tb + 1e-6, 1
+        )
+    ]
     vol = occ.fillet([vol[0][1]], edge, [rf])
     rib = None
     if rng.random() < 0.5:
         rt = rng.uniform(0.15, 0.3) * Ly
         ry = rng.uniform(0.3, 0.7) * Ly - rt / 2
         rx, rz = rng.uniform(0.4, 0.8) * (Lx - tw), rng.uniform(0.4, 0.8) * (Hz - tb)
-        pts = [occ.addPoint(tw - 1, ry, tb - 1), occ.addPoint(tw + rx, ry, tb - 1),
-               occ.addPoint(tw - 1, ry, tb + rz)]
+        pts = [
+            occ.addPoint(tw - 1, ry, tb - 1),
+            occ.addPoint(tw + rx, ry, tb - 1),
+            occ.addPoint(tw - 1, ry, tb + rz),
+        ]
         lines = [occ.addLine(pts[i], pts[(i + 1) % 3]) for i in range(3)]
         ex = occ.extrude([(2, occ.addPlaneSurface([occ.addCurveLoop(lines)]))], 0, rt, 0)
         vol, _ = occ.fuse(vol, [e for e in ex if e[0] == 3])
@@ -62,8 +73,11 @@ def bracket(rng):
             if len(bolts) == nb:
                 break
             x, y = rng.uniform(xlo + rb + 2, Lx - rb - 2), rng.uniform(rb + 2, Ly - rb - 2)
-            if rib and (rib["y0"] - rb - 2 < y < rib["y0"] + rib["thick"] + rb + 2) and \
-                    x < tw + rib["dx"] + rb + 2:
+            if (
+                rib
+                and (rib["y0"] - rb - 2 < y < rib["y0"] + rib["thick"] + rb + 2)
+                and x < tw + rib["dx"] + rb + 2
+            ):
                 continue
             if all(math.hypot(x - a, y - b) > 2 * rb + 3 for a, b in bolts):
                 bolts.append((x, y))
@@ -79,8 +93,11 @@ def bracket(rng):
         r = rng.uniform(2, max(2.1, 0.3 * min(Ly, Hz - zlo)))
         if Hz - r - 2 > zlo + r:
             y, z = rng.uniform(r + 2, Ly - r - 2), rng.uniform(zlo + r, Hz - r - 2)
-            if not (rib and rib["y0"] - r - 1 < y < rib["y0"] + rib["thick"] + r + 1 and
-                    z < tb + rib["dz"] + r + 1):
+            if not (
+                rib
+                and rib["y0"] - r - 1 < y < rib["y0"] + rib["thick"] + r + 1
+                and z < tb + rib["dz"] + r + 1
+            ):
                 tools.append((3, occ.addCylinder(-1, y, z, tw + 2, 0, 0, r)))
                 fh = (y, z, r)
     vol, _ = occ.cut(vol, tools)
@@ -89,11 +106,13 @@ def bracket(rng):
         raise RuntimeError("boolean gave %d volumes" % len(vol))
     fix = []
     for x, y in bolts:
-        fix += [t for t in _faces_in_box(x - rb, y - rb, 0, x + rb, y + rb, tb)
-                if gmsh.model.getType(2, t) == "Cylinder"]
+        fix += [
+            t
+            for t in _faces_in_box(x - rb, y - rb, 0, x + rb, y + rb, tb)
+            if gmsh.model.getType(2, t) == "Cylinder"
+        ]
     load = _faces_in_box(-1, -1, Hz, tw + 1, Ly + 1, Hz)
-    geo = dict(Lx=Lx, Ly=Ly, tb=tb, tw=tw, Hz=Hz, fillet=rf, rib=rib, bolt_r=rb, bolts=bolts,
-               flange_hole=fh)
+    geo = dict(Lx=Lx, Ly=Ly, tb=tb, tw=tw, Hz=Hz, fillet=rf, rib=rib, bolt_r=rb, bolts=bolts, flange_hole=fh)
     return vol[0][1], fix, load, geo, min(tb, tw)
 
 
@@ -147,18 +166,55 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=0.8, ho_fix="opti
         fixed = np.array(sorted(fixed))
         deck = os.path.join(tmp, name + "_unit.inp")
         hdr = "%s family=bracket3d seed=%d" % (ccx.GENERATOR_VERSION, seed)
-        ccx.write_deck(deck, xyz, cells, "C3D10", fixed, 3, mc.unit_loads(w, 3), E, NU, None,
-                       hdr + "\nbolt holes fixed, unit load cases x, y, z on the flange top")
+        ccx.write_deck(
+            deck,
+            xyz,
+            cells,
+            "C3D10",
+            fixed,
+            3,
+            mc.unit_loads(w, 3),
+            E,
+            NU,
+            None,
+            hdr + "\nbolt holes fixed, unit load cases x, y, z on the flange top",
+        )
         t_mesh = time.time() - t0
         dd, u, s, t_ccx = mc.solve_unit_loads(deck, tmp, name + "_unit")
-        err = mc.user_deck(os.path.join(tmp, name + ".inp"), dd, cells, "C3D10", fixed, 3, w, tvec,
-                           None, hdr + "\nbolt holes fixed, traction %.4g MPa dir (%.4f, %.4f, %.4f)"
-                           " on flange top" % (tmag, d[0], d[1], d[2]), tmp, verify, u, s)
-        meta = dict(geo, refine=refine, family="bracket3d", seed=seed, traction=tvec.tolist(), E=E, nu=NU,
-                    n_nodes=len(xyz), n_cells=len(cells), t_mesh=t_mesh, t_ccx=t_ccx,
-                    ho_fix=ho_fix, superposition_err=err, generator=ccx.GENERATOR_VERSION)
-        mc.finish(outdir, name, dd, cells, u, s, w, meta, keep, os.path.join(tmp, name + ".inp"),
-                  tmp)
+        err = mc.user_deck(
+            os.path.join(tmp, name + ".inp"),
+            dd,
+            cells,
+            "C3D10",
+            fixed,
+            3,
+            w,
+            tvec,
+            None,
+            hdr + "\nbolt holes fixed, traction %.4g MPa dir (%.4f, %.4f, %.4f)"
+            " on flange top" % (tmag, d[0], d[1], d[2]),
+            tmp,
+            verify,
+            u,
+            s,
+        )
+        meta = dict(
+            geo,
+            refine=refine,
+            family="bracket3d",
+            seed=seed,
+            traction=tvec.tolist(),
+            E=E,
+            nu=NU,
+            n_nodes=len(xyz),
+            n_cells=len(cells),
+            t_mesh=t_mesh,
+            t_ccx=t_ccx,
+            ho_fix=ho_fix,
+            superposition_err=err,
+            generator=ccx.GENERATOR_VERSION,
+        )
+        mc.finish(outdir, name, dd, cells, u, s, w, meta, keep, os.path.join(tmp, name + ".inp"), tmp)
         meta["t_total"] = time.time() - t0
         return meta
     except RuntimeError as e:

@@ -40,8 +40,7 @@ def plate(rng):
     occ = gmsh.model.occ
     W, H = rng.uniform(80, 140), rng.uniform(30, 70)
     rc = rng.uniform(0.02, 0.15) * H if rng.random() < 0.6 else 0.0
-    circ = _holes(rng, W, H, int(rng.integers(1, 6)), 0.04 * H, 0.25 * H, 0.06 * H + rc,
-                  lambda x, y, r: True)
+    circ = _holes(rng, W, H, int(rng.integers(1, 6)), 0.04 * H, 0.25 * H, 0.06 * H + rc, lambda x, y, r: True)
     holes = []
     for x, y, r in circ:
         if rng.random() < 0.35:
@@ -70,16 +69,25 @@ def lbracket(rng):
     W, H = rng.uniform(80, 140), rng.uniform(60, 120)
     a, b = rng.uniform(0.2, 0.4) * W, rng.uniform(0.2, 0.45) * H
     rf = rng.uniform(0.05, 0.6) * min(a, b)
-    P = [occ.addPoint(px, py, 0) for px, py in [(0, 0), (W, 0), (W, b), (a + rf, b), (a + rf, b + rf),
-                                               (a, b + rf), (a, H), (0, H)]]
-    L = [occ.addLine(P[0], P[1]), occ.addLine(P[1], P[2]), occ.addLine(P[2], P[3]),
-         occ.addCircleArc(P[3], P[4], P[5]), occ.addLine(P[5], P[6]), occ.addLine(P[6], P[7]),
-         occ.addLine(P[7], P[0])]
+    P = [
+        occ.addPoint(px, py, 0)
+        for px, py in [(0, 0), (W, 0), (W, b), (a + rf, b), (a + rf, b + rf), (a, b + rf), (a, H), (0, H)]
+    ]
+    L = [
+        occ.addLine(P[0], P[1]),
+        occ.addLine(P[1], P[2]),
+        occ.addLine(P[2], P[3]),
+        occ.addCircleArc(P[3], P[4], P[5]),
+        occ.addLine(P[5], P[6]),
+        occ.addLine(P[6], P[7]),
+        occ.addLine(P[7], P[0]),
+    ]
     occ.remove([(0, P[4])])
     body = [(2, occ.addPlaneSurface([occ.addCurveLoop(L)]))]
     inside = lambda x, y, r: (x + r < a and y - r > b + rf) or (y + r < b and x - r > a + rf)
-    circ = _holes(rng, W, H, int(rng.integers(1, 6)), 0.03 * min(a, b) + 0.5, 0.3 * min(a, b),
-                  0.08 * min(a, b), inside)
+    circ = _holes(
+        rng, W, H, int(rng.integers(1, 6)), 0.03 * min(a, b) + 0.5, 0.3 * min(a, b), 0.08 * min(a, b), inside
+    )
     holes = [(x, y, r, r, 0.0) for x, y, r in circ]
     if holes:
         body, _ = occ.cut(body, [(2, occ.addDisk(x, y, 0, r, r)) for x, y, r, _, _ in holes])
@@ -101,8 +109,9 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mi
         gmsh.option.setNumber("General.Terminal", 0)
         gmsh.model.add(name)
         surfs, geo, fix_sel, load_sel, ang, lref = (plate if rng.random() < 0.6 else lbracket)(rng)
-        curves = [c for _, c in gmsh.model.getBoundary([(2, s) for s in surfs], oriented=False,
-                                                          combined=True)]
+        curves = [
+            c for _, c in gmsh.model.getBoundary([(2, s) for s in surfs], oriented=False, combined=True)
+        ]
         fix_c = [c for c in curves if fix_sel(gmsh.model.getBoundingBox(1, c))]
         load_c = [c for c in curves if load_sel(gmsh.model.getBoundingBox(1, c))]
         if not fix_c or not load_c:
@@ -121,8 +130,9 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mi
         tags, xyz, cells, new = mc.collect_mesh(gmsh, 2, 9)
         # orientation: counter-clockwise corner order (positive area) for ccx
         p = xyz[cells[:, :3], :2]
-        area2 = ((p[:, 1, 0] - p[:, 0, 0]) * (p[:, 2, 1] - p[:, 0, 1])
-                 - (p[:, 2, 0] - p[:, 0, 0]) * (p[:, 1, 1] - p[:, 0, 1]))
+        area2 = (p[:, 1, 0] - p[:, 0, 0]) * (p[:, 2, 1] - p[:, 0, 1]) - (p[:, 2, 0] - p[:, 0, 0]) * (
+            p[:, 1, 1] - p[:, 0, 1]
+        )
         neg = area2 < 0
         cells[neg] = cells[neg][:, [0, 2, 1, 5, 4, 3]]
         fixed = set()
@@ -146,19 +156,57 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mi
         fixed = np.array(sorted(fixed))
         deck = os.path.join(tmp, name + "_unit.inp")
         hdr = "%s family=plate2d seed=%d shape=%s" % (ccx.GENERATOR_VERSION, seed, geo["shape"])
-        ccx.write_deck(deck, xyz, cells, "CPS6", fixed, 2, mc.unit_loads(w, 2), E, NU, THICK,
-                       hdr + "\nclamped edge, unit load cases x, y on the loaded edge")
+        ccx.write_deck(
+            deck,
+            xyz,
+            cells,
+            "CPS6",
+            fixed,
+            2,
+            mc.unit_loads(w, 2),
+            E,
+            NU,
+            THICK,
+            hdr + "\nclamped edge, unit load cases x, y on the loaded edge",
+        )
         t_mesh = time.time() - t0
         d, u, s, t_ccx = mc.solve_unit_loads(deck, tmp, name + "_unit")
-        err = mc.user_deck(os.path.join(tmp, name + ".inp"), d, cells, "CPS6", fixed, 2, w, tvec,
-                           THICK, hdr + "\nclamped edge, uniform traction %.4g MPa at %.4f rad" % (
-                               sigma0, ang), tmp, verify, u, s)
-        meta = dict(geo, refine=refine, family="plate2d", seed=seed, sigma0=sigma0, angle=ang,
-                    traction=tvec.tolist(), E=E, nu=NU, thickness=THICK, n_nodes=len(xyz),
-                    n_cells=len(cells), t_mesh=t_mesh, t_ccx=t_ccx, linear_mid=linear_mid,
-                    superposition_err=err, generator=ccx.GENERATOR_VERSION)
-        mc.finish(outdir, name, d, cells, u[:2], s[:2], w, meta, keep,
-                  os.path.join(tmp, name + ".inp"), tmp)
+        err = mc.user_deck(
+            os.path.join(tmp, name + ".inp"),
+            d,
+            cells,
+            "CPS6",
+            fixed,
+            2,
+            w,
+            tvec,
+            THICK,
+            hdr + "\nclamped edge, uniform traction %.4g MPa at %.4f rad" % (sigma0, ang),
+            tmp,
+            verify,
+            u,
+            s,
+        )
+        meta = dict(
+            geo,
+            refine=refine,
+            family="plate2d",
+            seed=seed,
+            sigma0=sigma0,
+            angle=ang,
+            traction=tvec.tolist(),
+            E=E,
+            nu=NU,
+            thickness=THICK,
+            n_nodes=len(xyz),
+            n_cells=len(cells),
+            t_mesh=t_mesh,
+            t_ccx=t_ccx,
+            linear_mid=linear_mid,
+            superposition_err=err,
+            generator=ccx.GENERATOR_VERSION,
+        )
+        mc.finish(outdir, name, d, cells, u[:2], s[:2], w, meta, keep, os.path.join(tmp, name + ".inp"), tmp)
         meta["t_total"] = time.time() - t0
         return meta
     except RuntimeError as e:

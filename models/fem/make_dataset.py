@@ -66,7 +66,7 @@ if __name__ == "__main__":
             log.write(json.dumps(info) + "\n")
             log.flush()
             if k % 50 == 0:
-                print("%s/%s %d/%d ok=%d %.0fs" % (a.family, a.split, k + 1, len(tasks), nok,
-                                                  time.time() - t0), flush=True)
+                done = (a.family, a.split, k + 1, len(tasks), nok, time.time() - t0)
+                print("%s/%s %d/%d ok=%d %.0fs" % done, flush=True)
     print(json.dumps(dict(family=a.family, split=a.split, n=len(tasks), ok=nok,
                           wall_s=round(time.time() - t0, 1))), flush=True)

@@ -14,7 +14,7 @@ import numpy as np
 
 from models.fem import ccx
 
-TET10_GMSH_TO_CCX = [0, 1, 2, 3, 4, 5, 6, 7, 9, 8]   # gmsh edge nodes 8=(2,3), 9=(1,3)
+TET10_GMSH_TO_CCX = [0, 1, 2, 3, 4, 5, 6, 7, 9, 8]  # gmsh edge nodes 8=(2,3), 9=(1,3)
 
 
 def collect_mesh(gmsh, dim, etype_gmsh):
@@ -29,7 +29,7 @@ def collect_mesh(gmsh, dim, etype_gmsh):
         k = gmsh.model.mesh.getElementProperties(et)[3]
         conn.append(np.asarray(en, dtype=np.int64).reshape(-1, k))
     conn = np.concatenate(conn)
-    tags = np.unique(conn)                        # keep gmsh's order (sorted tags)
+    tags = np.unique(conn)  # keep gmsh's order (sorted tags)
     new = {int(t): i for i, t in enumerate(tags)}
     cells = np.vectorize(new.__getitem__)(conn)
     xyz = ncoord[[pos_of[int(t)] for t in tags]]
@@ -61,22 +61,25 @@ def superpose(u_unit, s_unit, force):
     return np.einsum("k,kni->ni", f, u_unit), np.einsum("k,kni->ni", f, s_unit)
 
 
-def user_deck(path, d, cells, etype, fixed_idx, fix_dofs, w, traction, thickness, header, jobdir,
-              verify, u_unit, s_unit):
+def user_deck(
+    path, d, cells, etype, fixed_idx, fix_dofs, w, traction, thickness, header, jobdir, verify, u_unit, s_unit
+):
     """The single-step deck a user would write (uniform traction as nodal forces).  With
     `verify`, ccx solves it and its fields must match the superposition of the unit cases.
     Returns the max relative difference (or None)."""
     cload = w[:, None] * np.asarray(traction)[None, :]
-    ccx.write_deck(path, d["xyz"], cells, etype, fixed_idx, fix_dofs, [cload], d["E"], d["nu"],
-                   thickness, header)
+    ccx.write_deck(
+        path, d["xyz"], cells, etype, fixed_idx, fix_dofs, [cload], d["E"], d["nu"], thickness, header
+    )
     if not verify:
         return None
     job = os.path.splitext(os.path.basename(path))[0]
     ccx.run_ccx(jobdir, job)
     u1, s1 = ccx.frd_steps(os.path.join(jobdir, job + ".frd"), d["node_ids"])
     u2, s2 = superpose(u_unit, s_unit, cload.sum(0))
-    return float(max(np.abs(u1[0] - u2).max() / np.abs(u1[0]).max(),
-                     np.abs(s1[0] - s2).max() / np.abs(s1[0]).max()))
+    return float(
+        max(np.abs(u1[0] - u2).max() / np.abs(u1[0]).max(), np.abs(s1[0] - s2).max() / np.abs(s1[0]).max())
+    )
 
 
 def finish(outdir, name, d, cells, u_unit, s_unit, w, meta, keep, user_deck_path, jobdir):
@@ -87,12 +90,19 @@ def finish(outdir, name, d, cells, u_unit, s_unit, w, meta, keep, user_deck_path
     final = os.path.join(outdir, name + ".npz")
     with open(final + ".part", "wb") as fh:
         np.savez_compressed(
-            fh, xyz=d["xyz"].astype(np.float64), cells=cells.astype(np.int32),
-            etype=np.array(d["etype"]), fixed=d["fixed"], loadw=w.astype(np.float64),
-            u_unit=u_unit.astype(np.float32), s_unit=s_unit.astype(np.float32),
-            E=np.float64(d["E"]), nu=np.float64(d["nu"]),
+            fh,
+            xyz=d["xyz"].astype(np.float64),
+            cells=cells.astype(np.int32),
+            etype=np.array(d["etype"]),
+            fixed=d["fixed"],
+            loadw=w.astype(np.float64),
+            u_unit=u_unit.astype(np.float32),
+            s_unit=s_unit.astype(np.float32),
+            E=np.float64(d["E"]),
+            nu=np.float64(d["nu"]),
             thickness=np.float64(d["thickness"] if d["thickness"] is not None else 0.0),
-            meta=np.array(json.dumps(meta)))
+            meta=np.array(json.dumps(meta)),
+        )
     os.replace(final + ".part", final)
     if keep:
         shutil.copy(user_deck_path, os.path.join(outdir, name + ".inp"))

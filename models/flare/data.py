@@ -51,7 +51,9 @@ def descriptors(xyz, fixed, force):
     fixed = np.asarray(fixed, bool)
     loaded = np.linalg.norm(force, axis=1) > 0
     n = len(xyz)
-    dist = np.linalg.norm(xyz[loaded].mean(0) - xyz[fixed].mean(0)) / L if loaded.any() and fixed.any() else 0.0
+    dist = 0.0
+    if loaded.any() and fixed.any():
+        dist = np.linalg.norm(xyz[loaded].mean(0) - xyz[fixed].mean(0)) / L
     return [float(np.log10(n)), float(ext[1] / L), float(ext[2] / L), float(fixed.sum() / n),
             float(loaded.sum() / n), float(dist)]
 

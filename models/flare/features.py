@@ -43,8 +43,18 @@ face) and in E; nu is not an input (trained at nu = 0.3).
 import numpy as np
 
 N_FEATURES = 10
-FEATURE_NAMES = ["x_n", "y_n", "z_n", "fixed", "loaded", "d_fix_n", "d_load_n", "free_surface",
-                 "d_free_n", "h_n"]
+FEATURE_NAMES = [
+    "x_n",
+    "y_n",
+    "z_n",
+    "fixed",
+    "loaded",
+    "d_fix_n",
+    "d_load_n",
+    "free_surface",
+    "d_free_n",
+    "h_n",
+]
 
 # element type -> (faces, edges); faces as (corner nodes..., mid-side nodes...) in CalculiX
 # local numbering, 3D elements only; edges as (a, b) or (a, b, mid).
@@ -52,11 +62,28 @@ _TET4_FACES = [(0, 1, 2), (0, 3, 1), (1, 3, 2), (2, 3, 0)]
 _TET10_FACES = [(0, 1, 2, 4, 5, 6), (0, 3, 1, 7, 8, 4), (1, 3, 2, 8, 9, 5), (2, 3, 0, 9, 7, 6)]
 _TET_EDGES = [(0, 1, 4), (1, 2, 5), (2, 0, 6), (0, 3, 7), (1, 3, 8), (2, 3, 9)]
 _HEX8_FACES = [(0, 1, 2, 3), (4, 7, 6, 5), (0, 4, 5, 1), (1, 5, 6, 2), (2, 6, 7, 3), (3, 7, 4, 0)]
-_HEX20_FACES = [(0, 1, 2, 3, 8, 9, 10, 11), (4, 7, 6, 5, 15, 14, 13, 12),
-                (0, 4, 5, 1, 16, 12, 17, 8), (1, 5, 6, 2, 17, 13, 18, 9),
-                (2, 6, 7, 3, 18, 14, 19, 10), (3, 7, 4, 0, 19, 15, 16, 11)]
-_HEX_EDGES = [(0, 1, 8), (1, 2, 9), (2, 3, 10), (3, 0, 11), (4, 5, 12), (5, 6, 13), (6, 7, 14),
-              (7, 4, 15), (0, 4, 16), (1, 5, 17), (2, 6, 18), (3, 7, 19)]
+_HEX20_FACES = [
+    (0, 1, 2, 3, 8, 9, 10, 11),
+    (4, 7, 6, 5, 15, 14, 13, 12),
+    (0, 4, 5, 1, 16, 12, 17, 8),
+    (1, 5, 6, 2, 17, 13, 18, 9),
+    (2, 6, 7, 3, 18, 14, 19, 10),
+    (3, 7, 4, 0, 19, 15, 16, 11),
+]
+_HEX_EDGES = [
+    (0, 1, 8),
+    (1, 2, 9),
+    (2, 3, 10),
+    (3, 0, 11),
+    (4, 5, 12),
+    (5, 6, 13),
+    (6, 7, 14),
+    (7, 4, 15),
+    (0, 4, 16),
+    (1, 5, 17),
+    (2, 6, 18),
+    (3, 7, 19),
+]
 _TRI_EDGES = [(0, 1, 3), (1, 2, 4), (2, 0, 5)]
 _QUAD_EDGES = [(0, 1, 4), (1, 2, 5), (2, 3, 6), (3, 0, 7)]
 
@@ -71,9 +98,12 @@ def _2d(edges):
 
 
 TOPOLOGY = {
-    "C3D4": (_TET4_FACES, _lin(_TET_EDGES)), "C3D10": (_TET10_FACES, _TET_EDGES),
-    "C3D8": (_HEX8_FACES, _lin(_HEX_EDGES)), "C3D8R": (_HEX8_FACES, _lin(_HEX_EDGES)),
-    "C3D20": (_HEX20_FACES, _HEX_EDGES), "C3D20R": (_HEX20_FACES, _HEX_EDGES),
+    "C3D4": (_TET4_FACES, _lin(_TET_EDGES)),
+    "C3D10": (_TET10_FACES, _TET_EDGES),
+    "C3D8": (_HEX8_FACES, _lin(_HEX_EDGES)),
+    "C3D8R": (_HEX8_FACES, _lin(_HEX_EDGES)),
+    "C3D20": (_HEX20_FACES, _HEX_EDGES),
+    "C3D20R": (_HEX20_FACES, _HEX_EDGES),
 }
 for _p in ("CPS", "CPE", "CAX"):
     TOPOLOGY[_p + "3"] = _2d(_lin(_TRI_EDGES))
@@ -95,8 +125,7 @@ def boundary_faces(cells, etype):
     nc = 2 if deck_dim(etype) == 2 else (len(faces[0]) if len(faces[0]) in (3, 4) else len(faces[0]) // 2)
     corner = np.concatenate([cells[:, f[:nc]] for f in faces])
     mids = np.concatenate([cells[:, f[nc:]] for f in faces])
-    _, inv, cnt = np.unique(np.sort(corner, axis=1), axis=0, return_inverse=True,
-                            return_counts=True)
+    _, inv, cnt = np.unique(np.sort(corner, axis=1), axis=0, return_inverse=True, return_counts=True)
     once = cnt[inv.reshape(-1)] == 1
     return corner[once], mids[once]
 
@@ -107,6 +136,7 @@ def nearest_distance(points, targets):
     if len(targets) == 0:
         return None
     from scipy.spatial import cKDTree
+
     d, _ = cKDTree(targets).query(points, k=1)
     return d
 
@@ -119,9 +149,18 @@ def scales(xyz, force, E, thickness=None, dim=3):
     Ftot = np.asarray(force, np.float64).sum(0)
     P = float(np.linalg.norm(Ftot))
     t = thickness if thickness else 1.0
-    sigma_ref = P / (t * L) if dim == 2 else P / L ** 2
-    return dict(center=c, L=L, Ftot=Ftot, P=P, dir=Ftot / P if P > 0 else np.zeros(3),
-                sigma_ref=sigma_ref, u_ref=sigma_ref * L / E, thickness=t, dim=dim)
+    sigma_ref = P / (t * L) if dim == 2 else P / L**2
+    return dict(
+        center=c,
+        L=L,
+        Ftot=Ftot,
+        P=P,
+        dir=Ftot / P if P > 0 else np.zeros(3),
+        sigma_ref=sigma_ref,
+        u_ref=sigma_ref * L / E,
+        thickness=t,
+        dim=dim,
+    )
 
 
 def node_flags(n, cells, etype, fixed, force_nonzero):
@@ -189,8 +228,9 @@ def build_features(xyz, cells, etype, fixed, force, E, thickness=None):
 
 def features_from_deck(deck):
     """deck: dict from models/fem/ccx.py:read_deck."""
-    return build_features(deck["xyz"], deck["cells"], deck["etype"], deck["fixed"],
-                          deck["cload"], deck["E"], deck["thickness"])
+    return build_features(
+        deck["xyz"], deck["cells"], deck["etype"], deck["fixed"], deck["cload"], deck["E"], deck["thickness"]
+    )
 
 
 # ---- targets of the superposition head ------------------------------------------------------
@@ -219,5 +259,10 @@ def unit_targets(u_unit, s_unit, L, E, thickness, dim):
 def von_mises6(s):
     """s (..., 6) in ccx order; plane stress is s with SZZ = SYZ = SZX = 0."""
     sxx, syy, szz, sxy, syz, szx = np.moveaxis(np.asarray(s, np.float64), -1, 0)
-    return np.sqrt(np.maximum(0.0, 0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2)
-                              + 3.0 * (sxy ** 2 + syz ** 2 + szx ** 2)))
+    return np.sqrt(
+        np.maximum(
+            0.0,
+            0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2)
+            + 3.0 * (sxy**2 + syz**2 + szx**2),
+        )
+    )

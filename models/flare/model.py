@@ -52,14 +52,14 @@ class FlareMixer(nn.Module):
     def forward(self, x, mask=None):
         B, N, C = x.shape
         H, M, D = self.H, self.M, self.D
-        q = self.q.reshape(H, M, D)                                   # [H, M, D]
-        k = self.k(x).reshape(B, N, H, D).transpose(1, 2)             # [B, H, N, D]
-        v = self.v(x).reshape(B, N, H, D).transpose(1, 2)             # [B, H, N, D]
-        s = torch.matmul(q.unsqueeze(0), k.transpose(2, 3))           # [B, H, M, N]
+        q = self.q.reshape(H, M, D)  # [H, M, D]
+        k = self.k(x).reshape(B, N, H, D).transpose(1, 2)  # [B, H, N, D]
+        v = self.v(x).reshape(B, N, H, D).transpose(1, 2)  # [B, H, N, D]
+        s = torch.matmul(q.unsqueeze(0), k.transpose(2, 3))  # [B, H, M, N]
         # training pads samples with fewer points than the batch: they must not be encoded
         se = s if mask is None else s.masked_fill(~mask[:, None, None, :], float("-inf"))
-        z = torch.matmul(torch.softmax(se, dim=-1), v)                # encode: [B, H, M, D]
-        y = torch.matmul(torch.softmax(s.transpose(2, 3), dim=-1), z) # decode: [B, H, N, D]
+        z = torch.matmul(torch.softmax(se, dim=-1), v)  # encode: [B, H, M, D]
+        y = torch.matmul(torch.softmax(s.transpose(2, 3), dim=-1), z)  # decode: [B, H, N, D]
         return self.o(y.transpose(1, 2).reshape(B, N, C))
 
 
@@ -79,8 +79,7 @@ class Block(nn.Module):
 class FLARE(nn.Module):
     def __init__(self, cin=10, cout=4, C=64, blocks=6, heads=8, latents=64):
         super().__init__()
-        self.config = dict(arch="flare", cin=cin, cout=cout, C=C, blocks=blocks, heads=heads,
-                           latents=latents)
+        self.config = dict(arch="flare", cin=cin, cout=cout, C=C, blocks=blocks, heads=heads, latents=latents)
         self.inp = ResidualMLP(cin, C, C, 2, in_residual=False, out_residual=True)
         self.blocks = nn.ModuleList([Block(C, heads, latents) for _ in range(blocks)])
         self.ln = nn.LayerNorm(C)
@@ -127,9 +126,16 @@ def _pad(rows, cols):
 
 
 # von Mises squared as a quadratic form of (SXX, SYY, SZZ, SXY, SYZ, SZX)
-VM_Q = torch.tensor([[1.0, -0.5, -0.5, 0, 0, 0], [-0.5, 1.0, -0.5, 0, 0, 0],
-                     [-0.5, -0.5, 1.0, 0, 0, 0], [0, 0, 0, 3.0, 0, 0], [0, 0, 0, 0, 3.0, 0],
-                     [0, 0, 0, 0, 0, 3.0]])
+VM_Q = torch.tensor(
+    [
+        [1.0, -0.5, -0.5, 0, 0, 0],
+        [-0.5, 1.0, -0.5, 0, 0, 0],
+        [-0.5, -0.5, 1.0, 0, 0, 0],
+        [0, 0, 0, 3.0, 0, 0],
+        [0, 0, 0, 0, 3.0, 0],
+        [0, 0, 0, 0, 0, 3.0],
+    ]
+)
 
 
 class Exported(nn.Module):
@@ -161,9 +167,9 @@ class Exported(nn.Module):
         K, C = self.K, self.du + self.ds
         y = (self.net(x) * self.y_std).reshape(B, N, K, C)
         d = load_dir[:, :K].reshape(B, 1, 1, K)
-        comb = torch.matmul(d, y).reshape(B, N, C)                    # sum_k dir_k * y_k
+        comb = torch.matmul(d, y).reshape(B, N, C)  # sum_k dir_k * y_k
         free = 1.0 - x[:, :, 3:4]
-        u = torch.matmul(comb[:, :, :self.du], self.u_pad) * scale[:, 1:2].reshape(B, 1, 1) * free
-        s = torch.matmul(comb[:, :, self.du:], self.s_pad) * scale[:, 0:1].reshape(B, 1, 1)
+        u = torch.matmul(comb[:, :, : self.du], self.u_pad) * scale[:, 1:2].reshape(B, 1, 1) * free
+        s = torch.matmul(comb[:, :, self.du :], self.s_pad) * scale[:, 0:1].reshape(B, 1, 1)
         vm2 = torch.matmul(torch.matmul(s, self.vm_q) * s, self.ones6).reshape(B, N)
         return torch.sqrt(torch.relu(vm2)), u, s

@@ -14,7 +14,6 @@ across ranks; rank 0 writes logs and checkpoints; a checkpoint resumes on any GP
 """
 import argparse
 import json
-import math
 import os
 import time
 
@@ -57,7 +56,7 @@ class Pack:
         K = min(points, int(n.max()))
         r = torch.rand(len(idx), int(n.max()), device=self.x.device, generator=gen)
         ar = torch.arange(r.shape[1], device=r.device)
-        r = r.masked_fill(ar[None, :] >= n[:, None], 2.0)          # padding sorts last
+        r = r.masked_fill(ar[None, :] >= n[:, None], 2.0)  # padding sorts last
         pick = r.argsort(dim=1)[:, :K]
         mask = pick < n[:, None]
         g = self.off[idx][:, None] + torch.minimum(pick, n[:, None] - 1)
@@ -79,6 +78,7 @@ def evaluate(net, pack, dim, max_samples=None):
     Mises, |u| and each stress component; the 99th-percentile von Mises error; the error at
     the hottest 1% of nodes.  Means and medians over samples."""
     from models.flare.model import Exported
+
     head = Exported(net, pack.y_std.float(), dim).to(pack.x.device).eval()
     net.eval()
     rows = []
@@ -86,15 +86,20 @@ def evaluate(net, pack, dim, max_samples=None):
     for s in range(S):
         a, b = int(pack.off[s]), int(pack.off[s + 1])
         x = pack.x[a:b][None]
-        ld, sc = pack.load_dir[s:s + 1], pack.scale[s:s + 1]
+        ld, sc = pack.load_dir[s : s + 1], pack.scale[s : s + 1]
         vm_p, u_p, s_p = head(x, ld, sc)
-        ref = Exported(_Identity(pack.y_raw[a:b]), torch.ones(pack.y_raw.shape[1], device=x.device), dim).to(x.device)
+        ref = Exported(_Identity(pack.y_raw[a:b]), torch.ones(pack.y_raw.shape[1], device=x.device), dim).to(
+            x.device
+        )
         vm_t, u_t, s_t = ref(x, ld, sc)
         vm_p, vm_t = vm_p[0].double(), vm_t[0].double()
         um_p, um_t = u_p[0].double().norm(dim=-1), u_t[0].double().norm(dim=-1)
-        row = dict(seed=int(pack.seeds[s]), n=b - a,
-                   vm=float((vm_p - vm_t).norm() / vm_t.norm()),
-                   u=float((um_p - um_t).norm() / um_t.norm()))
+        row = dict(
+            seed=int(pack.seeds[s]),
+            n=b - a,
+            vm=float((vm_p - vm_t).norm() / vm_t.norm()),
+            u=float((um_p - um_t).norm() / um_t.norm()),
+        )
         comps = ["sxx", "syy", "sxy"] if dim == 2 else ["sxx", "syy", "szz", "sxy", "syz", "szx"]
         cidx = [0, 1, 3] if dim == 2 else range(6)
         for nm, c in zip(comps, cidx):
@@ -107,10 +112,11 @@ def evaluate(net, pack, dim, max_samples=None):
         rows.append(row)
     net.train()
     keys = [k for k in rows[0] if k not in ("seed", "n")]
-    summ = {k: dict(mean=float(np.mean([r[k] for r in rows])),
-                    median=float(np.median([r[k] for r in rows]))) for k in keys}
-    return dict(n_samples=len(rows), n_nodes=int(sum(r["n"] for r in rows)), summary=summ,
-                samples=rows)
+    summ = {
+        k: dict(mean=float(np.mean([r[k] for r in rows])), median=float(np.median([r[k] for r in rows])))
+        for k in keys
+    }
+    return dict(n_samples=len(rows), n_nodes=int(sum(r["n"] for r in rows)), summary=summ, samples=rows)
 
 
 class _Identity(torch.nn.Module):
@@ -129,7 +135,7 @@ def flops_per_point(net, cfg):
     w = sum(p.numel() for n, p in net.named_parameters() if n.endswith("weight") and p.dim() == 2)
     att = 0
     if cfg["arch"] == "flare":
-        att = cfg["blocks"] * 2 * 2 * cfg["latents"] * cfg["C"]     # encode + decode matmuls
+        att = cfg["blocks"] * 2 * 2 * cfg["latents"] * cfg["C"]  # encode + decode matmuls
     return 2 * w + att
 
 
@@ -153,9 +159,13 @@ def main():
     ap.add_argument("--decay", type=float, default=0.2, help="fraction of steps decaying to 0")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=1e12)
-    ap.add_argument("--budget", type=float, default=0,
-                    help="seconds for the whole run: after 300 steps the step count is fixed from "
-                         "the measured rate (then stored in the checkpoint, so resumes agree)")
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=0,
+        help="seconds for the whole run: after 300 steps the step count is fixed from "
+        "the measured rate (then stored in the checkpoint, so resumes agree)",
+    )
     ap.add_argument("--ckpt-every", type=float, default=180.0, help="seconds")
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--eval-max", type=int, default=None)
@@ -176,13 +186,24 @@ def main():
     dim = 2 if a.family == "plate2d" else 3
     K, du, ds = head_layout(dim)
     train = Pack(a.train, device)
-    cfg = dict(arch="flare", cin=train.x.shape[1], cout=K * (du + ds), C=a.C, blocks=a.blocks,
-               heads=a.heads, latents=a.latents) if a.arch == "flare" else \
-        dict(arch="mlp", cin=train.x.shape[1], cout=K * (du + ds), C=128, layers=6)
+    cfg = (
+        dict(
+            arch="flare",
+            cin=train.x.shape[1],
+            cout=K * (du + ds),
+            C=a.C,
+            blocks=a.blocks,
+            heads=a.heads,
+            latents=a.latents,
+        )
+        if a.arch == "flare"
+        else dict(arch="mlp", cin=train.x.shape[1], cout=K * (du + ds), C=128, layers=6)
+    )
     torch.manual_seed(a.seed)
     net = build(cfg).to(device)
-    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=a.wd, betas=(0.9, 0.95),
-                            **(dict(fused=True) if cuda else {}))
+    opt = torch.optim.AdamW(
+        net.parameters(), lr=a.lr, weight_decay=a.wd, betas=(0.9, 0.95), **(dict(fused=True) if cuda else {})
+    )
     gen = torch.Generator(device=device)
     gen.manual_seed(a.seed)
     step, elapsed_prev = 0, 0.0
@@ -196,13 +217,15 @@ def main():
         gen.set_state(st["gen"].cpu() if not cuda else st["gen"].cpu())
         torch.set_rng_state(st["cpu_rng"])
         train.y_std = st["y_std"].to(device)
-        if not st["args"].get("budget"):       # the run's step count was fixed already
+        if not st["args"].get("budget"):  # the run's step count was fixed already
             a.steps, a.budget = st["args"]["steps"], 0
         elapsed_prev = st.get("elapsed", 0.0)
         train.y = train.y_raw / train.y_std
         if rank == 0:
             print("resumed at step", step, flush=True)
-    model = torch.nn.parallel.DistributedDataParallel(net, device_ids=[local] if cuda else None) if ddp else net
+    model = (
+        torch.nn.parallel.DistributedDataParallel(net, device_ids=[local] if cuda else None) if ddp else net
+    )
     log = open(os.path.join(a.run, "log.jsonl"), "a") if rank == 0 else None
     fpp = flops_per_point(net, cfg)
     per_rank = a.batch // world
@@ -212,10 +235,21 @@ def main():
         if rank != 0:
             return
         tmp = ck + ".tmp"
-        torch.save(dict(model=net.state_dict(), opt=opt.state_dict(), step=step, gen=gen.get_state(),
-                        cpu_rng=torch.get_rng_state(), y_std=train.y_std, config=cfg,
-                        elapsed=elapsed_prev + time.time() - t_start,
-                        args=vars(a), family=a.family), tmp)
+        torch.save(
+            dict(
+                model=net.state_dict(),
+                opt=opt.state_dict(),
+                step=step,
+                gen=gen.get_state(),
+                cpu_rng=torch.get_rng_state(),
+                y_std=train.y_std,
+                config=cfg,
+                elapsed=elapsed_prev + time.time() - t_start,
+                args=vars(a),
+                family=a.family,
+            ),
+            tmp,
+        )
         os.replace(tmp, ck)
 
     while step < a.steps:
@@ -252,10 +286,17 @@ def main():
             if cuda:
                 torch.cuda.synchronize()
             dt = time.time() - t_log
-            rec = dict(step=step, loss=float(loss), rel_u=float(lu.mean()), rel_s=float(ls.mean()),
-                       lr=lr_at(step, a), samples_s=a.log_every * a.batch / dt,
-                       points_s=pts_log / dt, tflops=3 * fpp * pts_log / dt / 1e12,
-                       elapsed=time.time() - t_start)
+            rec = dict(
+                step=step,
+                loss=float(loss),
+                rel_u=float(lu.mean()),
+                rel_s=float(ls.mean()),
+                lr=lr_at(step, a),
+                samples_s=a.log_every * a.batch / dt,
+                points_s=pts_log / dt,
+                tflops=3 * fpp * pts_log / dt / 1e12,
+                elapsed=time.time() - t_start,
+            )
             print(json.dumps(rec), flush=True)
             log.write(json.dumps(rec) + "\n")
             log.flush()
