@@ -314,6 +314,14 @@ def main():
         json.dump(m, open(os.path.join(a.run, "test_metrics.json"), "w"), indent=1)
         print(json.dumps(dict(test=m["summary"], n=m["n_samples"])), flush=True)
     if ddp:
+        # every rank must hold the same weights (DDP averages gradients): check, don't assume
+        flat = torch.cat([p.detach().reshape(-1) for p in net.parameters()])
+        ref = flat.clone()
+        dist.broadcast(ref, 0)
+        diff = (flat - ref).abs().max()
+        dist.all_reduce(diff, op=dist.ReduceOp.MAX)
+        if rank == 0:
+            print(json.dumps(dict(ddp_world=world, param_max_diff_across_ranks=float(diff))), flush=True)
         dist.destroy_process_group()
 
 
