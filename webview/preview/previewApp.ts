@@ -2,17 +2,11 @@
 // colours from VS Code's CSS variables, keyboard control of the 3D view, and the view state kept in
 // the webview's setState so a reload (hidden tab, window reload) comes back as it was.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
-import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
-import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { MeshView, MARKER_COLOR, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
 import { componentLabel, componentModes, formatNumber, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
+import { createToolbar, el, setOptions, type Controls } from './toolbar';
 
 /** What survives reloads (webview setState). */
 export interface PersistedState {
@@ -29,30 +23,6 @@ export interface AppHost {
 }
 
 const KEY_HELP = 'Drag to orbit, right-drag or Shift+drag to pan, wheel to zoom. Keys: arrows orbit, Shift+arrows pan, + and − zoom, F fit, X Y Z axis views (Shift for the opposite side), I isometric, P perspective or parallel, click or Enter to pick.';
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
-function el(tag: string, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElement;
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
-
-function select(label: string, id: string): VscodeSingleSelect {
-  const s = el('vscode-single-select', { id, 'aria-label': label, title: label }) as VscodeSingleSelect;
-  return s;
-}
-
-function setOptions(s: VscodeSingleSelect, options: [string, string][], value: string): void {
-  const same = s.children.length === options.length && options.every(([v, l], i) => (s.children[i] as HTMLElement).getAttribute('value') === v && s.children[i].textContent === l);
-  if (!same) s.replaceChildren(...options.map(([v, l]) => el('vscode-option', { value: v }, l)));
-  const i = options.findIndex(([v]) => v === value);
-  // Options are slotted asynchronously; set the value once the element has seen them.
-  void s.updateComplete.then(() => {
-    if (i >= 0 && s.value !== value) s.value = value;
-  });
-}
 
 /** Theme colours from VS Code's CSS variables (they change with the theme; see the body class observer). */
 export function readTheme(): ViewTheme {
@@ -89,11 +59,7 @@ export class PreviewApp {
   private readonly progress: HTMLElement;
   private readonly pickPanel: HTMLElement;
   private readonly statsPanel: HTMLElement;
-  private readonly c: {
-    colorBy: VscodeSingleSelect; component: VscodeSingleSelect; preset: VscodeSingleSelect; representation: VscodeSingleSelect; viewDir: VscodeSingleSelect;
-    parallel: VscodeCheckbox; lock: VscodeCheckbox; min: VscodeTextfield; max: VscodeTextfield; bands: VscodeSingleSelect; deformBy: VscodeSingleSelect; scale: VscodeTextfield;
-    clip: VscodeCheckbox; clipAxis: VscodeSingleSelect; clipPos: HTMLInputElement; clipInvert: VscodeCheckbox; compareWith: VscodeSingleSelect; compare: VscodeSingleSelect;
-  };
+  private readonly c: Controls;
   private fileName = '';
   private restored?: PersistedState;
   private autoColored = false;
@@ -114,39 +80,10 @@ export class PreviewApp {
   firstColoredFrameMs?: number;
 
   constructor(root: HTMLElement, private readonly host: AppHost) {
-    const c = (this.c = {
-      colorBy: select('Colour by', 'color-by'), component: select('Component', 'component'), preset: select('Colour map preset', 'preset'),
-      representation: select('Representation', 'representation'), viewDir: select('View direction', 'view-dir'),
-      parallel: el('vscode-checkbox', { id: 'parallel', label: 'Parallel', title: 'Parallel (orthographic) projection (P)' }) as VscodeCheckbox,
-      lock: el('vscode-checkbox', { id: 'lock-range', label: 'Lock range' }) as VscodeCheckbox,
-      min: el('vscode-textfield', { id: 'range-min', 'aria-label': 'Range minimum', size: '8' }) as VscodeTextfield,
-      max: el('vscode-textfield', { id: 'range-max', 'aria-label': 'Range maximum', size: '8' }) as VscodeTextfield,
-      bands: select('Discrete colour bands', 'bands'), deformBy: select('Deform by', 'deform-by'),
-      scale: el('vscode-textfield', { id: 'deform-scale', 'aria-label': 'Deformation scale factor', size: '6', value: '1' }) as VscodeTextfield,
-      clip: el('vscode-checkbox', { id: 'clip', label: 'Clip' }) as VscodeCheckbox, clipAxis: select('Clip plane normal', 'clip-axis'),
-      clipPos: el('input', { id: 'clip-pos', type: 'range', min: '0', max: '1', step: '0.01', value: '0.5', 'aria-label': 'Clip plane position' }),
-      clipInvert: el('vscode-checkbox', { id: 'clip-invert', label: 'Invert' }) as VscodeCheckbox,
-      compareWith: select('Compare with', 'compare-with'), compare: select('Compare mode', 'compare'),
-    });
-    setOptions(c.preset, PRESET_NAMES.map((p) => [p, p]), DEFAULT_SETTINGS.preset);
-    setOptions(c.representation, [['surface', 'Surface'], ['surfaceWithEdges', 'Surface With Edges'], ['wireframe', 'Wireframe'], ['points', 'Points']], 'surface');
-    setOptions(c.viewDir, [['', 'View…'], ['+x', '+X'], ['-x', '−X'], ['+y', '+Y'], ['-y', '−Y'], ['+z', '+Z'], ['-z', '−Z'], ['iso', 'Isometric']], '');
-    setOptions(c.bands, [['0', 'Continuous'], ...[4, 6, 8, 10, 12, 16, 24].map((n): [string, string] => [String(n), `${n} bands`])], '0');
-    setOptions(c.clipAxis, [['0', 'X'], ['1', 'Y'], ['2', 'Z']], '0');
-    setOptions(c.compare, [['off', 'No compare'], ['sideBySide', 'Side by side'], ['difference', 'Difference']], 'off');
-    const fit = el('vscode-button', { id: 'fit', secondary: '', title: 'Fit the mesh in the view (F)' }, 'Fit');
-    const shot = el('vscode-button', { id: 'screenshot', title: 'Save a PNG screenshot' }, 'Screenshot…');
-    fit.addEventListener('click', () => this.view.fit());
-    shot.addEventListener('click', () => this.host.saveImage(this.view.capture(), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
-    const group = (label: string, ...items: HTMLElement[]) => el('div', { class: 'group', role: 'group', 'aria-label': label }, ...items);
-    const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview controls' },
-      group('Colouring', c.colorBy, c.component, c.preset, c.bands),
-      group('Range', c.lock, c.min, c.max),
-      group('Display', c.representation, c.viewDir, c.parallel, fit),
-      group('Deformation', el('label', { for: 'deform-by' }, 'Deform'), c.deformBy, el('label', { for: 'deform-scale' }, '×'), c.scale),
-      group('Clipping', c.clip, c.clipAxis, c.clipPos, c.clipInvert),
-      group('Compare', c.compareWith, c.compare),
-      group('Export', shot));
+    const { element: toolbar, controls: c } = createToolbar();
+    this.c = c;
+    c.fit.addEventListener('click', () => this.view.fit());
+    c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
     this.stage = el('div', { class: 'stage', tabindex: '0', role: 'application', 'aria-label': `3D view. ${KEY_HELP}`, title: KEY_HELP });
     this.progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Loading' });
     this.status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
