@@ -2,7 +2,7 @@
 // Mises, magnitude), the colour range, the compare modes (difference, side by side) with their
 // error statistics, and the vtk.js lookup tables and scalar arrays that draw it.
 import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
-import { difference, finiteRange, scalarize, componentLabel, type ComponentMode, type ErrorStats } from './fieldMath';
+import { compareStats, difference, finiteRange, scalarize, componentLabel, type ComponentMode, type ErrorStats } from './fieldMath';
 import { presetFor } from './colorMaps';
 import type { FieldArray, SurfaceData, ViewSettings } from './viewTypes';
 import type { ColorTF, Mapper, Pipeline, PolyData } from './scene';
@@ -40,6 +40,9 @@ export class Coloring {
   static comparing(st: ViewSettings, fields: ReadonlyMap<string, FieldArray>): boolean {
     const field = st.colorBy ? fields.get(st.colorBy) : undefined;
     const ref = st.compare !== 'off' && st.compareWith ? fields.get(st.compareWith) : undefined;
+    // Two solver-side arrays (a result and the Compare command's error array) are no prediction error:
+    // colouring by the error array must not report the error of the error against the result.
+    if (field?.source === 'reference' && ref?.source === 'reference') return false;
     return field !== undefined && ref !== undefined && ref.association === field.association && ref.components === field.components;
   }
 
@@ -73,10 +76,9 @@ export class Coloring {
     let reference: Float32Array | undefined;
     if (ref) {
       const refValues = this.surfaceScalars(ref, surface, st.component);
-      const all = difference(scalarize(field.values, field.components, mode), scalarize(ref.values, ref.components, mode));
-      stats = all.stats;
+      stats = compareStats(field.values, ref.values, field.components, mode);
       if (st.compare === 'difference') {
-        values = difference(values, refValues).diff;
+        values = difference(values, refValues);
         const m = stats.maxAbs || 1e-12;
         range = [-m, m];
         title = `${field.name} − ${ref.name}${label ? ` ${label}` : ''}${field.unit ? ` [${field.unit}]` : ''}`;

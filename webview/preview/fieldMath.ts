@@ -1,5 +1,8 @@
 // Scalar views of multi-component arrays (magnitude, one component, von Mises) and the numbers the
 // preview shows about them. Pure typed-array code: runs in the webview, in Node tests and in benches.
+import { pairedErrorStats, type ErrorStats } from '../../extension/core/analysis/fieldStats';
+
+export type { ErrorStats };
 
 /** What a user can colour by: the magnitude, one component, or the von Mises stress of a 6-component tensor. */
 export type ComponentMode = 'magnitude' | 'vonMises' | number;
@@ -63,35 +66,12 @@ export function finiteRange(values: ArrayLike<number>): [number, number] {
   return [lo, hi];
 }
 
-export interface ErrorStats {
-  readonly count: number;
-  readonly maxAbs: number;
-  readonly meanAbs: number;
-  readonly rmse: number;
-  /** ‖a − b‖₂ / ‖b‖₂ (b is the reference). */
-  readonly relL2: number;
-  /** Index of the largest absolute difference. */
-  readonly argMax: number;
-}
-
-/** Differences a − b (prediction minus reference) and their statistics. */
-export function difference(a: ArrayLike<number>, b: ArrayLike<number>): { diff: Float32Array; stats: ErrorStats } {
+/** Differences a − b (prediction minus reference), NaN where either has no value. */
+export function difference(a: ArrayLike<number>, b: ArrayLike<number>): Float32Array {
   const n = Math.min(a.length, b.length);
   const diff = new Float32Array(n);
-  let maxAbs = 0, sumAbs = 0, sumSq = 0, refSq = 0, argMax = 0;
-  for (let i = 0; i < n; i++) {
-    const d = a[i] - b[i];
-    diff[i] = d;
-    const ad = Math.abs(d);
-    if (ad > maxAbs) {
-      maxAbs = ad;
-      argMax = i;
-    }
-    sumAbs += ad;
-    sumSq += d * d;
-    refSq += b[i] * b[i];
-  }
-  return { diff, stats: { count: n, maxAbs, meanAbs: n ? sumAbs / n : 0, rmse: n ? Math.sqrt(sumSq / n) : 0, relL2: refSq > 0 ? Math.sqrt(sumSq / refSq) : sumSq > 0 ? Infinity : 0, argMax } };
+  for (let i = 0; i < n; i++) diff[i] = a[i] - b[i];
+  return diff;
 }
 
 /** Short numbers for labels: 3 significant digits, exponent outside [1e-3, 1e5). */
@@ -100,4 +80,13 @@ export function formatNumber(v: number): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
   return Number(v.toPrecision(4)).toString();
+}
+
+/**
+ * Statistics of the compare view: the prediction `a` against the reference `b`, both scalarized by
+ * `mode`, through the same function as the Compare command (nodes without a value on either side
+ * are left out). For a vector's magnitude these are the command's headline |u| numbers.
+ */
+export function compareStats(a: ArrayLike<number>, b: ArrayLike<number>, components: number, mode: ComponentMode): ErrorStats {
+  return pairedErrorStats(scalarize(a, components, mode), scalarize(b, components, mode), 1);
 }

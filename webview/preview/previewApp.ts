@@ -320,7 +320,7 @@ export class PreviewApp {
     if (stats) {
       const u = field?.unit ? ` ${field.unit}` : '';
       this.statsPanel.replaceChildren(el('table', {},
-        ...[['Compared', `${st.colorBy} vs ${st.compareWith}`], ['Max |error|', `${formatNumber(stats.maxAbs)}${u}`], ['Mean |error|', `${formatNumber(stats.meanAbs)}${u}`], ['RMSE', `${formatNumber(stats.rmse)}${u}`], ['Relative L2', `${(stats.relL2 * 100).toFixed(2)} %`], ['Values', stats.count.toLocaleString('en-US')]]
+        ...[['Compared', `${st.colorBy} vs ${st.compareWith}`], ['Relative L2', `${(stats.relativeL2 * 100).toFixed(2)} %`], ['Max |error|', `${formatNumber(stats.maxAbs)}${u}`], ['99th pct |error|', `${formatNumber(stats.p99Abs)}${u}`], ['99th pct value off by', `${(stats.p99ValueRelError * 100).toFixed(2)} %`], ['Nodes compared', stats.count.toLocaleString('en-US')]]
           .map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
     }
   }
