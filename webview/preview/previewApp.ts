@@ -13,6 +13,21 @@ export interface PersistedState {
   readonly fileName: string;
   readonly settings: ViewSettings;
   readonly camera?: CameraState;
+  /** The node in the pick panel (0-based volume index and where it is), if any. */
+  readonly pick?: { readonly node: number; readonly coords: readonly number[] };
+}
+
+function validCamera(cam: unknown): cam is CameraState {
+  if (typeof cam !== 'object' || cam === null) return false;
+  const c = cam as Record<string, unknown>;
+  const vec = (a: unknown) => Array.isArray(a) && a.length === 3 && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+  return vec(c.position) && vec(c.focalPoint) && vec(c.viewUp) && typeof c.parallelScale === 'number' && Number.isFinite(c.parallelScale);
+}
+
+function validPick(p: unknown): p is { node: number; coords: [number, number, number] } {
+  if (typeof p !== 'object' || p === null) return false;
+  const v = p as Record<string, unknown>;
+  return typeof v.node === 'number' && Number.isInteger(v.node) && v.node >= 0 && Array.isArray(v.coords) && v.coords.length === 3 && v.coords.every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
 export interface AppHost {
@@ -62,6 +77,8 @@ export class PreviewApp {
   private readonly c: Controls;
   private fileName = '';
   private restored?: PersistedState;
+  /** The saved selected node of a fresh page, shown once its load is done. */
+  private pickToRestore?: unknown;
   private autoColored = false;
   /** The node shown in the pick panel (by click, Enter or a focus request from the host). */
   private lastPick?: { node: number; coords: [number, number, number] };
@@ -191,7 +208,7 @@ export class PreviewApp {
 
   private persist(): void {
     if (!this.fileName || !this.view.hasSurface) return;
-    this.host.setState({ fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera() });
+    this.host.setState({ fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), ...(this.lastPick ? { pick: this.lastPick } : {}) });
   }
 
   // --- messages from the host ---------------------------------------------------------------------
@@ -212,6 +229,10 @@ export class PreviewApp {
   progressUpdate(stage: string, fraction: number): void {
     if (stage === 'done') {
       this.progress.hidden = true;
+      // The selected node comes back once every array is here (its values fill the pick panel).
+      const pick = this.pickToRestore;
+      this.pickToRestore = undefined;
+      if (validPick(pick) && !this.lastPick) this.showPick(this.view.describeNode(pick.node, pick.coords));
       this.resolveLoaded();
       return;
     }
@@ -232,8 +253,8 @@ export class PreviewApp {
     this.view.setSurface(s, reload);
     if (this.restored && !reload) {
       this.view.set({ ...DEFAULT_SETTINGS, ...sanitizeSettings(this.restored.settings) });
-      const cam = this.restored.camera;
-      if (cam && [cam.position, cam.focalPoint, cam.viewUp].every((a) => Array.isArray(a) && a.length === 3 && a.every(Number.isFinite)) && Number.isFinite(cam.parallelScale)) this.view.setCamera(cam);
+      if (validCamera(this.restored.camera)) this.view.setCamera(this.restored.camera);
+      this.pickToRestore = this.restored.pick;
     }
     this.view.renderNow();
     this.setStatus(`${this.fileName} · ${s.volumePoints.toLocaleString('en-US')} nodes · ${s.cells.toLocaleString('en-US')} cells · surface ${s.nodeMap.length.toLocaleString('en-US')} points, ${(s.triangles.length / 3).toLocaleString('en-US')} triangles · parsed in ${s.parseMs.toFixed(0)} ms`);
@@ -248,7 +269,10 @@ export class PreviewApp {
     }
     // Colour by the first point array unless the user (or a saved state) chose otherwise.
     const st = this.view.getSettings();
-    if (show || (!this.autoColored && !this.restored && !st.colorBy && f.association === 'point')) {
+    // Arrays the host re-sends while a restored page loads (its prediction, say) must not undo the
+    // view the user left: only a field shown after the load (a new prediction) takes the colouring.
+    const resent = this.restored !== undefined && this.loadPending;
+    if ((show && !resent) || (!this.autoColored && !this.restored && !st.colorBy && f.association === 'point')) {
       this.autoColored = true;
       this.view.set({ colorBy: f.name, component: f.components === 6 ? 'vonMises' : f.components > 1 ? 'magnitude' : 0 });
     }
@@ -276,6 +300,8 @@ export class PreviewApp {
     }
     const s = sanitizeSettings(parsed);
     if (s.preset) this.c.preset.value = s.preset;
+    const cam = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).camera : undefined;
+    if (validCamera(cam)) this.view.setCamera(cam);
     this.apply(s);
   }
 
@@ -345,6 +371,7 @@ export class PreviewApp {
     this.lastPick = p ? { node: p.node, coords: [...p.coords] } : undefined;
     this.view.setMarker(p?.coords);
     this.renderPick(p);
+    this.persist();
   }
 
   private refreshPick(): void {
@@ -364,7 +391,7 @@ export class PreviewApp {
     for (const v of p.values) rows.push([`${v.name}${v.association === 'cell' ? ' (cell)' : ''}${v.unit ? ` [${v.unit}]` : ''}`, v.values.map(formatNumber).join(', ')]);
     if (p.surfacePoint < 0) rows.push(['', 'inside the mesh (not on the drawn surface)']);
     const close = el('vscode-button', { secondary: '', 'aria-label': 'Close pick info' }, '×');
-    close.addEventListener('click', () => this.renderPick(undefined));
+    close.addEventListener('click', () => this.showPick(undefined));
     this.pickPanel.replaceChildren(close, el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
   }
 
