@@ -23,7 +23,8 @@ test('preview webview bundle: messages in, coloured view, keyboard, pick, compar
   assert.ok(Math.abs(r.meshAfterW - r.meshBeforeW) < 0.01 && r.meshBeforeW > 0.05, `vtk.js 'w' key ignored: ${r.meshBeforeW} → ${r.meshAfterW}`);
   assert.match(r.pickText, /Node/);
   assert.match(r.pickText, /T \[K\]/);
-  assert.equal(r.diff.settings.parallel, true, "'p' switched to parallel projection");
+  assert.equal(r.first.settings.parallel, true, 'a plane mesh opens orthographic');
+  assert.equal(r.diff.settings.parallel, false, "'p' switched to perspective");
   assert.equal(r.diff.settings.compare, 'difference');
   assert.equal(r.diff.coloring?.title, 'T − T_ref [K]');
   assert.ok(Math.abs((r.diff.coloring?.stats?.maxAbs ?? 0) - 10) < 1e-3, 'max |T − 1.1 T| = 10');

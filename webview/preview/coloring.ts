@@ -11,6 +11,9 @@ import type { ColorTF, Mapper, Pipeline, PolyData } from './scene';
 export interface ColoringPlan {
   readonly field: FieldArray;
   readonly title: string;
+  /** The legend's two lines: the field name, then component and unit. */
+  readonly name: string;
+  readonly subtitle: string;
   readonly range: [number, number];
   /** Scalars of the primary surface. */
   readonly values: Float32Array;
@@ -71,6 +74,8 @@ export class Coloring {
     const label = componentLabel(mode, field.components);
     let values = this.surfaceScalars(field, surface, st.component);
     let title = `${field.name}${label ? ` ${label}` : ''}${field.unit ? ` [${field.unit}]` : ''}`;
+    let name = field.name;
+    const subtitle = `${label}${label && field.unit ? ' ' : ''}${field.unit ? `[${field.unit}]` : ''}`;
     let range = this.dataRange(field, st.component);
     let stats: ErrorStats | undefined;
     let reference: Float32Array | undefined;
@@ -82,14 +87,21 @@ export class Coloring {
         const m = stats.maxAbs || 1e-12;
         range = [-m, m];
         title = `${field.name} − ${ref.name}${label ? ` ${label}` : ''}${field.unit ? ` [${field.unit}]` : ''}`;
+        name = `${field.name} − ${ref.name}`;
       } else {
         const rr = this.dataRange(ref, st.component);
         range = [Math.min(range[0], rr[0]), Math.max(range[1], rr[1])];
         reference = refValues;
       }
     }
+    // Signed fields (and differences) centre the (diverging) map on 0: equal positive and negative
+    // values get equally strong colours, and 0 is the map's neutral middle.
+    if (range[0] < 0 && range[1] > 0) {
+      const m = Math.max(-range[0], range[1]);
+      range = [-m, m];
+    }
     if (st.lockRange && st.range[1] > st.range[0]) range = [st.range[0], st.range[1]];
-    return { field, title, range, values, ...(reference ? { reference } : {}), ...(stats ? { stats } : {}) };
+    return { field, title, name, subtitle, range, values, ...(reference ? { reference } : {}), ...(stats ? { stats } : {}) };
   }
 }
 

@@ -90,3 +90,40 @@ export function formatNumber(v: number): string {
 export function compareStats(a: ArrayLike<number>, b: ArrayLike<number>, components: number, mode: ComponentMode): ErrorStats {
   return pairedErrorStats(scalarize(a, components, mode), scalarize(b, components, mode), 1);
 }
+
+const ID_ARRAY = /^(vtk)?(original)?(global)?(node|point|cell|element|elem|part|block|region|material|physical|geometrical)?[ _:-]?(ids?|numbers?|tags?|index)$|^gmsh:|^(material|part|region|block)$/i;
+
+/** Node/element numbers, part and material tags: arrays nobody wants to see first as a colour map. */
+export function isIdArray(name: string): boolean {
+  return ID_ARRAY.test(name.trim());
+}
+
+/**
+ * The `n` surface nodes with the largest values (largest |value| when the values change sign): the
+ * hot spots an engineer looks at first. `nodeMap` is the volume node of each surface point; each node
+ * counts once. Returns volume node indices, highest first.
+ */
+export function topSurfaceNodes(perNode: ArrayLike<number>, nodeMap: ArrayLike<number>, n: number): { node: number; value: number }[] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < nodeMap.length; i++) {
+    const v = perNode[nodeMap[i]];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const key = lo < 0 && hi > 0 ? (v: number) => Math.abs(v) : (v: number) => v;
+  const best: { node: number; value: number }[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < nodeMap.length; i++) {
+    const node = nodeMap[i], v = perNode[node];
+    if (!Number.isFinite(v) || seen.has(node)) continue;
+    seen.add(node);
+    if (best.length === n && key(v) <= key(best[n - 1].value)) continue;
+    let j = best.length < n ? best.length : n - 1;
+    best[j] = { node, value: v };
+    while (j > 0 && key(best[j].value) > key(best[j - 1].value)) {
+      [best[j], best[j - 1]] = [best[j - 1], best[j]];
+      j--;
+    }
+  }
+  return best;
+}

@@ -5,8 +5,10 @@ import vtkPoints from '@kitware/vtk.js/Common/Core/Points';
 import vtkCellArray from '@kitware/vtk.js/Common/Core/CellArray';
 import { drawScalarBar, SCALAR_BAR_WIDTH, type ScalarBarSpec } from './scalarBar';
 import { Scene, bounds } from './scene';
-import { Coloring, applyLookupTables, colorTable, setScalars } from './coloring';
+import { Coloring, applyLookupTables, colorTable, setScalars, validMode } from './coloring';
+import { scalarize, topSurfaceNodes } from './fieldMath';
 import { Picking } from './picking';
+import { drawTriad } from './triad';
 import { DEFAULT_SETTINGS, type AxisView, type CameraState, type ColoringInfo, type FieldArray, type PickResult, type SurfaceData, type Vec3, type ViewSettings, type ViewTheme } from './viewTypes';
 
 export * from './viewTypes';
@@ -22,6 +24,8 @@ export class MeshView {
   private settings: ViewSettings = structuredClone(DEFAULT_SETTINGS);
   private coloring?: ColoringInfo;
   private bar?: ScalarBarSpec;
+  /** Names over the two halves of a side-by-side compare. */
+  private sideLabels?: [string, string];
   private readonly resizeObserver: ResizeObserver;
 
   constructor(private readonly container: HTMLElement, public theme: ViewTheme) {
@@ -44,6 +48,8 @@ export class MeshView {
     this.overlay.setAttribute('aria-hidden', 'true');
     container.append(this.overlay);
     this.applyTheme(theme);
+    // The triad follows the camera (drags, keys, restores): redraw the overlay when it moves.
+    this.scene.renderer.getActiveCamera().onModified(() => this.drawOverlay());
     this.resizeObserver = new ResizeObserver(() => this.resize());
     this.resizeObserver.observe(container);
     this.resize();
@@ -100,8 +106,11 @@ export class MeshView {
     }
     poly.setPolys(vtkCellArray.newInstance({ values: cells }));
     poly.modified();
+    // A plane mesh opens orthographic, looking down its normal; a solid in an isometric view.
+    const normal = keepFields ? -1 : planeNormal(surface.points);
+    if (!keepFields) this.settings.parallel = normal >= 0;
     this.update();
-    if (!keepFields) this.view('iso'); // a 3D impression first; axis views are one key away
+    if (!keepFields) this.view(normal >= 0 ? (['-x', '-y', '-z'] as const)[normal] : 'iso');
   }
 
   get hasSurface(): boolean {
@@ -178,14 +187,25 @@ export class MeshView {
       primary.mapper.setScalarVisibility(false);
       this.coloring = undefined;
       this.bar = undefined;
+      this.sideLabels = undefined;
       return;
     }
     if (plan.reference && secondary) setScalars(secondary.poly, secondary.mapper, plan.reference, plan.field.association);
     setScalars(primary.poly, primary.mapper, plan.values, plan.field.association);
     applyLookupTables(this.scene.pipelines(), st, plan.range);
     const { title, range } = plan;
+    this.sideLabels = plan.reference ? [plan.field.name, st.compareWith] : undefined;
     this.coloring = { title, range, ...(plan.stats ? { stats: plan.stats } : {}) };
-    this.bar = { title, range, bands: st.bands, foreground: this.theme.foreground, font: this.theme.font, colors: colorTable(primary.lut, range) };
+    this.bar = { title, name: plan.name, subtitle: plan.subtitle, range, bands: st.bands, foreground: this.theme.foreground, font: this.theme.font, colors: colorTable(primary.lut, range) };
+  }
+
+  /** The `n` surface nodes with the highest values of the coloured point field (|value| if signed). */
+  hotSpots(n = 5): { node: number; nodeId: number; value: number }[] {
+    const st = this.settings, s = this.surface;
+    const f = st.colorBy ? this.fields.get(st.colorBy) : undefined;
+    if (!f || !s || f.association !== 'point') return [];
+    const perNode = scalarize(f.values, f.components, validMode(f, st.component));
+    return topSurfaceNodes(perNode, s.nodeMap, n).map((h) => ({ ...h, nodeId: s.nodeIds ? s.nodeIds[h.node] : h.node }));
   }
 
   // --- camera -----------------------------------------------------------------------------------
@@ -279,7 +299,24 @@ export class MeshView {
     const ctx = this.overlay.getContext('2d');
     if (!ctx) return;
     ctx.clearRect(0, 0, this.overlay.width, this.overlay.height);
-    if (this.bar) this.drawBar(ctx, this.overlay.width, this.overlay.height, window.devicePixelRatio || 1);
+    this.drawDecorations(ctx, this.overlay.width, this.overlay.height, window.devicePixelRatio || 1);
+  }
+
+  /** Scalar bar, triad and side-by-side labels, in a context of w × h pixels at `scale` pixels per CSS pixel. */
+  private drawDecorations(ctx: CanvasRenderingContext2D, w: number, h: number, scale: number): void {
+    if (this.bar) this.drawBar(ctx, w, h, scale);
+    if (this.surface) drawTriad(ctx, this.scene.getCamera(), 46 * scale, h - 46 * scale, 28 * scale, scale, this.theme.font);
+    if (this.sideLabels) {
+      ctx.save();
+      ctx.font = `600 ${12 * scale}px ${this.theme.font}`;
+      ctx.fillStyle = this.theme.foreground;
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'center';
+      ctx.fillText(this.sideLabels[0], w * 0.25, 8 * scale);
+      ctx.fillText(this.sideLabels[1], w * 0.75, 8 * scale);
+      ctx.fillRect(w / 2 - scale / 2, 0, scale, h);
+      ctx.restore();
+    }
   }
 
   private drawBar(ctx: CanvasRenderingContext2D, w: number, h: number, scale: number): void {
@@ -289,22 +326,33 @@ export class MeshView {
   }
 
   /** The view as a PNG data URL: the rendered frame with the legend composited on top. */
-  capture(): string {
-    const out = this.captureCanvas();
+  capture(size?: ExportSize): string {
+    const out = this.captureCanvas(size);
     return out.toDataURL('image/png');
   }
 
-  /** The rendered frame plus legend in a 2D canvas (tests read pixels from it). */
-  captureCanvas(): HTMLCanvasElement {
-    this.renderNow();
+  /**
+   * The rendered frame plus legend, triad and labels in a 2D canvas (tests read pixels from it), at
+   * the view's size or `size`: a scale of it ('2x') or width × height in pixels ('1920x1080'). Text
+   * and lines scale with the image, so a 4× export looks like the view, only sharper.
+   */
+  captureCanvas(size?: ExportSize): HTMLCanvasElement {
     const src = this.canvas;
+    const w0 = src.width, h0 = src.height;
+    const [w, h] = exportPixels(size, w0, h0);
+    if (w !== w0 || h !== h0) this.scene.glWindow.setSize(w, h);
+    this.renderNow();
     const out = document.createElement('canvas');
-    out.width = src.width;
-    out.height = src.height;
+    out.width = w;
+    out.height = h;
     const ctx = out.getContext('2d')!;
     // Drawn in the same task as the render, so the WebGL drawing buffer is still valid.
     ctx.drawImage(src, 0, 0);
-    this.drawBar(ctx, out.width, out.height, window.devicePixelRatio || 1);
+    this.drawDecorations(ctx, w, h, (window.devicePixelRatio || 1) * Math.min(w / w0, h / h0));
+    if (w !== w0 || h !== h0) {
+      this.scene.glWindow.setSize(w0, h0);
+      this.renderNow();
+    }
     return out;
   }
 
@@ -317,4 +365,27 @@ export class MeshView {
     this.resizeObserver.disconnect();
     this.scene.dispose();
   }
+}
+
+/** The axis (0, 1, 2) a flat mesh is normal to, or -1 for a solid (extent along every axis). */
+export function planeNormal(points: Float32Array): number {
+  const b = bounds(points);
+  const ext = [b[1] - b[0], b[3] - b[2], b[5] - b[4]];
+  const diag = Math.hypot(...ext);
+  if (!(diag > 0)) return -1;
+  const k = ext.indexOf(Math.min(...ext));
+  return ext[k] <= 1e-6 * diag ? k : -1;
+}
+
+/** '2x' (a scale of the view) or '1920x1080' (pixels). */
+export type ExportSize = string;
+
+/** Pixel size of an export of a w0 × h0 view; the view's size for anything unparsable or beyond 8192 px. */
+export function exportPixels(size: ExportSize | undefined, w0: number, h0: number): [number, number] {
+  const scale = size ? /^(\d+(?:\.\d+)?)x$/.exec(size) : null;
+  const dims = size ? /^(\d+)x(\d+)$/.exec(size) : null;
+  let w = w0, h = h0;
+  if (dims) [w, h] = [Number(dims[1]), Number(dims[2])];
+  else if (scale) [w, h] = [Math.round(w0 * Number(scale[1])), Math.round(h0 * Number(scale[1]))];
+  return w >= 1 && h >= 1 && w <= 8192 && h <= 8192 ? [w, h] : [w0, h0];
 }

@@ -4,7 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { MeshView, MARKER_COLOR, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
-import { componentLabel, componentModes, formatNumber, type ComponentMode } from './fieldMath';
+import { componentLabel, componentModes, formatNumber, isIdArray, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
 import { createToolbar, el, setOptions, type Controls } from './toolbar';
 
@@ -74,6 +74,7 @@ export class PreviewApp {
   private readonly progress: HTMLElement;
   private readonly pickPanel: HTMLElement;
   private readonly statsPanel: HTMLElement;
+  private readonly hotPanel: HTMLElement;
   private readonly c: Controls;
   private fileName = '';
   private restored?: PersistedState;
@@ -100,13 +101,14 @@ export class PreviewApp {
     const { element: toolbar, controls: c } = createToolbar();
     this.c = c;
     c.fit.addEventListener('click', () => this.view.fit());
-    c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
+    c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(c.exportSize.value), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
     this.stage = el('div', { class: 'stage', tabindex: '0', role: 'application', 'aria-label': `3D view. ${KEY_HELP}`, title: KEY_HELP });
     this.progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Loading' });
     this.status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
     this.pickPanel = el('div', { class: 'pick', 'aria-live': 'polite', hidden: '' });
     this.statsPanel = el('div', { class: 'stats', hidden: '' });
-    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel);
+    this.hotPanel = el('div', { class: 'hotspots', hidden: '' });
+    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel, this.hotPanel);
     root.replaceChildren(toolbar, this.stage);
     this.view = new MeshView(this.stage, readTheme());
     this.wire();
@@ -272,7 +274,7 @@ export class PreviewApp {
     // Arrays the host re-sends while a restored page loads (its prediction, say) must not undo the
     // view the user left: only a field shown after the load (a new prediction) takes the colouring.
     const resent = this.restored !== undefined && this.loadPending;
-    if ((show && !resent) || (!this.autoColored && !this.restored && !st.colorBy && f.association === 'point')) {
+    if ((show && !resent) || (!this.autoColored && !this.restored && !st.colorBy && f.association === 'point' && !isIdArray(f.name))) {
       this.autoColored = true;
       this.view.set({ colorBy: f.name, component: f.components === 6 ? 'vonMises' : f.components > 1 ? 'magnitude' : 0 });
     }
@@ -341,6 +343,7 @@ export class PreviewApp {
     c.clipInvert.checked = st.clip.invert;
     c.clipAxis.disabled = c.clipInvert.disabled = !st.clip.enabled;
     c.clipPos.disabled = !st.clip.enabled;
+    this.renderHotSpots(field);
     const stats = coloring?.stats;
     this.statsPanel.hidden = !stats;
     if (stats) {
@@ -349,6 +352,20 @@ export class PreviewApp {
         ...[['Compared', `${st.colorBy} vs ${st.compareWith}`], ['Relative L2', `${(stats.relativeL2 * 100).toFixed(2)} %`], ['Max |error|', `${formatNumber(stats.maxAbs)}${u}`], ['99th pct |error|', `${formatNumber(stats.p99Abs)}${u}`], ['99th pct value off by', `${(stats.p99ValueRelError * 100).toFixed(2)} %`], ['Nodes compared', stats.count.toLocaleString('en-US')]]
           .map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
     }
+  }
+
+  /** The hot-spot legend: the top surface nodes of the coloured field; a click flies to the node. */
+  private renderHotSpots(field: FieldArray | undefined): void {
+    const hot = this.view.hotSpots(5);
+    this.hotPanel.hidden = hot.length === 0;
+    if (!hot.length) return;
+    const u = field?.unit ? ` ${field.unit}` : '';
+    const rows = hot.map((h, i) => {
+      const b = el('button', { class: 'hot', type: 'button', title: `Fly to node ${h.nodeId}` }, `${i + 1}. node ${h.nodeId}`);
+      b.addEventListener('click', () => this.focusNode(h.node, h.nodeId));
+      return el('tr', {}, el('th', { scope: 'row' }, b), el('td', {}, `${formatNumber(h.value)}${u}`));
+    });
+    this.hotPanel.replaceChildren(el('div', { class: 'caption' }, 'Hot spots (surface)'), el('table', {}, ...rows));
   }
 
   /**
@@ -408,7 +425,7 @@ export class PreviewApp {
       dataUrl: canvas.toDataURL('image/png'),
       state: JSON.stringify({
         fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
-        firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
+        hotSpots: this.hotPanel.hidden ? [] : this.view.hotSpots(5), firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
         pick: this.shownPick ? { node: this.shownPick.node, nodeId: this.shownPick.nodeId, coords: this.shownPick.coords, onSurface: this.shownPick.surfacePoint >= 0, values: this.shownPick.values, marker: this.view.markerAt } : undefined,
       }),
     };

@@ -39,8 +39,14 @@ export interface Controls {
   colorBy: VscodeSingleSelect; component: VscodeSingleSelect; preset: VscodeSingleSelect; representation: VscodeSingleSelect; viewDir: VscodeSingleSelect;
   parallel: VscodeCheckbox; lock: VscodeCheckbox; min: VscodeTextfield; max: VscodeTextfield; bands: VscodeSingleSelect; deformBy: VscodeSingleSelect; scale: VscodeTextfield;
   clip: VscodeCheckbox; clipAxis: VscodeSingleSelect; clipPos: HTMLInputElement; clipInvert: VscodeCheckbox; compareWith: VscodeSingleSelect; compare: VscodeSingleSelect;
-  fit: HTMLElement; screenshot: HTMLElement;
+  fit: HTMLElement; screenshot: HTMLElement; exportSize: VscodeSingleSelect;
 }
+
+/** PNG export sizes: a scale of the view, or width × height in pixels. */
+export const EXPORT_SIZES = ['1x', '2x', '4x', '1920x1080', '3840x2160'] as const;
+
+/** Toolbar width (CSS px) below which secondary groups fold into "More…". */
+export const COMPACT_WIDTH = 600;
 
 /** The toolbar element and its controls. */
 export function createToolbar(): { element: HTMLElement; controls: Controls } {
@@ -58,7 +64,8 @@ export function createToolbar(): { element: HTMLElement; controls: Controls } {
     clipInvert: el('vscode-checkbox', { id: 'clip-invert', label: 'Invert' }) as VscodeCheckbox,
     compareWith: select('Compare with', 'compare-with'), compare: select('Compare mode', 'compare'),
     fit: el('vscode-button', { id: 'fit', secondary: '', title: 'Fit the mesh in the view (F)' }, 'Fit'),
-    screenshot: el('vscode-button', { id: 'screenshot', title: 'Save a PNG screenshot' }, 'Screenshot…'),
+    screenshot: el('vscode-button', { id: 'screenshot', title: 'Save a PNG of the view with its legend at the chosen size' }, 'Save PNG…'),
+    exportSize: select('PNG size', 'export-size'),
   };
   setOptions(c.preset, PRESET_NAMES.map((p) => [p, p]), DEFAULT_SETTINGS.preset);
   setOptions(c.representation, [['surface', 'Surface'], ['surfaceWithEdges', 'Surface With Edges'], ['wireframe', 'Wireframe'], ['points', 'Points']], 'surface');
@@ -66,14 +73,23 @@ export function createToolbar(): { element: HTMLElement; controls: Controls } {
   setOptions(c.bands, [['0', 'Continuous'], ...[4, 6, 8, 10, 12, 16, 24].map((n): [string, string] => [String(n), `${n} bands`])], '0');
   setOptions(c.clipAxis, [['0', 'X'], ['1', 'Y'], ['2', 'Z']], '0');
   setOptions(c.compare, [['off', 'No compare'], ['sideBySide', 'Side by side'], ['difference', 'Difference']], 'off');
-  const group = (label: string, ...items: HTMLElement[]) => el('div', { class: 'group', role: 'group', 'aria-label': label }, ...items);
+  setOptions(c.exportSize, EXPORT_SIZES.map((x) => [x, x === '1x' ? 'View size' : x.endsWith('x') ? `${x.slice(0, -1)}×` : x.replace('x', ' × ')]), '2x');
+  const group = (label: string, secondary: boolean, ...items: HTMLElement[]) => el('div', { class: secondary ? 'group secondary' : 'group', role: 'group', 'aria-label': label }, ...items);
+  const more = el('vscode-button', { id: 'more', class: 'more', secondary: '', 'aria-expanded': 'false', title: 'More controls' }, 'More…');
   const element = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview controls' },
-    group('Colouring', c.colorBy, c.component, c.preset, c.bands),
-    group('Range', c.lock, c.min, c.max),
-    group('Display', c.representation, c.viewDir, c.parallel, c.fit),
-    group('Deformation', el('label', { for: 'deform-by' }, 'Deform'), c.deformBy, el('label', { for: 'deform-scale' }, '×'), c.scale),
-    group('Clipping', c.clip, c.clipAxis, c.clipPos, c.clipInvert),
-    group('Compare', c.compareWith, c.compare),
-    group('Export', c.screenshot));
+    group('Colouring', false, c.colorBy, c.component, c.preset, c.bands),
+    group('Range', true, c.lock, c.min, c.max),
+    group('Display', false, c.representation, c.viewDir, c.parallel, c.fit),
+    group('Deformation', true, el('label', { for: 'deform-by' }, 'Deform'), c.deformBy, el('label', { for: 'deform-scale' }, '×'), c.scale),
+    group('Clipping', true, c.clip, c.clipAxis, c.clipPos, c.clipInvert),
+    group('Compare', true, c.compareWith, c.compare),
+    group('Export', true, c.exportSize, c.screenshot),
+    more);
+  // Below COMPACT_WIDTH the less used groups fold behind "More…" instead of crowding the view.
+  more.addEventListener('click', () => {
+    const open = element.classList.toggle('expanded');
+    more.setAttribute('aria-expanded', String(open));
+  });
+  new ResizeObserver(() => element.classList.toggle('compact', element.getBoundingClientRect().width < COMPACT_WIDTH)).observe(element);
   return { element, controls: c };
 }
