@@ -425,7 +425,7 @@ export class PreviewApp {
       dataUrl: canvas.toDataURL('image/png'),
       state: JSON.stringify({
         fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
-        hotSpots: this.hotPanel.hidden ? [] : this.view.hotSpots(5), firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
+        devicePixelRatio: window.devicePixelRatio || 1, hotSpots: this.hotPanel.hidden ? [] : this.view.hotSpots(5), firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
         pick: this.shownPick ? { node: this.shownPick.node, nodeId: this.shownPick.nodeId, coords: this.shownPick.coords, onSurface: this.shownPick.surfacePoint >= 0, values: this.shownPick.values, marker: this.view.markerAt } : undefined,
       }),
     };

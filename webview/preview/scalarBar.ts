@@ -55,12 +55,13 @@ export function drawScalarBar(ctx: CanvasRenderingContext2D, spec: ScalarBarSpec
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
   ctx.font = `600 ${fontPx}px ${spec.font}`;
-  ctx.fillText(fitText(ctx, spec.name, w), x, y);
+  const lines = wrapText(ctx, spec.name, w, 2);
+  lines.forEach((line, i) => ctx.fillText(line, x, y + fontPx * 1.3 * i));
   ctx.font = `${fontPx}px ${spec.font}`;
-  if (spec.subtitle) ctx.fillText(fitText(ctx, spec.subtitle, w), x, y + fontPx * 1.3);
+  if (spec.subtitle) ctx.fillText(fitText(ctx, spec.subtitle, w), x, y + fontPx * 1.3 * lines.length);
   const barX = x;
   const barW = 18 * scale;
-  const barY = y + fontPx * (spec.subtitle ? 3.2 : 2);
+  const barY = y + fontPx * (1.3 * (lines.length + (spec.subtitle ? 1 : 0)) + 0.6);
   const barH = Math.max(10, h - (barY - y) - fontPx);
   const n = spec.colors.length / 3;
   const rows = Math.max(1, Math.round(barH));
@@ -86,6 +87,22 @@ export function drawScalarBar(ctx: CanvasRenderingContext2D, spec: ScalarBarSpec
     ctx.fillText(fitText(ctx, labels[k], w - barW - 6 * scale), barX + barW + 6 * scale, ty);
   });
   ctx.restore();
+}
+
+/** Up to `max` lines of at most `width`, broken at spaces; the last line shortened with … if needed. */
+function wrapText(ctx: CanvasRenderingContext2D, text: string, width: number, max: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest && lines.length < max - 1 && ctx.measureText(rest).width > width) {
+    const words = rest.split(' ');
+    let k = words.length - 1;
+    while (k > 0 && ctx.measureText(words.slice(0, k).join(' ')).width > width) k--;
+    if (k === 0) break;
+    lines.push(words.slice(0, k).join(' '));
+    rest = words.slice(k).join(' ');
+  }
+  lines.push(fitText(ctx, rest, width));
+  return lines;
 }
 
 function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
