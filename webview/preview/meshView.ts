@@ -9,6 +9,7 @@ import { Coloring, applyLookupTables, colorTable, setScalars, validMode } from '
 import { scalarize, topSurfaceNodes } from './fieldMath';
 import { Picking } from './picking';
 import { drawTriad } from './triad';
+import { sampleLine, type Profile } from './probe';
 import { DEFAULT_SETTINGS, type AxisView, type CameraState, type ColoringInfo, type FieldArray, type PickResult, type SurfaceData, type Vec3, type ViewSettings, type ViewTheme } from './viewTypes';
 
 export * from './viewTypes';
@@ -206,6 +207,25 @@ export class MeshView {
     if (!f || !s || f.association !== 'point') return [];
     const perNode = scalarize(f.values, f.components, validMode(f, st.component));
     return topSurfaceNodes(perNode, s.nodeMap, n).map((h) => ({ ...h, nodeId: s.nodeIds ? s.nodeIds[h.node] : h.node }));
+  }
+
+  /**
+   * The coloured point field along the segment a → b (undeformed coordinates), `n` samples; undefined
+   * without a point field. Samples off the part are NaN.
+   */
+  probeLine(a: readonly number[], b: readonly number[], n = 200): { profile: Profile; title: string } | undefined {
+    const st = this.settings, s = this.surface;
+    const f = st.colorBy ? this.fields.get(st.colorBy) : undefined;
+    if (!f || !s || f.association !== 'point') return undefined;
+    const perPoint = scalarize(f.values, f.components, validMode(f, st.component), s.nodeMap);
+    // A point inside a triangle is within one edge of a corner: further than the longest edge (of
+    // up to 5000 triangles) from every mesh point, the line is off the part.
+    const p = this.basePoints, t = s.triangles;
+    let edge = 0;
+    for (let k = 0; k < Math.min(t.length, 15000); k += 3) {
+      for (const [u, v] of [[t[k], t[k + 1]], [t[k + 1], t[k + 2]], [t[k + 2], t[k]]]) edge = Math.max(edge, Math.hypot(p[u * 3] - p[v * 3], p[u * 3 + 1] - p[v * 3 + 1], p[u * 3 + 2] - p[v * 3 + 2]));
+    }
+    return { profile: sampleLine(a, b, n, p, perPoint, edge || Infinity), title: this.coloring?.title ?? f.name };
   }
 
   // --- camera -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { MeshView, MARKER_COLOR, DEFAULT_SETTINGS, sanitizeSettings, type AxisVi
 import { componentLabel, componentModes, formatNumber, isIdArray, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
 import { createToolbar, el, setOptions, type Controls } from './toolbar';
+import { drawProfile } from './probe';
 
 /** What survives reloads (webview setState). */
 export interface PersistedState {
@@ -75,6 +76,9 @@ export class PreviewApp {
   private readonly pickPanel: HTMLElement;
   private readonly statsPanel: HTMLElement;
   private readonly hotPanel: HTMLElement;
+  private readonly profilePanel: HTMLElement;
+  /** Line probe: off, waiting for its first point, or for its second (the first is kept). */
+  private probing: 'off' | 'first' | { from: [number, number, number] } = 'off';
   private readonly c: Controls;
   private fileName = '';
   private restored?: PersistedState;
@@ -101,6 +105,11 @@ export class PreviewApp {
     const { element: toolbar, controls: c } = createToolbar();
     this.c = c;
     c.fit.addEventListener('click', () => this.view.fit());
+    c.probe.addEventListener('click', () => {
+      this.probing = this.probing === 'off' ? 'first' : 'off';
+      c.probe.toggleAttribute('secondary', this.probing === 'off');
+      this.setStatus(this.probing === 'off' ? this.fileName : 'Line probe: click the first point on the part');
+    });
     c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(c.exportSize.value), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
     this.stage = el('div', { class: 'stage', tabindex: '0', role: 'application', 'aria-label': `3D view. ${KEY_HELP}`, title: KEY_HELP });
     this.progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Loading' });
@@ -108,7 +117,8 @@ export class PreviewApp {
     this.pickPanel = el('div', { class: 'pick', 'aria-live': 'polite', hidden: '' });
     this.statsPanel = el('div', { class: 'stats', hidden: '' });
     this.hotPanel = el('div', { class: 'hotspots', hidden: '' });
-    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel, this.hotPanel);
+    this.profilePanel = el('div', { class: 'profile', hidden: '' });
+    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel, this.hotPanel, this.profilePanel);
     root.replaceChildren(toolbar, this.stage);
     this.view = new MeshView(this.stage, readTheme());
     this.wire();
@@ -156,7 +166,9 @@ export class PreviewApp {
     this.stage.addEventListener('pointerup', (e) => {
       if (down && Math.hypot(e.clientX - down[0], e.clientY - down[1]) < 4 && e.button === 0) {
         const r = this.stage.getBoundingClientRect();
-        this.showPick(this.view.pick(e.clientX - r.left, e.clientY - r.top));
+        const p = this.view.pick(e.clientX - r.left, e.clientY - r.top);
+        if (this.probing !== 'off' && p) this.probePoint(p.coords);
+        else this.showPick(p);
       }
       down = undefined;
       this.persist();
@@ -353,6 +365,48 @@ export class PreviewApp {
           .map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
     }
   }
+
+  private probePoint(at: readonly number[]): void {
+    if (this.probing === 'first') {
+      this.probing = { from: [at[0], at[1], at[2]] };
+      this.view.setMarker(at);
+      this.setStatus('Line probe: click the second point');
+      return;
+    }
+    if (this.probing === 'off') return;
+    const from = this.probing.from;
+    this.probing = 'off';
+    this.c.probe.toggleAttribute('secondary', true);
+    this.probeLine(from, at);
+  }
+
+  /** Plots the coloured field from a to b in the profile panel (false when there is no point field). */
+  probeLine(a: readonly number[], b: readonly number[]): boolean {
+    const r = this.view.probeLine(a, b);
+    this.profilePanel.hidden = !r;
+    if (!r) {
+      this.setStatus('Line probe: colour by a point field first', true);
+      return false;
+    }
+    const dpr = window.devicePixelRatio || 1;
+    const canvas = el('canvas', { class: 'profile-plot', role: 'img', 'aria-label': `${r.title} along the probe line` });
+    const close = el('vscode-button', { secondary: '', 'aria-label': 'Close line probe' }, '×');
+    close.addEventListener('click', () => (this.profilePanel.hidden = true));
+    this.profilePanel.replaceChildren(close, canvas);
+    const w = Math.max(200, this.stage.clientWidth - 180), h = 160;
+    canvas.width = w * dpr;
+    canvas.height = h * dpr;
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+    const len = r.profile.distance[r.profile.distance.length - 1];
+    drawProfile(canvas, r.profile, r.title, `distance along the line (length ${formatNumber(len)})`, this.view.theme.foreground, this.view.theme.font, getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim() || '#3794ff', dpr);
+    this.lastProfile = { title: r.title, distance: Array.from(r.profile.distance), value: Array.from(r.profile.value) };
+    this.setStatus(`${this.fileName} · line probe from (${a.map(formatNumber).join(', ')}) to (${b.map(formatNumber).join(', ')})`);
+    return true;
+  }
+
+  /** The last line probe, for the capture state and tests. */
+  lastProfile?: { title: string; distance: number[]; value: number[] };
 
   /** The hot-spot legend: the top surface nodes of the coloured field; a click flies to the node. */
   private renderHotSpots(field: FieldArray | undefined): void {

@@ -39,7 +39,7 @@ export interface Controls {
   colorBy: VscodeSingleSelect; component: VscodeSingleSelect; preset: VscodeSingleSelect; representation: VscodeSingleSelect; viewDir: VscodeSingleSelect;
   parallel: VscodeCheckbox; lock: VscodeCheckbox; min: VscodeTextfield; max: VscodeTextfield; bands: VscodeSingleSelect; deformBy: VscodeSingleSelect; scale: VscodeTextfield;
   clip: VscodeCheckbox; clipAxis: VscodeSingleSelect; clipPos: HTMLInputElement; clipInvert: VscodeCheckbox; compareWith: VscodeSingleSelect; compare: VscodeSingleSelect;
-  fit: HTMLElement; screenshot: HTMLElement; exportSize: VscodeSingleSelect;
+  fit: HTMLElement; screenshot: HTMLElement; exportSize: VscodeSingleSelect; probe: HTMLElement;
 }
 
 /** PNG export sizes: a scale of the view, or width × height in pixels. */
@@ -66,6 +66,7 @@ export function createToolbar(): { element: HTMLElement; controls: Controls } {
     fit: el('vscode-button', { id: 'fit', secondary: '', title: 'Fit the mesh in the view (F)' }, 'Fit'),
     screenshot: el('vscode-button', { id: 'screenshot', title: 'Save a PNG of the view with its legend at the chosen size' }, 'Save PNG…'),
     exportSize: select('PNG size', 'export-size'),
+    probe: el('vscode-button', { id: 'probe', secondary: '', title: 'Line probe: click two points on the part to plot the coloured field between them' }, 'Probe line'),
   };
   setOptions(c.preset, PRESET_NAMES.map((p) => [p, p]), DEFAULT_SETTINGS.preset);
   setOptions(c.representation, [['surface', 'Surface'], ['surfaceWithEdges', 'Surface With Edges'], ['wireframe', 'Wireframe'], ['points', 'Points']], 'surface');
@@ -79,7 +80,7 @@ export function createToolbar(): { element: HTMLElement; controls: Controls } {
   const element = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview controls' },
     group('Colouring', false, c.colorBy, c.component, c.preset, c.bands),
     group('Range', true, c.lock, c.min, c.max),
-    group('Display', false, c.representation, c.viewDir, c.parallel, c.fit),
+    group('Display', false, c.representation, c.viewDir, c.parallel, c.fit, c.probe),
     group('Deformation', true, el('label', { for: 'deform-by' }, 'Deform'), c.deformBy, el('label', { for: 'deform-scale' }, '×'), c.scale),
     group('Clipping', true, c.clip, c.clipAxis, c.clipPos, c.clipInvert),
     group('Compare', true, c.compareWith, c.compare),
