@@ -3,11 +3,14 @@
 // the webview's setState so a reload (hidden tab, window reload) comes back as it was.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import { MeshView, MARKER_COLOR, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
+import { MeshView, DEFAULT_SETTINGS, validCamera, validPick, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings } from './meshView';
 import { componentLabel, componentModes, formatNumber, isIdArray, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
 import { createToolbar, el, setOptions, type Controls } from './toolbar';
-import { drawProfile } from './probe';
+import { LineProbe } from './probeView';
+import { pixelStats, readTheme } from './theme';
+
+export { readTheme };
 
 /** What survives reloads (webview setState). */
 export interface PersistedState {
@@ -16,19 +19,6 @@ export interface PersistedState {
   readonly camera?: CameraState;
   /** The node in the pick panel (0-based volume index and where it is), if any. */
   readonly pick?: { readonly node: number; readonly coords: readonly number[] };
-}
-
-function validCamera(cam: unknown): cam is CameraState {
-  if (typeof cam !== 'object' || cam === null) return false;
-  const c = cam as Record<string, unknown>;
-  const vec = (a: unknown) => Array.isArray(a) && a.length === 3 && a.every((v) => typeof v === 'number' && Number.isFinite(v));
-  return vec(c.position) && vec(c.focalPoint) && vec(c.viewUp) && typeof c.parallelScale === 'number' && Number.isFinite(c.parallelScale);
-}
-
-function validPick(p: unknown): p is { node: number; coords: [number, number, number] } {
-  if (typeof p !== 'object' || p === null) return false;
-  const v = p as Record<string, unknown>;
-  return typeof v.node === 'number' && Number.isInteger(v.node) && v.node >= 0 && Array.isArray(v.coords) && v.coords.length === 3 && v.coords.every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
 export interface AppHost {
@@ -40,34 +30,6 @@ export interface AppHost {
 
 const KEY_HELP = 'Drag to orbit, right-drag or Shift+drag to pan, wheel to zoom. Keys: arrows orbit, Shift+arrows pan, + and − zoom, F fit, X Y Z axis views (Shift for the opposite side), I isometric, P perspective or parallel, click or Enter to pick.';
 
-/** Theme colours from VS Code's CSS variables (they change with the theme; see the body class observer). */
-export function readTheme(): ViewTheme {
-  const cs = getComputedStyle(document.body);
-  const rgb = (css: string, fallback: [number, number, number]): [number, number, number] => {
-    const probe = document.createElement('canvas').getContext('2d');
-    if (!probe || !css.trim()) return fallback;
-    probe.fillStyle = '#000';
-    probe.fillStyle = css.trim();
-    const m = /^#([0-9a-f]{6})$/i.exec(probe.fillStyle);
-    if (!m) {
-      const r = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(probe.fillStyle);
-      return r ? [Number(r[1]) / 255, Number(r[2]) / 255, Number(r[3]) / 255] : fallback;
-    }
-    const n = parseInt(m[1], 16);
-    return [(n >> 16) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255];
-  };
-  const background = rgb(cs.getPropertyValue('--vscode-editor-background'), [0.12, 0.12, 0.12]);
-  const light = background[0] * 0.3 + background[1] * 0.59 + background[2] * 0.11 > 0.5;
-  const hc = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
-  return {
-    background,
-    foreground: cs.getPropertyValue('--vscode-editor-foreground').trim() || (light ? '#333' : '#ccc'),
-    surface: light ? [0.72, 0.74, 0.78] : [0.82, 0.83, 0.86],
-    edges: hc ? (light ? [0, 0, 0] : [1, 1, 1]) : light ? [0.2, 0.2, 0.25] : [0.1, 0.1, 0.12],
-    font: cs.getPropertyValue('--vscode-font-family').trim() || 'sans-serif',
-  };
-}
-
 export class PreviewApp {
   readonly view: MeshView;
   private readonly stage: HTMLElement;
@@ -76,9 +38,7 @@ export class PreviewApp {
   private readonly pickPanel: HTMLElement;
   private readonly statsPanel: HTMLElement;
   private readonly hotPanel: HTMLElement;
-  private readonly profilePanel: HTMLElement;
-  /** Line probe: off, waiting for its first point, or for its second (the first is kept). */
-  private probing: 'off' | 'first' | { from: [number, number, number] } = 'off';
+  private readonly probe: LineProbe;
   private readonly c: Controls;
   private fileName = '';
   private restored?: PersistedState;
@@ -105,11 +65,6 @@ export class PreviewApp {
     const { element: toolbar, controls: c } = createToolbar();
     this.c = c;
     c.fit.addEventListener('click', () => this.view.fit());
-    c.probe.addEventListener('click', () => {
-      this.probing = this.probing === 'off' ? 'first' : 'off';
-      c.probe.toggleAttribute('secondary', this.probing === 'off');
-      this.setStatus(this.probing === 'off' ? this.fileName : 'Line probe: click the first point on the part');
-    });
     c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(c.exportSize.value), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
     this.stage = el('div', { class: 'stage', tabindex: '0', role: 'application', 'aria-label': `3D view. ${KEY_HELP}`, title: KEY_HELP });
     this.progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Loading' });
@@ -117,10 +72,10 @@ export class PreviewApp {
     this.pickPanel = el('div', { class: 'pick', 'aria-live': 'polite', hidden: '' });
     this.statsPanel = el('div', { class: 'stats', hidden: '' });
     this.hotPanel = el('div', { class: 'hotspots', hidden: '' });
-    this.profilePanel = el('div', { class: 'profile', hidden: '' });
-    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel, this.hotPanel, this.profilePanel);
+    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel, this.hotPanel);
     root.replaceChildren(toolbar, this.stage);
     this.view = new MeshView(this.stage, readTheme());
+    this.probe = new LineProbe(this.view, this.stage, c.probe, (text, isError) => this.setStatus(text || this.fileName, isError));
     this.wire();
     new MutationObserver(() => this.view.applyTheme(readTheme())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
@@ -167,7 +122,7 @@ export class PreviewApp {
       if (down && Math.hypot(e.clientX - down[0], e.clientY - down[1]) < 4 && e.button === 0) {
         const r = this.stage.getBoundingClientRect();
         const p = this.view.pick(e.clientX - r.left, e.clientY - r.top);
-        if (this.probing !== 'off' && p) this.probePoint(p.coords);
+        if (this.probe.active && p) this.probe.point(p.coords);
         else this.showPick(p);
       }
       down = undefined;
@@ -366,47 +321,15 @@ export class PreviewApp {
     }
   }
 
-  private probePoint(at: readonly number[]): void {
-    if (this.probing === 'first') {
-      this.probing = { from: [at[0], at[1], at[2]] };
-      this.view.setMarker(at);
-      this.setStatus('Line probe: click the second point');
-      return;
-    }
-    if (this.probing === 'off') return;
-    const from = this.probing.from;
-    this.probing = 'off';
-    this.c.probe.toggleAttribute('secondary', true);
-    this.probeLine(from, at);
-  }
-
   /** Plots the coloured field from a to b in the profile panel (false when there is no point field). */
   probeLine(a: readonly number[], b: readonly number[]): boolean {
-    const r = this.view.probeLine(a, b);
-    this.profilePanel.hidden = !r;
-    if (!r) {
-      this.setStatus('Line probe: colour by a point field first', true);
-      return false;
-    }
-    const dpr = window.devicePixelRatio || 1;
-    const canvas = el('canvas', { class: 'profile-plot', role: 'img', 'aria-label': `${r.title} along the probe line` });
-    const close = el('vscode-button', { secondary: '', 'aria-label': 'Close line probe' }, '×');
-    close.addEventListener('click', () => (this.profilePanel.hidden = true));
-    this.profilePanel.replaceChildren(close, canvas);
-    const w = Math.max(200, this.stage.clientWidth - 180), h = 160;
-    canvas.width = w * dpr;
-    canvas.height = h * dpr;
-    canvas.style.width = `${w}px`;
-    canvas.style.height = `${h}px`;
-    const len = r.profile.distance[r.profile.distance.length - 1];
-    drawProfile(canvas, r.profile, r.title, `distance along the line (length ${formatNumber(len)})`, this.view.theme.foreground, this.view.theme.font, getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim() || '#3794ff', dpr);
-    this.lastProfile = { title: r.title, distance: Array.from(r.profile.distance), value: Array.from(r.profile.value) };
-    this.setStatus(`${this.fileName} · line probe from (${a.map(formatNumber).join(', ')}) to (${b.map(formatNumber).join(', ')})`);
-    return true;
+    return this.probe.plot(a, b);
   }
 
   /** The last line probe, for the capture state and tests. */
-  lastProfile?: { title: string; distance: number[]; value: number[] };
+  get lastProfile(): LineProbe['last'] {
+    return this.probe.last;
+  }
 
   /** The hot-spot legend: the top surface nodes of the coloured field; a click flies to the node. */
   private renderHotSpots(field: FieldArray | undefined): void {
@@ -484,24 +407,6 @@ export class PreviewApp {
       }),
     };
   }
-}
-
-/** Share of pixels that differ from the background, of "hot" ones (red end of the map), "cold" ones, and the pick marker's. */
-function pixelStats(canvas: HTMLCanvasElement, bg: readonly number[]): { mesh: number; hot: number; cold: number; marker: number } {
-  const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-  const b = bg.map((v) => Math.round(v * 255));
-  const [mr, , mb] = MARKER_COLOR.map((v) => v * 255);
-  let mesh = 0, hot = 0, cold = 0, marker = 0;
-  for (let i = 0; i < d.length; i += 4) {
-    if (Math.abs(d[i] - b[0]) + Math.abs(d[i + 1] - b[1]) + Math.abs(d[i + 2] - b[2]) > 24) mesh++;
-    // By hue, not brightness: shading darkens faces seen at an angle.
-    if (d[i] > 100 && d[i] > 2 * d[i + 1] && d[i] > 2 * d[i + 2]) hot++;
-    if (d[i + 2] > 100 && d[i + 2] > 1.4 * d[i] && d[i + 2] > d[i + 1]) cold++;
-    // The marker's hue at any shade: red and blue alike and well above green.
-    if (d[i] > 0.5 * mr && d[i + 2] > 0.5 * mb && Math.abs(d[i] - d[i + 2]) < 40 && d[i + 1] < 0.35 * d[i]) marker++;
-  }
-  const n = d.length / 4;
-  return { mesh: mesh / n, hot: hot / n, cold: cold / n, marker: marker / n };
 }
 
 function parseMode(v: string): ComponentMode {

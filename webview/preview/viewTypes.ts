@@ -114,3 +114,16 @@ export interface ColoringInfo {
   readonly range: [number, number];
   readonly stats?: ErrorStats;
 }
+
+export function validCamera(cam: unknown): cam is CameraState {
+  if (typeof cam !== 'object' || cam === null) return false;
+  const c = cam as Record<string, unknown>;
+  const vec = (a: unknown) => Array.isArray(a) && a.length === 3 && a.every((v) => typeof v === 'number' && Number.isFinite(v));
+  return vec(c.position) && vec(c.focalPoint) && vec(c.viewUp) && typeof c.parallelScale === 'number' && Number.isFinite(c.parallelScale);
+}
+
+export function validPick(p: unknown): p is { node: number; coords: [number, number, number] } {
+  if (typeof p !== 'object' || p === null) return false;
+  const v = p as Record<string, unknown>;
+  return typeof v.node === 'number' && Number.isInteger(v.node) && v.node >= 0 && Array.isArray(v.coords) && v.coords.length === 3 && v.coords.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
