@@ -10,7 +10,7 @@ interface Result {
   hot: { node: number; nodeId: number; value: number }[];
   hotButtons: number;
   flown: { focal: number[]; pickText: string; marker?: number[] };
-  export: { w0: number; h0: number; x2: [number, number]; fixed: [number, number]; restored: [number, number]; barTitle2x: number; strip2x: { top: number[]; bottom: number[] } };
+  export: { w0: number; h0: number; x2: [number, number]; fixed: [number, number]; restored: [number, number]; barTitle2x: number; strip2x: { top: number[]; bottom: number[] }; hotInPng: [number, number] };
   labels: [number, number];
 }
 
@@ -34,5 +34,6 @@ test('preview tools: first physical field, compact toolbar, hot spots fly to the
   assert.ok(r.export.barTitle2x > 0.005, `the 2× PNG has the legend title: ${r.export.barTitle2x}`);
   const [t, b] = [r.export.strip2x.top, r.export.strip2x.bottom];
   assert.ok(t[0] > 150 && t[2] < 110 && b[2] > 150 && b[0] < 110, `the legend's colour strip sits where the 2× layout puts it (warm top ${t}, cool bottom ${b})`);
+  assert.ok(r.export.hotInPng[0] > 0.03, `the saved PNG has the hot-spot legend's caption: ${r.export.hotInPng}`);
   assert.ok(r.labels[0] > 0.01 && r.labels[1] > 0.01, `labels over both halves: ${r.labels}`);
 });

@@ -6,7 +6,7 @@ import vtkCellArray from '@kitware/vtk.js/Common/Core/CellArray';
 import { drawScalarBar, SCALAR_BAR_WIDTH, type ScalarBarSpec } from './scalarBar';
 import { Scene, bounds } from './scene';
 import { Coloring, applyLookupTables, colorTable, setScalars, validMode } from './coloring';
-import { scalarize, topSurfaceNodes } from './fieldMath';
+import { formatNumber, scalarize, topSurfaceNodes } from './fieldMath';
 import { Picking } from './picking';
 import { drawTriad } from './triad';
 import { sampleLine, type Profile } from './probe';
@@ -200,6 +200,26 @@ export class MeshView {
     this.bar = { title, name: plan.name, subtitle: plan.subtitle, range, bands: st.bands, foreground: this.theme.foreground, font: this.theme.font, colors: colorTable(primary.lut, range) };
   }
 
+  /** The hot-spot legend as the pane shows it (top left), for saved PNGs. */
+  private drawHotSpots(ctx: CanvasRenderingContext2D, scale: number): void {
+    const hot = this.hotSpots(5);
+    if (!hot.length) return;
+    const unit = this.fields.get(this.settings.colorBy)?.unit;
+    const lines = hot.map((h, i) => `${i + 1}. node ${h.nodeId}   ${formatNumber(h.value)}${unit ? ` ${unit}` : ''}`);
+    ctx.save();
+    ctx.font = `${12 * scale}px ${this.theme.font}`;
+    const w = Math.max(...lines.map((l) => ctx.measureText(l).width), ctx.measureText('Hot spots (surface)').width) + 16 * scale;
+    const lh = 16 * scale;
+    ctx.globalAlpha = 0.85;
+    ctx.fillStyle = `rgb(${this.theme.background.map((v) => Math.round(v * 255)).join(',')})`;
+    ctx.fillRect(8 * scale, 8 * scale, w, lh * (lines.length + 1) + 8 * scale);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = this.theme.foreground;
+    ctx.textBaseline = 'top';
+    ['Hot spots (surface)', ...lines].forEach((l, i) => ctx.fillText(l, 16 * scale, 12 * scale + i * lh));
+    ctx.restore();
+  }
+
   /** The `n` surface nodes with the highest values of the coloured point field (|value| if signed). */
   hotSpots(n = 5): { node: number; nodeId: number; value: number }[] {
     const st = this.settings, s = this.surface;
@@ -346,8 +366,8 @@ export class MeshView {
   }
 
   /** The view as a PNG data URL: the rendered frame with the legend composited on top. */
-  capture(size?: ExportSize): string {
-    const out = this.captureCanvas(size);
+  capture(size?: ExportSize, withHotSpots = false): string {
+    const out = this.captureCanvas(size, withHotSpots);
     return out.toDataURL('image/png');
   }
 
@@ -356,7 +376,7 @@ export class MeshView {
    * the view's size or `size`: a scale of it ('2x') or width × height in pixels ('1920x1080'). Text
    * and lines scale with the image, so a 4× export looks like the view, only sharper.
    */
-  captureCanvas(size?: ExportSize): HTMLCanvasElement {
+  captureCanvas(size?: ExportSize, withHotSpots = false): HTMLCanvasElement {
     const src = this.canvas;
     const w0 = src.width, h0 = src.height;
     const [w, h] = exportPixels(size, w0, h0);
@@ -368,7 +388,9 @@ export class MeshView {
     const ctx = out.getContext('2d')!;
     // Drawn in the same task as the render, so the WebGL drawing buffer is still valid.
     ctx.drawImage(src, 0, 0);
-    this.drawDecorations(ctx, w, h, (window.devicePixelRatio || 1) * Math.min(w / w0, h / h0));
+    const scale = (window.devicePixelRatio || 1) * Math.min(w / w0, h / h0);
+    this.drawDecorations(ctx, w, h, scale);
+    if (withHotSpots) this.drawHotSpots(ctx, scale);
     if (w !== w0 || h !== h0) {
       this.scene.glWindow.setSize(w0, h0);
       this.renderNow();

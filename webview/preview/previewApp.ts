@@ -65,7 +65,7 @@ export class PreviewApp {
     const { element: toolbar, controls: c } = createToolbar();
     this.c = c;
     c.fit.addEventListener('click', () => this.view.fit());
-    c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(c.exportSize.value), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
+    c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(c.exportSize.value, true), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
     this.stage = el('div', { class: 'stage', tabindex: '0', role: 'application', 'aria-label': `3D view. ${KEY_HELP}`, title: KEY_HELP });
     this.progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Loading' });
     this.status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });

@@ -60,6 +60,9 @@ report(async () => {
   const y0 = x2.height * 0.15, stripX = x2.width - 140 * k + 9 * k;
   const strip2x = { top: px(stripX, y0 + 38.4 * k + 4 * k), bottom: px(stripX, y0 + x2.height * 0.7 - 12 * k - 4 * k) };
   const fixed = view.captureCanvas('640x360');
+  // Saved PNGs carry the hot-spot legend (top left); the plain capture does not.
+  const withHot = view.captureCanvas(undefined, true), without = view.captureCanvas();
+  const hotInPng = [inked(withHot, 12 * dpr, 10 * dpr, 150 * dpr, 28 * dpr, bg), inked(without, 12 * dpr, 10 * dpr, 150 * dpr, 28 * dpr, bg)];
   const restored = [view.canvas.width, view.canvas.height];
   // Side by side: a label over each half.
   view.set({ compareWith: 'T_ref', compare: 'sideBySide' });
@@ -67,6 +70,6 @@ report(async () => {
   const labels = [inked(side, side.width * 0.15, 6 * dpr, side.width * 0.35, 22 * dpr, bg), inked(side, side.width * 0.65, 6 * dpr, side.width * 0.85, 22 * dpr, bg)];
   return {
     colorBy, narrow, expanded, wide, hot, hotButtons: buttons.length, flown,
-    export: { w0, h0, x2: [x2.width, x2.height], fixed: [fixed.width, fixed.height], restored, barTitle2x, strip2x }, labels,
+    export: { w0, h0, x2: [x2.width, x2.height], fixed: [fixed.width, fixed.height], restored, barTitle2x, strip2x, hotInPng }, labels,
   };
 });
