@@ -78,7 +78,9 @@ export function drawScalarBar(ctx: CanvasRenderingContext2D, spec: ScalarBarSpec
   const ticks = spec.bands > 0 && spec.bands <= 10
     ? Array.from({ length: spec.bands + 1 }, (_, k) => lo + ((hi - lo) * k) / spec.bands)
     : niceTicks(lo, hi, Math.max(2, Math.min(7, Math.floor(barH / (fontPx * 2.5)))));
-  const labels = spec.bands > 0 && spec.bands <= 10 ? ticks.map(formatNumber) : tickLabels(ticks);
+  // Band edges are not round numbers; 0 computed as 1e-17 still reads 0.
+  const span = Math.abs(hi - lo);
+  const labels = spec.bands > 0 && spec.bands <= 10 ? ticks.map((v) => formatNumber(Math.abs(v) < 1e-9 * span ? 0 : v)) : tickLabels(ticks);
   ctx.fillStyle = spec.foreground;
   ctx.textBaseline = 'middle';
   ticks.forEach((v, k) => {
