@@ -149,8 +149,33 @@ export class Scene {
 
   // --- camera -----------------------------------------------------------------------------------
 
+  /**
+   * Fits the part in the view whatever its shape: vtk.js fits the bounding sphere to the height, which
+   * crops a wide part in a narrow pane (side by side, a narrow editor). Parallel views fit the part's
+   * box as seen; perspective ones step back when the viewport is narrower than tall.
+   */
   fit(): void {
     this.renderer.resetCamera();
+    const size = this.glWindow.getSize();
+    const vp = this.renderer.getViewport();
+    const aspect = (size[0] * (vp[2] - vp[0])) / Math.max(1, size[1] * (vp[3] - vp[1]));
+    const cam = this.renderer.getActiveCamera();
+    const b = this.renderer.computeVisiblePropBounds();
+    if (cam.getParallelProjection() && b.every(Number.isFinite)) {
+      const p = cam.getPosition(), f = cam.getFocalPoint(), up = cam.getViewUp();
+      const d = [f[0] - p[0], f[1] - p[1], f[2] - p[2]];
+      const right = [d[1] * up[2] - d[2] * up[1], d[2] * up[0] - d[0] * up[2], d[0] * up[1] - d[1] * up[0]];
+      const rl = Math.hypot(right[0], right[1], right[2]) || 1, ul = Math.hypot(up[0], up[1], up[2]) || 1;
+      let halfW = 0, halfH = 0;
+      for (const x of [b[0], b[1]]) for (const y of [b[2], b[3]]) for (const z of [b[4], b[5]]) {
+        const q = [x - f[0], y - f[1], z - f[2]];
+        halfW = Math.max(halfW, Math.abs(q[0] * right[0] + q[1] * right[1] + q[2] * right[2]) / rl);
+        halfH = Math.max(halfH, Math.abs(q[0] * up[0] + q[1] * up[1] + q[2] * up[2]) / ul);
+      }
+      // Never tighter than vtk.js's own fit: only narrow panes change.
+      if (halfW > 0 || halfH > 0) cam.setParallelScale(Math.max(cam.getParallelScale(), Math.max(halfH, halfW / aspect) * 1.08));
+    } else if (aspect > 0 && aspect < 1) cam.dolly(aspect);
+    this.renderer.resetCameraClippingRange();
     this.requestRender();
   }
 
