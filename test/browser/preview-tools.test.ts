@@ -4,6 +4,7 @@ import { runInBrowser } from './harness';
 
 interface Result {
   colorBy: string;
+  keys: { parallel0: boolean; afterCtrlP: boolean; afterP: boolean };
   narrow: { compact: boolean; hidden: string[]; height: number };
   expanded: { hidden: string[] };
   wide: { compact: boolean; hidden: string[] };
@@ -17,6 +18,8 @@ interface Result {
 test('preview tools: first physical field, compact toolbar, hot spots fly to the node, PNG export at 2× and W × H, side-by-side labels', { timeout: 120_000 }, async () => {
   const r = await runInBrowser<Result>('test/browser/pages/preview-tools.page.ts');
   assert.equal(r.colorBy, 'T', 'opens coloured by the first physical field, not node_id');
+  assert.equal(r.keys.afterCtrlP, r.keys.parallel0, 'Ctrl+P is VS Code\'s (Quick Open), not the view\'s parallel toggle');
+  assert.equal(r.keys.afterP, !r.keys.parallel0, "'p' alone toggles parallel projection");
   assert.equal(r.narrow.compact, true, 'below 600 px the toolbar is compact');
   assert.deepEqual(r.narrow.hidden, ['Range', 'Deformation', 'Clipping', 'Compare', 'Export']);
   assert.deepEqual(r.expanded.hidden, [], '"More…" shows the folded groups');

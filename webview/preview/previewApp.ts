@@ -133,6 +133,8 @@ export class PreviewApp {
   }
 
   private key(e: KeyboardEvent): void {
+    // Ctrl+P (Quick Open), Ctrl+Z and the like belong to VS Code, not to the view's own keys.
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     const step = 10, panStep = 0.05;
     const v = this.view;
     let handled = true;

@@ -41,6 +41,14 @@ report(async () => {
   await frame();
   const wide = { compact: toolbar.classList.contains('compact'), hidden: hiddenGroups() };
   const colorBy = app.view.getSettings().colorBy;
+  // VS Code's shortcuts pressed in the view (Ctrl+P: Quick Open) must not work its own keys ('p').
+  const stageEl = document.querySelector('.stage') as HTMLElement;
+  const parallel0 = app.view.getSettings().parallel;
+  stageEl.dispatchEvent(new KeyboardEvent('keydown', { key: 'p', ctrlKey: true, bubbles: true }));
+  const afterCtrlP = app.view.getSettings().parallel;
+  stageEl.dispatchEvent(new KeyboardEvent('keydown', { key: 'p', bubbles: true }));
+  const keys = { parallel0, afterCtrlP, afterP: app.view.getSettings().parallel };
+  stageEl.dispatchEvent(new KeyboardEvent('keydown', { key: 'p', bubbles: true }));
   // Hot spots: click the first; the view flies there and the pick panel shows the node.
   const buttons = [...document.querySelectorAll('.hotspots button.hot')] as HTMLButtonElement[];
   const hot = app.view.hotSpots(5);
@@ -69,7 +77,7 @@ report(async () => {
   const side = view.captureCanvas();
   const labels = [inked(side, side.width * 0.15, 6 * dpr, side.width * 0.35, 22 * dpr, bg), inked(side, side.width * 0.65, 6 * dpr, side.width * 0.85, 22 * dpr, bg)];
   return {
-    colorBy, narrow, expanded, wide, hot, hotButtons: buttons.length, flown,
+    colorBy, keys, narrow, expanded, wide, hot, hotButtons: buttons.length, flown,
     export: { w0, h0, x2: [x2.width, x2.height], fixed: [fixed.width, fixed.height], restored, barTitle2x, strip2x, hotInPng }, labels,
   };
 });
