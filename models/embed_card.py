@@ -40,7 +40,7 @@ def _entry_key(payload):
         tag, i = _varint(payload, i)
         ln, i = _varint(payload, i)
         if tag >> 3 == 1:
-            return payload[i:i + ln].decode()
+            return payload[i : i + ln].decode()
         i += ln
     return None
 
@@ -59,7 +59,7 @@ def embed(model_bytes, card):
             i += 4
         elif wt == 2:
             ln, i = _varint(b, i)
-            if tag >> 3 == 14 and _entry_key(b[i:i + ln]) == "flare.card":
+            if tag >> 3 == 14 and _entry_key(b[i : i + ln]) == "flare.card":
                 i += ln
                 continue
             i += ln

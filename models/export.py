@@ -1,144 +1,219 @@
-"""Export a FLARE elasticity checkpoint to ONNX with its model card embedded.
+"""Export a FLARE elasticity checkpoint (models/flare/train.py) to ONNX with its card embedded.
 
-Shipped models (run on the machine that trained them; needs torch + onnx):
-  python3 models/export.py --ckpt models/runs/plate2d-flare/ckpt.pt --name plate2d-elasticity \
-      --card models/card_template.json --stats models/data/pack/plate2d_stats.json \
-      --metrics models/runs/plate2d-flare/test_metrics.json \
-      --baseline-metrics models/runs/plate2d-mlp/test_metrics.json \
+  python3 -m models.export --ckpt RUN/ckpt.pt --name plate2d-elasticity \\
+      --train-pack PACK/plate2d_train.npz --test-pack PACK/plate2d_test.npz \\
+      --metrics RUN/test_metrics.json --baseline-metrics RUN_MLP/test_metrics.json \\
       --golden models/golden/plate2d-elasticity --out-dir models
 
-Bring your own model: train with models/flare/train.py on your own packed data (or use any
-state dict of models/flare/model.py:FLARE plus --config '{"arch":"flare","C":64,...}' and
---y-std '[...]'), copy models/card_template.json, fill in its fields, then
-  python3 models/export.py --ckpt my.pt --name my-model --card my_card.json --out-dir out/
-
-Writes <out-dir>/<name>.onnx (opset 17, inputs x[B,N,10] and scale[B,2], outputs
-von_mises[B,N] and displacement[B,N,3], dynamic B and N; metadata_props 'flare.card' = the card
-JSON) and <out-dir>/<name>.card.json.  With --golden PREFIX (PREFIX.x.npy, PREFIX.scale.npy
-present): writes PREFIX.y.npy = PyTorch fp32 output [B,N,4] (von_mises, displacement) and
-checks onnxruntime (if installed) against it.
+Writes <out-dir>/<name>.onnx (opset 17; inputs x [B,N,10], load_dir [B,3], scale [B,2];
+outputs von_mises [B,N] MPa, displacement [B,N,3] mm, stress [B,N,6] MPa; dynamic B and N;
+metadata_props 'flare.card' = the card JSON) and <out-dir>/<name>.card.json.
+The card's `applicability` holds the mean and inverse covariance of the training decks'
+global descriptors (models/flare/data.py:descriptors) and a Mahalanobis threshold that about
+1% of the test decks exceed.  With --golden PREFIX (PREFIX.inp present): writes the golden
+inputs from the deck (x, load_dir, scale, json) and PREFIX.y.npy = PyTorch fp32 outputs
+[1,N,10] (von_mises, displacement xyz, stress 6).
 """
 import argparse
 import datetime
 import json
 import os
-import sys
 
 import numpy as np
 import torch
 
+from models.embed_card import embed
+from models.fem import ccx
+from models.flare import data as fdata
+from models.flare import features as ft
+from models.flare.model import Exported, build
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "flare"))
-from model import Exported, build  # noqa: E402
-import features as ft  # noqa: E402
+FAMILY = {
+    "plate2d": dict(dim=2, elements=["CPS6"], description="plane-stress plates and L-brackets with holes"),
+    "bracket3d": dict(
+        dim=3, elements=["C3D10"], description="3D L-brackets with fillet, gusset and bolt holes"
+    ),
+}
 
 
-def deep_update(dst, src):
-    for k, v in src.items():
-        if isinstance(v, dict) and isinstance(dst.get(k), dict):
-            deep_update(dst[k], v)
-        else:
-            dst[k] = v
-    return dst
+def applicability(train_pack, test_pack):
+    tr = np.load(train_pack)["descriptors"]
+    mean = tr.mean(0)
+    cov = np.cov(tr.T) + 1e-9 * np.eye(tr.shape[1])
+    inv = np.linalg.inv(cov)
+
+    def dist(d):
+        z = d - mean
+        return np.sqrt(np.einsum("ni,ij,nj->n", z, inv, z))
+
+    te = dist(np.load(test_pack)["descriptors"]) if test_pack else dist(tr)
+    return dict(
+        descriptors=fdata.DESCRIPTORS,
+        mean=mean.tolist(),
+        cov_inv=inv.tolist(),
+        threshold=float(np.percentile(te, 99)),
+        calibration="99th percentile of the Mahalanobis distances of the %s decks"
+        % ("test" if test_pack else "training"),
+        train_max=float(dist(tr).max()),
+    )
+
+
+def golden_inputs(prefix):
+    """Features of the golden deck, computed with the reference reader (float32)."""
+    d = ccx.read_deck(prefix + ".inp")
+    x, sc = ft.features_from_deck(d)
+    info = dict(
+        deck=os.path.basename(prefix + ".inp"),
+        n_nodes=len(x),
+        etype=d["etype"],
+        E=d["E"],
+        nu=d["nu"],
+        thickness=sc["thickness"],
+        dim=sc["dim"],
+        L=sc["L"],
+        center=sc["center"].tolist(),
+        Ftot=sc["Ftot"].tolist(),
+        P=sc["P"],
+        dir=sc["dir"].tolist(),
+        sigma_ref=sc["sigma_ref"],
+        u_ref=sc["u_ref"],
+        n_fixed=int(x[:, 3].sum()),
+        n_loaded=int(x[:, 4].sum()),
+        n_free=int(x[:, 7].sum()),
+        descriptors=fdata.descriptors(d["xyz"], d["fixed"], d["cload"]),
+        files={
+            "x": "[1,N,10] float32 features",
+            "load_dir": "[1,3] float32",
+            "scale": "[1,2] float32 (sigma_ref MPa, u_ref mm)",
+            "y": "[1,N,10] float32 PyTorch fp32: von_mises, displacement xyz, stress 6",
+        },
+    )
+    np.save(prefix + ".x.npy", x[None])
+    np.save(prefix + ".load_dir.npy", np.asarray(sc["dir"], np.float32)[None])
+    np.save(prefix + ".scale.npy", np.array([[sc["sigma_ref"], sc["u_ref"]]], np.float32))
+    json.dump(info, open(prefix + ".json", "w"), indent=1)
+    return x, sc
+
+
+def card_for(a, cfg, nparam, st):
+    fam = FAMILY[a.family]
+    card = json.load(open(os.path.join(HERE, "card_template.json")))
+    card.update(
+        name=a.name,
+        family=a.family,
+        description="FLARE surrogate (%s): per-node stress tensor, von Mises stress and "
+        "displacement from a CalculiX deck, by superposition of unit loads." % fam["description"],
+    )
+    card["physics"]["dimension"] = fam["dim"]
+    card["physics"]["element_types"] = fam["elements"]
+    card["architecture"] = dict(cfg, parameters=int(nparam))
+    card["normalization"]["y_std"] = [float(v) for v in st["y_std"].cpu().numpy().ravel()]
+    stats = json.load(open(a.train_pack[:-4] + ".json"))
+    card["training_envelope"] = dict(stats["envelope"], features=stats["features"])
+    card["applicability"] = applicability(a.train_pack, a.test_pack)
+    prov = card.setdefault("provenance", {})
+    prov["exported"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    prov["torch"] = torch.__version__
+    prov["data"] = dict(
+        generator=stats["generator"],
+        train_count=stats["count"],
+        train_seeds=[min(stats["seeds"]), max(stats["seeds"])],
+    )
+    if a.test_pack:
+        ts = json.load(open(a.test_pack[:-4] + ".json"))
+        prov["data"].update(test_count=ts["count"], test_seeds=[min(ts["seeds"]), max(ts["seeds"])])
+    prov["training"] = dict(steps=st["step"], args=st.get("args"))
+    if a.metrics:
+        m = json.load(open(a.metrics))
+        card.setdefault("metrics", {})["test"] = dict(
+            n_samples=m["n_samples"], n_nodes=m["n_nodes"], summary=m["summary"]
+        )
+    if a.baseline_metrics:
+        m = json.load(open(a.baseline_metrics))
+        card.setdefault("metrics", {})["baseline_test"] = dict(n_samples=m["n_samples"], summary=m["summary"])
+    if a.noise_floor:
+        card.setdefault("metrics", {})["noise_floor"] = json.load(open(a.noise_floor))["summary"]
+    return card
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", required=True)
     ap.add_argument("--name", required=True)
-    ap.add_argument("--card", default=os.path.join(HERE, "card_template.json"))
-    ap.add_argument("--config", help="JSON model config when --ckpt is a bare state dict")
-    ap.add_argument("--y-std", help="JSON list of 4 output scales when --ckpt is a bare state dict")
-    ap.add_argument("--stats", help="pack stats JSON file(s), comma-separated (envelope, counts, seeds)")
-    ap.add_argument("--metrics", help="test_metrics.json of this model")
-    ap.add_argument("--baseline-metrics", help="test_metrics.json of the baseline")
-    ap.add_argument("--extra", help="JSON file merged into the card last")
-    ap.add_argument("--golden", help="prefix of golden files")
+    ap.add_argument("--family", required=True, choices=sorted(FAMILY))
+    ap.add_argument("--train-pack", required=True)
+    ap.add_argument("--test-pack")
+    ap.add_argument("--metrics")
+    ap.add_argument("--baseline-metrics")
+    ap.add_argument("--noise-floor")
+    ap.add_argument("--golden", help="prefix of the golden files (PREFIX.inp must exist)")
     ap.add_argument("--out-dir", default=HERE)
     ap.add_argument("--opset", type=int, default=17)
     a = ap.parse_args()
 
     st = torch.load(a.ckpt, map_location="cpu", weights_only=False)
-    if "model" in st:
-        sd, cfg, y_std = st["model"], st["config"], st["y_std"]
-    else:
-        sd, cfg, y_std = st, json.loads(a.config), json.loads(a.y_std)
+    cfg = st["config"]
     net = build(cfg)
-    net.load_state_dict(sd)
+    net.load_state_dict(st["model"])
     net.eval()
-    m = Exported(net, np.asarray(y_std, np.float32)).eval()
-    nparam = sum(p.numel() for p in net.parameters())
-
-    card = json.load(open(a.card))
-    card["name"] = a.name
-    card.setdefault("architecture", {}).update(cfg)
-    card["architecture"]["parameters"] = int(nparam)
-    card["normalization"]["y_std"] = [float(v) for v in np.asarray(y_std).ravel()]
-    prov = card.setdefault("provenance", {})
-    prov["exported"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    prov["torch"] = torch.__version__
-    if torch.cuda.is_available():
-        prov.setdefault("gpu", torch.cuda.get_device_name(0))
-    if "model" in st:
-        prov["training"] = dict(epochs=st["epoch"], steps=st["step"], n_train=st.get("n_train"),
-                                points_per_sample=st.get("points"), world_size=st.get("world"),
-                                args=st.get("args"))
-    if a.stats:
-        s = {}
-        for fn in a.stats.split(","):
-            deep_update(s, json.load(open(fn)))
-        card["training_envelope"] = s["envelope"]
-        prov["data"] = dict(train=s.get("train"), test=s.get("test"),
-                            points_per_train_sample=s["points_per_train_sample"])
-    if a.metrics:
-        card.setdefault("metrics", {})["test"] = json.load(open(a.metrics))
-    if a.baseline_metrics:
-        card.setdefault("metrics", {})["baseline_test"] = json.load(open(a.baseline_metrics))
-    if a.extra:
-        deep_update(card, json.load(open(a.extra)))
+    dim = FAMILY[a.family]["dim"]
+    m = Exported(net, st["y_std"].cpu().float(), dim).eval()
+    card = card_for(a, cfg, sum(p.numel() for p in net.parameters()), st)
 
     os.makedirs(a.out_dir, exist_ok=True)
-    onnx_path = os.path.join(a.out_dir, a.name + ".onnx")
+    path = os.path.join(a.out_dir, a.name + ".onnx")
     x = torch.rand(1, 1500, ft.N_FEATURES) - 0.5
-    scale = torch.tensor([[1.0, 1.0]])
-    kw = dict(input_names=["x", "scale"], output_names=["von_mises", "displacement"],
-              dynamic_axes={"x": {0: "B", 1: "N"}, "scale": {0: "B"},
-                            "von_mises": {0: "B", 1: "N"}, "displacement": {0: "B", 1: "N"}},
-              opset_version=a.opset, do_constant_folding=True)
+    ld = torch.tensor([[0.6, 0.8, 0.0]])
+    sc = torch.tensor([[1.0, 1.0]])
+    outs = ["von_mises", "displacement", "stress"]
+    kw = dict(
+        input_names=["x", "load_dir", "scale"],
+        output_names=outs,
+        dynamic_axes=dict(
+            {"x": {0: "B", 1: "N"}, "load_dir": {0: "B"}, "scale": {0: "B"}},
+            **{o: {0: "B", 1: "N"} for o in outs}
+        ),
+        opset_version=a.opset,
+        do_constant_folding=True,
+    )
     try:
-        torch.onnx.export(m, (x, scale), onnx_path, dynamo=False, **kw)
+        torch.onnx.export(m, (x, ld, sc), path, dynamo=False, **kw)
     except TypeError:
-        torch.onnx.export(m, (x, scale), onnx_path, **kw)
-    import onnx
-    mo = onnx.load(onnx_path)
-    ops = sorted({n.op_type for n in mo.graph.node})
-    card["architecture"]["onnx_ops"] = ops
-    card["architecture"]["opset"] = a.opset
-    del mo.metadata_props[:]
-    e = mo.metadata_props.add()
-    e.key, e.value = "flare.card", json.dumps(card, separators=(",", ":"))
-    mo.producer_name = "flare-vscode models/export.py"
-    onnx.save(mo, onnx_path)
+        torch.onnx.export(m, (x, ld, sc), path, **kw)
+    raw = open(path, "rb").read()
+    open(path, "wb").write(embed(raw, card))
     json.dump(card, open(os.path.join(a.out_dir, a.name + ".card.json"), "w"), indent=1)
-    print("wrote", onnx_path, os.path.getsize(onnx_path), "bytes; ops:", ",".join(ops), flush=True)
+    print("wrote", path, os.path.getsize(path), "bytes", flush=True)
 
-    if a.golden and os.path.exists(a.golden + ".x.npy"):
-        gx = torch.as_tensor(np.load(a.golden + ".x.npy"))
-        gs = torch.as_tensor(np.load(a.golden + ".scale.npy"))
+    if a.golden:
+        gx, gsc = golden_inputs(a.golden)
         with torch.no_grad():
-            vm, u = m(gx, gs)
-        y = torch.cat([vm.unsqueeze(-1), u], -1).numpy().astype(np.float32)
-        gy = os.path.join(a.out_dir, os.path.basename(a.golden) + ".y.npy")
-        np.save(gy, y)
-        print("golden y", gy, y.shape, flush=True)
+            vm, u, s = m(
+                torch.as_tensor(gx)[None],
+                torch.as_tensor(np.asarray(gsc["dir"], np.float32))[None],
+                torch.tensor([[gsc["sigma_ref"], gsc["u_ref"]]], dtype=torch.float32),
+            )
+        y = torch.cat([vm.unsqueeze(-1), u, s], -1).numpy().astype(np.float32)
+        np.save(a.golden + ".y.npy", y)
         try:
             import onnxruntime as ort
-            sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
-            ovm, ou = sess.run(None, {"x": gx.numpy(), "scale": gs.numpy()})
-            oy = np.concatenate([ovm[..., None], ou], -1)
-            err = np.abs(oy - y).max() / max(np.abs(y).max(), 1e-30)
-            print("onnxruntime vs torch: max abs err %.3g (relative to max |y| %.3g)" %
-                  (np.abs(oy - y).max(), err), flush=True)
+
+            sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+            o = sess.run(
+                None,
+                {
+                    "x": gx[None],
+                    "load_dir": np.asarray(gsc["dir"], np.float32)[None],
+                    "scale": np.array([[gsc["sigma_ref"], gsc["u_ref"]]], np.float32),
+                },
+            )
+            oy = np.concatenate([o[0][..., None], o[1], o[2]], -1)
+            print(
+                "onnxruntime vs torch: max abs err / max |y| = %.3g"
+                % (np.abs(oy - y).max() / np.abs(y).max()),
+                flush=True,
+            )
         except ImportError:
             pass
 

@@ -58,6 +58,8 @@ async function mochaResults(layer, script) {
 const layers = [
   { name: 'typecheck', group: 'static', run: async () => ((await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'])) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }) },
   { name: 'lint', group: 'static', run: async () => ((await run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.'])) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }) },
+  // models/ is a Python package (Debian's python3-flake8 and black, as .ci/run installs them)
+  { name: 'lint:python', group: 'static', run: async () => ((await run('/usr/bin/python3', ['-m', 'flake8', '--config', 'models/.flake8', 'models'])) === 0 && (await run('black', ['--check', '-q', '--config', 'models/pyproject.toml', 'models'])) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }) },
   { name: 'build', group: 'build', run: async () => ((await run(process.execPath, ['scripts/build.mjs'])) === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }) },
   { name: 'unit', group: 'unit', run: () => nodeTests('unit', 'test/unit') },
   { name: 'browser', group: 'browser', run: () => nodeTests('browser', 'test/browser') },

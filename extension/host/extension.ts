@@ -12,6 +12,9 @@ import { commandTarget, registerPredictCommands } from './predictCommands';
 import { readSettings } from './settings';
 import { runBenchmark, type BenchmarkOptions } from './benchmark';
 import { registerLimitActions } from './limitActions';
+import { checkSummary } from './checkReport';
+import { DeckContext } from './deckContext';
+import { trustBanner } from './trust';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
 export interface FlareApi {
@@ -21,6 +24,8 @@ export interface FlareApi {
   /** Folder of the FLARE log (FLARE.log): tests read what the host logged. */
   readonly logUri: vscode.Uri;
   readonly status: FlareStatusBar;
+  /** The `flare.activeIsDeck` context key (Predict Fields is offered only on decks). */
+  readonly deckContext: DeckContext;
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
@@ -37,9 +42,17 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     const rec = predictions.last(uri);
     return rec ? previewFields(rec) : [];
   };
+  MeshPreviewProvider.trustSource = (uri) => {
+    const rec = predictions.last(uri);
+    return rec ? trustBanner(rec.verdict) : undefined;
+  };
   // After a save: re-predict where someone looks at the result (open preview) or when asked to.
+  const deckContext = new DeckContext(diagnostics);
   const onSaved = (uri: vscode.Uri) => {
+    // The warning or error the status bar shows for this file was about its old content.
+    status.causeGone(uri, `${vscode.workspace.asRelativePath(uri)} changed since its last prediction`);
     if (!readSettings(uri).predictOnSave && !isPreviewOpen(uri)) return;
+    if (!deckContext.isDeck(uri)) return;
     // A run on the old content is stale now: stop it at once rather than when the new run starts.
     predictions.cancel(uri, 'superseded: the file changed');
     // Its limit findings point at the old lines; the new run sets them again.
@@ -49,8 +62,9 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
       await predictions.predict(uri, signal);
     });
   };
-  const watcher = new MeshFileWatcher(diagnostics, log, isPreviewOpen, onSaved);
-  context.subscriptions.push(diagnostics, watcher, status, predictions);
+  const onDeleted = (uri: vscode.Uri) => status.causeGone(uri, `${vscode.workspace.asRelativePath(uri)} was deleted`);
+  const watcher = new MeshFileWatcher(diagnostics, log, isPreviewOpen, onSaved, onDeleted);
+  context.subscriptions.push(diagnostics, watcher, status, predictions, deckContext);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));
   registerPredictCommands(context, predictions, log);
   registerLimitActions(context, diagnostics, log);
@@ -79,9 +93,18 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target || !isMeshUri(target)) return undefined;
       const r = await diagnostics.parse(target);
-      return { points: r.mesh ? r.mesh.points.length / r.mesh.dimension : 0, diagnostics: r.diagnostics.length };
+      // Reported every time, also when all is fine; the findings themselves are in Problems.
+      const s = checkSummary(target.path, r.mesh ? r.mesh.points.length / r.mesh.dimension : undefined, r.diagnostics);
+      const items = s.diagnostics ? ['Show Problems'] : [];
+      const shown = s.level === 'error' ? vscode.window.showErrorMessage(s.message, ...items) : s.level === 'warning' ? vscode.window.showWarningMessage(s.message, ...items) : vscode.window.showInformationMessage(s.message, ...items);
+      void shown.then((a) => { if (a) void vscode.commands.executeCommand('workbench.actions.view.problems'); });
+      log.info(s.message);
+      return s;
     }),
-    vscode.commands.registerCommand('flare.clearDiagnostics', () => diagnostics.clear()),
+    vscode.commands.registerCommand('flare.clearDiagnostics', () => {
+      diagnostics.clear();
+      status.causeGone(undefined, 'diagnostics cleared');
+    }),
     vscode.commands.registerCommand('flare.runBenchmark', async (uri?: vscode.Uri, opts?: BenchmarkOptions) => {
       const target = commandTarget(uri);
       if (!target || !isMeshUri(target)) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh to benchmark the model on.');
@@ -94,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher, predictions, status, logUri: context.logUri };
+  return { diagnostics, watcher, predictions, status, deckContext, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

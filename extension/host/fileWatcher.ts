@@ -31,6 +31,7 @@ export class MeshFileWatcher implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly isPreviewOpen: (uri: vscode.Uri) => boolean,
     private readonly onSaved: (uri: vscode.Uri) => void,
+    private readonly onDeleted: (uri: vscode.Uri) => void = () => {},
   ) {
     this.queue = new KeyedWorkQueue(1, 32, {
       onError: (key, e) => this.log.error(`parse ${key}: ${e instanceof Error ? e.message : String(e)}`),
@@ -69,7 +70,7 @@ export class MeshFileWatcher implements vscode.Disposable {
       const w = vscode.workspace.createFileSystemWatcher(glob);
       w.onDidChange((uri) => { if (this.wants(uri, false)) { this.schedule(uri); this.onSaved(uri); } });
       w.onDidCreate((uri) => { if (this.wants(uri, false)) this.schedule(uri); });
-      w.onDidDelete((uri) => { this.cancel(uri); this.diagnostics.forget(uri); });
+      w.onDidDelete((uri) => { this.cancel(uri); this.diagnostics.forget(uri); this.onDeleted(uri); });
       this.watchers.push(w);
     }
   }

@@ -8,14 +8,23 @@ import { readSettings } from './settings';
 import { previewPayload, type FieldsMessage, type PreviewPayload } from './previewPayload';
 import { WebviewRuntimeClient } from './webviewRuntimeClient';
 import { offerRaiseLimit } from './limitActions';
+import type { TrustBanner } from './trust';
 
 type Captured = Extract<WebviewToHost, { type: 'previewCaptured' }>;
+type TrustMessage = Extract<HostToWebview, { type: 'previewTrust' }>;
+
+/** The banner as a message; undefined takes the banner away. */
+function trustMessage(banner: TrustBanner | undefined): TrustMessage {
+  return banner ? { type: 'previewTrust', level: banner.level, title: banner.title, details: [...banner.details] } : { type: 'previewTrust', level: 'none', title: '', details: [] };
+}
 
 /** What the preview of one file shows: the parsed surface and fields, plus fields sent later (predictions). */
 class MeshDocument implements vscode.CustomDocument {
   /** Parsed once per document and shared by its panels; re-sent when a hidden webview reloads. */
   payload?: Promise<PreviewPayload | { error: string; line?: number }>;
   readonly extraFields = new Map<string, FieldsMessage>();
+  /** The banner of the last prediction (applicability findings); re-sent when a hidden webview reloads. */
+  trust?: TrustMessage;
   readonly panels = new Set<vscode.WebviewPanel>();
   watcher?: vscode.Disposable;
   constructor(readonly uri: vscode.Uri, private readonly onDispose: () => void) {}
@@ -36,6 +45,8 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   private static instance: MeshPreviewProvider | undefined;
   /** Fields a newly opened preview starts with besides the file's own (the file's last prediction). */
   static fieldSource: ((uri: vscode.Uri) => readonly Omit<FieldsMessage, 'type'>[]) | undefined;
+  /** The banner a newly opened preview starts with (the file's last prediction's findings). */
+  static trustSource: ((uri: vscode.Uri) => TrustBanner | undefined) | undefined;
   private readonly documents = new Map<string, MeshDocument>();
   private lastActive: vscode.WebviewPanel | undefined;
   private nextRequest = 1;
@@ -70,7 +81,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('flare.limits')) void provider.reloadRefused();
       }),
-      { dispose: () => { MeshPreviewProvider.instance = undefined; MeshPreviewProvider.fieldSource = undefined; } },
+      { dispose: () => { MeshPreviewProvider.instance = undefined; MeshPreviewProvider.fieldSource = undefined; MeshPreviewProvider.trustSource = undefined; } },
     );
   }
 
@@ -129,6 +140,19 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   }
 
   /**
+   * Shows (or, with undefined, removes) the banner over the predicted field in every preview of
+   * `uri`, now and after reloads. Returns how many open previews received it.
+   */
+  static showTrust(uri: vscode.Uri, banner: TrustBanner | undefined): number {
+    const doc = MeshPreviewProvider.instance?.documents.get(uri.toString());
+    if (!doc) return 0;
+    const msg = trustMessage(banner);
+    doc.trust = banner ? msg : undefined;
+    for (const p of doc.panels) void p.webview.postMessage(msg);
+    return doc.panels.size;
+  }
+
+  /**
    * Adds or replaces a field (e.g. a prediction) in every preview of `uri`, now and after reloads.
    * Returns how many open previews received it.
    */
@@ -163,6 +187,8 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     });
     this.documents.set(key, doc);
     for (const f of MeshPreviewProvider.fieldSource?.(uri) ?? []) doc.extraFields.set(f.name, { ...f, type: 'fields' });
+    const banner = MeshPreviewProvider.trustSource?.(uri);
+    if (banner) doc.trust = trustMessage(banner);
     // Saving the file (e.g. editing the deck as text beside the preview) re-parses and redraws it,
     // keeping the camera, the view settings and predictions that still fit.
     if (uri.scheme === 'file') {
@@ -254,6 +280,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     await post(payload.surface);
     for (const f of payload.fields) await post(f);
     for (const f of doc.extraFields.values()) await post(f);
+    if (doc.trust) await post(doc.trust);
     await post({ type: 'previewProgress', stage: 'done', fraction: 1 });
   }
 

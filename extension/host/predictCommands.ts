@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readMesh, writeVtu, type Mesh } from '../core/mesh/index';
 import { compareWithReference, type CompareResult } from '../core/analysis/compareFields';
 import { findCcx, runCcx } from '../core/solver/ccx';
-import { BUILTIN_MODELS, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
+import { BUILTIN_MODELS, NotPredictable, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import { isMeshUri } from './fileWatcher';
 import { readSettings } from './settings';
@@ -86,17 +86,29 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         const vm = p.fields.find((f) => f.name === 'von_mises');
         let max = 0;
         if (vm) for (const v of vm.values) if (v > max) max = v;
-        void vscode.window.showInformationMessage(`FLARE ${rec.model.name}: max von Mises ${max.toFixed(1)} MPa in ${(p.ms + p.featureMs).toFixed(0)} ms${p.findings.length ? ` — ${p.findings.length} applicability warning(s) in Problems` : ''}`, 'Open Preview').then((a) => {
-          if (a) void vscode.commands.executeCommand('flare.openPreview', t);
-        });
+        const result = `max von Mises ${max.toFixed(1)} MPa in ${(p.ms + p.featureMs).toFixed(0)} ms`;
+        const open = (a: string | undefined) => {
+          if (a === 'Open Preview') void vscode.commands.executeCommand('flare.openPreview', t);
+          else if (a === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+        };
+        // A prediction the model cannot vouch for is a warning naming the reason, never an info.
+        if (rec.verdict.level === 'ok') void vscode.window.showInformationMessage(`FLARE ${rec.model.name}: ${result}`, 'Open Preview').then(open);
+        else void vscode.window.showWarningMessage(`FLARE ${rec.model.name}: ${rec.verdict.headline} — the model cannot vouch for this prediction (${rec.verdict.reasons[0]}${rec.verdict.reasons.length > 1 ? `; ${rec.verdict.reasons.length - 1} more in Problems` : ''}). Shown anyway: ${result}.`, 'Open Preview', 'Show Problems').then(open);
         // Restricted Mode refusals were shown once by the service; a preview that fell back is shown here.
         for (const n of rec.notes.filter((x) => !x.startsWith('Restricted Mode'))) void vscode.window.showWarningMessage(`FLARE: ${n}`);
         return {
           model: rec.model.name, builtin: rec.model.builtin, backend: p.backend, where: rec.where, ...(rec.adapter ? { adapter: rec.adapter } : {}), ms: p.ms, findings: p.findings.length, notes: rec.notes,
+          trust: { level: rec.verdict.level, headline: rec.verdict.headline, reasons: rec.verdict.reasons },
           fields: p.fields.map((f) => ({ name: f.name, components: f.components, unit: f.unit, max: f.values.reduce((a, v) => (v > a ? v : a), -Infinity) })),
         };
       } catch (e) {
         if (e instanceof PredictionCancelled) return { cancelled: e.message };
+        if (e instanceof NotPredictable) {
+          // Not a failure of the model: the file lacks what a prediction needs; say what and how to add it.
+          log.warn(`predict ${vscode.workspace.asRelativePath(t)}: ${e.message}`);
+          void vscode.window.showWarningMessage(`FLARE: cannot predict here. ${e.message}`);
+          return { notPredictable: e.message };
+        }
         if (!offerRaiseLimit(e, t, log)) report(e, 'prediction');
         return undefined;
       }

@@ -14,6 +14,9 @@ import { readSettings } from './settings';
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import type { WebviewRuntimeClient } from './webviewRuntimeClient';
 import type { FieldsMessage } from './previewPayload';
+import type { Finding } from '../core/model/findings';
+import { missingForPrediction } from '../core/model/predictable';
+import { trustBanner, trustVerdict, type TrustVerdict } from './trust';
 
 export const BUILTIN_MODELS = ['bracket3d-elasticity', 'plate2d-elasticity'] as const;
 
@@ -35,7 +38,44 @@ export interface PredictionRecord {
   readonly adapter?: string;
   /** What the user was told on the way: Restricted Mode model refusals, a preview run that fell back. */
   readonly notes: readonly string[];
+  /** What the applicability findings say: clean, or a warning the user must see (status, banner, Problems). */
+  readonly verdict: TrustVerdict;
   readonly at: number;
+}
+
+/** The file is not a deck a model can run on (a plain mesh, or no supports/loads): says what to add. */
+export class NotPredictable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotPredictable';
+  }
+}
+
+const FINDING_SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  info: vscode.DiagnosticSeverity.Information,
+};
+
+/**
+ * Problems entries for applicability findings, by file: each at the line of its cause (1-based in
+ * the finding), deck-level ones at line 1 of the deck; code `flare.<code>`.
+ */
+export function findingDiagnostics(deck: vscode.Uri, modelName: string, findings: readonly Finding[]): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
+  const out = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
+  const deckPath = deck.scheme === 'file' ? deck.fsPath : deck.toString();
+  for (const f of findings) {
+    const uri = f.file && f.file !== deckPath && deck.scheme === 'file' && path.resolve(f.file) !== path.resolve(deckPath) ? vscode.Uri.file(f.file) : deck;
+    const line = Math.max(0, (f.line ?? 1) - 1);
+    const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, 1000), `${modelName}: ${f.message}`, FINDING_SEVERITY[f.severity]);
+    d.source = 'FLARE';
+    d.code = `flare.${f.code}`;
+    const key = uri.toString();
+    const entry = out.get(key) ?? { uri, diagnostics: [] };
+    entry.diagnostics.push(d);
+    out.set(key, entry);
+  }
+  return out;
 }
 
 /** A prediction stopped before its result: cancelled by the user, or superseded by a newer one. */
@@ -77,6 +117,8 @@ export class PredictionService implements vscode.Disposable {
   private readonly inflight = new Map<string, AbortController>();
   private readonly webviewRuntimes = new WeakMap<WebviewRuntimeClient, FlareRuntime>();
   private readonly toldRestricted = new Set<string>();
+  /** Other files (includes) that hold a deck's findings, to clear them with the deck's. */
+  private readonly findingFiles = new Map<string, vscode.Uri[]>();
   private readonly onDidPredictEmitter = new vscode.EventEmitter<PredictionRecord>();
   readonly onDidPredict = this.onDidPredictEmitter.event;
   /** Fires when the model starts running on a file (after reading it and loading the model). */
@@ -179,6 +221,8 @@ export class PredictionService implements vscode.Disposable {
       throw new Error(`the file could not be read${first ? `: line ${first.line}: ${first.message}` : ''}`);
     }
     const mesh = parsed.mesh;
+    const missing = missingForPrediction(mesh, uri.path);
+    if (missing) throw new NotPredictable(missing);
     const settings = readSettings(uri);
     const notes: string[] = [];
     progress?.('loading the model');
@@ -201,9 +245,10 @@ export class PredictionService implements vscode.Disposable {
         p = { ...r.prediction, backend: info.backend, notes: [...r.prediction.notes, ...info.notes] };
         adapter = info.adapter;
         where = 'preview';
-      } else if (!r.ok && (r.code === 'bad-input' || r.code === 'bad-model')) {
+      } else if (!r.ok && (r.code === 'bad-input' || r.code === 'bad-model' || r.code === 'not-applicable')) {
         // Not the webview's fault: Node would refuse the same input.
-        this.status.show('error', { model: model.name, message: r.error });
+        this.refusedFindings(uri, model.name, r.findings);
+        this.status.show('error', { model: model.name, message: r.error, uri });
         throw new Error(r.error);
       } else {
         const why = `the preview webview could not run ${model.name} (${r.ok ? 'it did not say which back end ran it' : r.error}); running it in the extension host (Node) instead`;
@@ -220,19 +265,26 @@ export class PredictionService implements vscode.Disposable {
       const r = await predict(runtime, model.opened, mesh, { backend: 'auto', channel: uri.toString(), signal });
       stop();
       if (!r.ok) {
-        this.status.show('error', { model: model.name, message: r.error });
+        this.refusedFindings(uri, model.name, r.findings);
+        this.status.show('error', { model: model.name, message: r.error, uri });
         throw new Error(r.error);
       }
       p = r.prediction;
     }
-    const rec: PredictionRecord = { uri, mesh, model, prediction: p, where, ...(adapter ? { adapter } : {}), notes, at: Date.now() };
+    const verdict = trustVerdict(p.findings);
+    const rec: PredictionRecord = { uri, mesh, model, prediction: p, where, ...(adapter ? { adapter } : {}), notes, verdict, at: Date.now() };
     this.records.set(uri.toString(), rec);
     const backend = backendLabel(p.backend);
-    this.status.show('done', { model: model.name, backend, where, ...(adapter ? { adapter } : {}), ms: p.ms + p.featureMs, ...(notes.length ? { message: notes.join('\n\n') } : {}) });
+    const shown = { model: model.name, backend, where, ...(adapter ? { adapter } : {}), ms: p.ms + p.featureMs, ...(notes.length ? { message: notes.join('\n\n') } : {}) };
+    // Never a check mark on a prediction the model cannot vouch for.
+    if (verdict.level === 'ok') this.status.show('done', shown);
+    else this.status.show('warning', { ...shown, warning: verdict.headline, reasons: verdict.reasons, uri });
+    if (verdict.level !== 'ok') this.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${model.name} cannot vouch for this prediction: ${verdict.reasons.join('; ')}`);
     const place = where === 'preview' ? `the preview webview${adapter ? ` (${adapter})` : ''}` : 'the extension host (Node)';
     this.log.info(`predicted ${vscode.workspace.asRelativePath(uri)} with ${model.name} on ${backend} in ${place}: features ${p.featureMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms (session ${p.sessionMs.toFixed(0)} ms)${p.notes.length ? `; ${p.notes.join('; ')}` : ''}`);
-    this.diagnostics.setExtra(uri, this.findings(rec, settings.vonMisesLimitMPa, settings.displacementLimitMM));
+    this.publishFindings(rec, settings.vonMisesLimitMPa, settings.displacementLimitMM);
     for (const f of previewFields(rec)) MeshPreviewProvider.showFields(uri, f);
+    MeshPreviewProvider.showTrust(uri, trustBanner(verdict));
     this.onDidPredictEmitter.fire(rec);
     return rec;
   }
@@ -273,17 +325,30 @@ export class PredictionService implements vscode.Disposable {
     return use;
   }
 
-  /** Envelope warnings at the first *NODE line; limit violations at each node's line, worst first. */
-  private findings(rec: PredictionRecord, vmLimit: number | undefined, uLimit: number | undefined): vscode.Diagnostic[] {
+  /** The findings of a run the applicability check refused (no usable supports or loads), in Problems at their lines. */
+  private refusedFindings(uri: vscode.Uri, modelName: string, findings: readonly Finding[] | undefined): void {
+    if (!findings?.length) return;
+    for (const { uri: file, diagnostics } of findingDiagnostics(uri, modelName, findings).values()) this.diagnostics.setExtra(file, diagnostics);
+  }
+
+  /** Applicability findings at their files and lines, limit findings with the deck's; clears the ones of the last run. */
+  private publishFindings(rec: PredictionRecord, vmLimit: number | undefined, uLimit: number | undefined): void {
+    const byFile = findingDiagnostics(rec.uri, rec.model.name, rec.prediction.findings);
+    const key = rec.uri.toString();
+    const deck = byFile.get(key)?.diagnostics ?? [];
+    byFile.delete(key);
+    for (const old of this.findingFiles.get(key) ?? []) if (!byFile.has(old.toString())) this.diagnostics.setExtra(old, []);
+    for (const { uri, diagnostics } of byFile.values()) this.diagnostics.setExtra(uri, diagnostics);
+    if (byFile.size) this.findingFiles.set(key, [...byFile.values()].map((e) => e.uri));
+    else this.findingFiles.delete(key);
+    this.diagnostics.setExtra(rec.uri, [...deck, ...this.limitFindings(rec, vmLimit, uLimit)]);
+  }
+
+  /** Limit violations at each node's line, worst first, and a summary at the first node's line. */
+  private limitFindings(rec: PredictionRecord, vmLimit: number | undefined, uLimit: number | undefined): vscode.Diagnostic[] {
     const { mesh, prediction: p, uri } = rec;
     const out: vscode.Diagnostic[] = [];
     const firstLine = Math.max(0, (mesh.pointLines?.[0] ?? 1) - 1);
-    for (const f of p.findings) {
-      const d = new vscode.Diagnostic(new vscode.Range(firstLine, 0, firstLine, 1000), `${rec.model.name}: ${f.message}`, f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-      d.source = 'FLARE';
-      d.code = 'out-of-envelope';
-      out.push(d);
-    }
     const limitChecks: { field: string; limit: number | undefined; unit: string; label: string; setting: string }[] = [
       { field: 'von_mises', limit: vmLimit, unit: 'MPa', label: 'von Mises stress', setting: 'flare.limits.vonMisesMPa' },
       { field: 'displacement', limit: uLimit, unit: 'mm', label: 'displacement', setting: 'flare.limits.displacementMM' },

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 /** Where a prediction ran: in the file's preview webview, or headless in the extension host's Node. */
 export type RunLocation = 'preview' | 'Node';
 
+export type StatusState = 'idle' | 'busy' | 'done' | 'warning' | 'error';
+
 export interface StatusDetail {
   readonly model?: string;
   /** Back end as people say it: 'WebGPU', 'wasm', 'CPU', 'FLARE engine'. */
@@ -11,6 +13,11 @@ export interface StatusDetail {
   readonly adapter?: string;
   readonly ms?: number;
   readonly message?: string;
+  /** warning: the reason in a few words, shown in the text (the full reasons go in `reasons`). */
+  readonly warning?: string;
+  readonly reasons?: readonly string[];
+  /** The file a warning or error is about: it clears when that file changes or goes away. */
+  readonly uri?: vscode.Uri;
 }
 
 const BACKEND_LABELS: Record<string, string> = { webgpu: 'WebGPU', wasm: 'wasm', 'node-cpu': 'CPU', engine: 'FLARE engine' };
@@ -20,9 +27,18 @@ export function backendLabel(name: string): string {
   return BACKEND_LABELS[name] ?? name;
 }
 
-/** One status bar entry: the active model, its back end and where it ran, and the last prediction's time. */
+const ICONS: Record<StatusState, string> = { idle: '$(pulse)', busy: '$(sync~spin)', done: '$(check)', warning: '$(warning)', error: '$(error)' };
+const BACKGROUNDS: Partial<Record<StatusState, string>> = { warning: 'statusBarItem.warningBackground', error: 'statusBarItem.errorBackground' };
+
+/**
+ * One status bar entry: the active model, its back end and where it ran, the last prediction's time,
+ * and its state. A prediction the model cannot vouch for is a warning (icon, background, reason in
+ * the text), never a check mark. A warning or error clears when its file changes or is deleted.
+ */
 export class FlareStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('flare.status', vscode.StatusBarAlignment.Right, 100);
+  private current: StatusState = 'idle';
+  private cause: vscode.Uri | undefined;
 
   constructor() {
     this.item.name = 'FLARE';
@@ -35,14 +51,35 @@ export class FlareStatusBar implements vscode.Disposable {
     return this.item.text.replace(/^\$\([^)]*\)\s*/, '');
   }
 
-  show(state: 'idle' | 'busy' | 'done' | 'error', detail?: StatusDetail): void {
-    const icon = { idle: '$(pulse)', busy: '$(sync~spin)', done: '$(check)', error: '$(error)' }[state];
+  get state(): StatusState {
+    return this.current;
+  }
+
+  /** The theme colour id of the background ('statusBarItem.warningBackground', …), undefined for the default. */
+  get background(): string | undefined {
+    return this.item.backgroundColor instanceof vscode.ThemeColor ? this.item.backgroundColor.id : undefined;
+  }
+
+  get tooltip(): string {
+    const t = this.item.tooltip;
+    return t instanceof vscode.MarkdownString ? t.value : t ?? '';
+  }
+
+  show(state: StatusState, detail?: StatusDetail): void {
+    this.current = state;
+    this.cause = state === 'warning' || state === 'error' ? detail?.uri : undefined;
     const ms = detail?.ms !== undefined ? (detail.ms < 1000 ? `${detail.ms.toFixed(0)} ms` : `${(detail.ms / 1000).toFixed(2)} s`) : undefined;
     const runsOn = detail?.backend ? `${detail.backend}${detail.where ? ` (${detail.where})` : ''}` : undefined;
-    const parts = [detail?.model, runsOn, ms].filter(Boolean);
-    this.item.text = `${icon} FLARE${parts.length ? `: ${parts.join(' · ')}` : ''}`;
+    const warning = state === 'warning' && detail?.warning ? `warning: ${detail.warning}` : undefined;
+    const parts = [detail?.model, runsOn, ms, warning].filter(Boolean);
+    this.item.text = `${ICONS[state]} FLARE${parts.length ? `: ${parts.join(' · ')}` : ''}`;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**FLARE** ${state === 'busy' ? 'predicting…' : ''}\n\n`);
+    if (state === 'warning') {
+      tip.appendMarkdown(`$(warning) **The model cannot vouch for this prediction**${detail?.warning ? `: ${detail.warning}` : ''}. It is shown, marked, in the preview; the findings are in Problems.\n\n`);
+      for (const r of detail?.reasons ?? []) tip.appendMarkdown(`- ${r}\n`);
+      tip.appendMarkdown('\n');
+    }
     if (detail?.model) tip.appendMarkdown(`- model: \`${detail.model}\`\n`);
     if (detail?.backend) tip.appendMarkdown(`- back end: ${detail.backend}${detail.adapter ? ` (${detail.adapter})` : ''}\n`);
     if (detail?.where) tip.appendMarkdown(`- runs in: ${detail.where === 'preview' ? 'the preview webview' : 'the extension host (Node, no preview open)'}\n`);
@@ -50,8 +87,19 @@ export class FlareStatusBar implements vscode.Disposable {
     if (detail?.message) tip.appendMarkdown(`\n${detail.message}\n`);
     tip.appendMarkdown('\nClick for runtime info.');
     this.item.tooltip = tip;
-    this.item.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const bg = BACKGROUNDS[state];
+    this.item.backgroundColor = bg ? new vscode.ThemeColor(bg) : undefined;
     this.item.show();
+  }
+
+  /**
+   * The cause of a warning or error changed (its file was edited, saved, deleted, or its findings
+   * cleared): the entry no longer claims it. Other states and other files' causes are left alone.
+   */
+  causeGone(uri: vscode.Uri | undefined, why: string): void {
+    if (this.current !== 'warning' && this.current !== 'error') return;
+    if (uri && this.cause && this.cause.toString() !== uri.toString()) return;
+    this.show('idle', { message: why });
   }
 
   dispose(): void {

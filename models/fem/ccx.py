@@ -1,10 +1,10 @@
 """CalculiX helpers for the FLARE model pipeline (run with /usr/bin/python3).
 
 - write_deck(): one self-contained ccx deck (no *INCLUDE): *NODE, *ELEMENT (C3D10 or
-  CPS6), *NSET FIX / LOAD, *MATERIAL/*ELASTIC, *SOLID SECTION, *STEP/*STATIC, *BOUNDARY,
-  *CLOAD, *NODE FILE/*EL FILE.  This is the only place decks are written.
+  CPS6), *NSET FIX / LOAD, *MATERIAL/*ELASTIC, *SOLID SECTION, one *STEP/*STATIC per load
+  case (*BOUNDARY, *CLOAD, *NODE FILE/*EL FILE).  This is the only place decks are written.
 - read_deck(): minimal reader of exactly what the features need (see models/flare/features.py).
-- run_ccx(), read_frd(), von_mises().
+- run_ccx(), read_frd(), frd_steps(), von_mises().
 
 Units: mm, N, MPa.
 """
@@ -15,21 +15,22 @@ import time
 
 import numpy as np
 
-GENERATOR_VERSION = "flare-fem-gen 1.0.0"
+GENERATOR_VERSION = "flare-fem-gen 2.0.0"
 
 
 def _ids_lines(ids, per=16):
     ids = list(ids)
-    return "".join(", ".join(str(int(v)) for v in ids[i:i + per]) + "\n" for i in range(0, len(ids), per))
+    return "".join(", ".join(str(int(v)) for v in ids[i : i + per]) + "\n" for i in range(0, len(ids), per))
 
 
-def write_deck(path, xyz, cells, etype, fixed_idx, fix_dofs, cload, E, nu, thickness=None,
-               header=""):
+def write_deck(path, xyz, cells, etype, fixed_idx, fix_dofs, loads, E, nu, thickness=None, header=""):
     """xyz: (n,3) node coordinates (nodes numbered 1..n in this order);
     cells: (m,k) 0-based connectivity in CalculiX local order; fixed_idx: 0-based node indices
-    with all `fix_dofs` DOFs fixed; cload: (n,3) nodal forces (rows of zeros are not written).
+    with all `fix_dofs` DOFs fixed; loads: one (n,3) array of nodal forces per *STEP (rows of
+    zeros are not written; steps after the first replace the loads, *CLOAD, OP=NEW).
     """
-    n = len(xyz)
+    if isinstance(loads, np.ndarray):
+        loads = [loads]
     out = []
     w = out.append
     for line in header.strip().splitlines():
@@ -42,7 +43,7 @@ def write_deck(path, xyz, cells, etype, fixed_idx, fix_dofs, cload, E, nu, thick
     w("".join("%d, %s\n" % (j + 1, ", ".join(str(int(v)) for v in c)) for j, c in enumerate(c1)))
     w("*NSET, NSET=FIX\n")
     w(_ids_lines(np.sort(fixed_idx) + 1))
-    loaded = np.nonzero(np.any(cload != 0, axis=1))[0]
+    loaded = np.nonzero(np.any(np.any(np.stack(loads) != 0, axis=2), axis=0))[0]
     w("*NSET, NSET=LOAD\n")
     w(_ids_lines(loaded + 1))
     w("*MATERIAL, NAME=MAT\n*ELASTIC\n%.9g, %.9g\n" % (E, nu))
@@ -50,19 +51,20 @@ def write_deck(path, xyz, cells, etype, fixed_idx, fix_dofs, cload, E, nu, thick
         w("*SOLID SECTION, ELSET=PART, MATERIAL=MAT\n%.9g\n" % thickness)
     else:
         w("*SOLID SECTION, ELSET=PART, MATERIAL=MAT\n")
-    w("*STEP\n*STATIC\n*BOUNDARY\n")
-    w("FIX, 1, %d\n" % fix_dofs)
-    w("*CLOAD\n")
-    rows = []
-    for i in loaded:
-        for j in range(3):
-            if cload[i, j] != 0:
-                rows.append("%d, %d, %.10g\n" % (i + 1, j + 1, cload[i, j]))
-    w("".join(rows))
-    w("*NODE FILE\nU\n*EL FILE\nS\n*END STEP\n")
+    for k, cload in enumerate(loads):
+        w("*STEP\n*STATIC\n")
+        if k == 0:
+            w("*BOUNDARY\nFIX, 1, %d\n" % fix_dofs)
+        w("*CLOAD\n" if k == 0 else "*CLOAD, OP=NEW\n")
+        rows = []
+        for i in np.nonzero(np.any(cload != 0, axis=1))[0]:
+            for j in range(3):
+                if cload[i, j] != 0:
+                    rows.append("%d, %d, %.10g\n" % (i + 1, j + 1, cload[i, j]))
+        w("".join(rows))
+        w("*NODE FILE\nU\n*EL FILE\nS\n*END STEP\n")
     with open(path, "w") as f:
         f.write("".join(out))
-    assert n == len(xyz)
 
 
 def _nset_resolve(tok, nsets):
@@ -157,18 +159,19 @@ def read_deck(path):
         if 1 <= dof <= 3:
             for t in _nset_resolve(p[0], nsets):
                 cload[index[t], dof - 1] += float(p[2])
-    return dict(node_ids=ids, xyz=xyz, etype=etype, cells=cells, fixed=fixed, cload=cload,
-                E=E, nu=nu, thickness=thick)
+    return dict(
+        node_ids=ids, xyz=xyz, etype=etype, cells=cells, fixed=fixed, cload=cload, E=E, nu=nu, thickness=thick
+    )
 
 
 def run_ccx(jobdir, job, nthreads=1, timeout=3600):
     env = dict(os.environ)
-    for k in ("OMP_NUM_THREADS", "CCX_NPROC_STIFFNESS", "CCX_NPROC_EQUATION_SOLVER",
-              "CCX_NPROC_RESULTS"):
+    for k in ("OMP_NUM_THREADS", "CCX_NPROC_STIFFNESS", "CCX_NPROC_EQUATION_SOLVER", "CCX_NPROC_RESULTS"):
         env[k] = str(nthreads)
     t = time.time()
-    p = subprocess.run(["ccx", "-i", job], cwd=jobdir, env=env, capture_output=True, text=True,
-                       timeout=timeout)
+    p = subprocess.run(
+        ["ccx", "-i", job], cwd=jobdir, env=env, capture_output=True, text=True, timeout=timeout
+    )
     dt = time.time() - t
     if p.returncode != 0 or "*ERROR" in p.stdout:
         raise RuntimeError("ccx failed (rc=%d):\n%s" % (p.returncode, p.stdout[-3000:]))
@@ -176,7 +179,7 @@ def run_ccx(jobdir, job, nthreads=1, timeout=3600):
 
 
 def read_frd(path):
-    """Nodal result blocks of an ASCII .frd (last occurrence of each): name -> (ids, values).
+    """Nodal result blocks of an ASCII .frd, one per step: name -> [(ids, values), ...].
     Fixed-width records ' -1' + I10 + E12.5*ncomp (numbers may touch)."""
     res = {}
     with open(path) as f:
@@ -192,12 +195,11 @@ def read_frd(path):
             start = i
             while not lines[i].startswith(" -3"):
                 i += 1
-            block = [l for l in lines[start:i] if l.startswith(" -1")]
+            block = [ln for ln in lines[start:i] if ln.startswith(" -1")]
             nval = (len(block[0]) - 13) // 12
-            ids = np.array([int(l[3:13]) for l in block], dtype=np.int64)
-            vals = np.array([[float(l[13 + 12 * c:25 + 12 * c]) for c in range(nval)]
-                             for l in block])
-            res[name] = (ids, vals)
+            ids = np.array([int(ln[3:13]) for ln in block], dtype=np.int64)
+            vals = np.array([[float(ln[13 + 12 * c : 25 + 12 * c]) for c in range(nval)] for ln in block])
+            res.setdefault(name, []).append((ids, vals))
         i += 1
     return res
 
@@ -209,22 +211,31 @@ def von_mises(s, plane_stress=False):
         s[:, 2] = 0.0
         s[:, 4:] = 0.0
     sxx, syy, szz, sxy, syz, szx = s.T
-    return np.sqrt(0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2)
-                   + 3.0 * (sxy ** 2 + syz ** 2 + szx ** 2))
+    return np.sqrt(
+        0.5 * ((sxx - syy) ** 2 + (syy - szz) ** 2 + (szz - sxx) ** 2)
+        + 3.0 * (sxy**2 + syz**2 + szx**2)
+    )
+
+
+def frd_steps(frd_path, node_ids):
+    """Per step: (u [S,n,3], s [S,n,6] in ccx order SXX SYY SZZ SXY SYZ SZX), node_ids order."""
+    frd = read_frd(frd_path)
+    index = {int(t): i for i, t in enumerate(node_ids)}
+
+    def gather(name, ncomp):
+        out = []
+        for ids, v in frd[name]:
+            a = np.full((len(node_ids), ncomp), np.nan)
+            rows = np.array([index.get(int(t), -1) for t in ids])
+            ok = rows >= 0
+            a[rows[ok]] = v[ok, :ncomp]
+            out.append(a)
+        return np.stack(out)
+
+    return gather("DISP", 3), gather("STRESS", 6)
 
 
 def frd_fields(frd_path, node_ids, plane_stress=False):
-    """(u (n,3), vm (n,)) in the order of node_ids."""
-    frd = read_frd(frd_path)
-    index = {int(t): i for i, t in enumerate(node_ids)}
-    u = np.full((len(node_ids), 3), np.nan)
-    s = np.full((len(node_ids), 6), np.nan)
-    ids, v = frd["DISP"]
-    rows = np.array([index.get(int(t), -1) for t in ids])
-    ok = rows >= 0
-    u[rows[ok]] = v[ok, :3]
-    ids, v = frd["STRESS"]
-    rows = np.array([index.get(int(t), -1) for t in ids])
-    ok = rows >= 0
-    s[rows[ok]] = v[ok, :6]
-    return u, von_mises(s, plane_stress)
+    """Last step: (u (n,3), vm (n,)) in the order of node_ids."""
+    u, s = frd_steps(frd_path, node_ids)
+    return u[-1], von_mises(s[-1], plane_stress)

@@ -11,6 +11,7 @@ q[C, M] viewed as [H, M, D];
 Attention is written as plain MatMul + Softmax (no SDPA) so the ONNX graph has only
 MatMul/Softmax/Add/Mul/Tanh/Pow/LayerNormalization/Reshape/Transpose: ops that
 onnxruntime-web runs on both wasm and WebGPU.  Cost is linear in N.
+Exported: the superposition output head (unit-load fields -> combined fields -> von Mises).
 """
 import torch
 import torch.nn as nn
@@ -48,15 +49,17 @@ class FlareMixer(nn.Module):
         self.v = ResidualMLP(C, C, C, 3)
         self.o = nn.Linear(C, C)
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
         B, N, C = x.shape
         H, M, D = self.H, self.M, self.D
-        q = self.q.reshape(H, M, D)                                   # [H, M, D]
-        k = self.k(x).reshape(B, N, H, D).transpose(1, 2)             # [B, H, N, D]
-        v = self.v(x).reshape(B, N, H, D).transpose(1, 2)             # [B, H, N, D]
-        s = torch.matmul(q.unsqueeze(0), k.transpose(2, 3))           # [B, H, M, N]
-        z = torch.matmul(torch.softmax(s, dim=-1), v)                 # encode: [B, H, M, D]
-        y = torch.matmul(torch.softmax(s.transpose(2, 3), dim=-1), z) # decode: [B, H, N, D]
+        q = self.q.reshape(H, M, D)  # [H, M, D]
+        k = self.k(x).reshape(B, N, H, D).transpose(1, 2)  # [B, H, N, D]
+        v = self.v(x).reshape(B, N, H, D).transpose(1, 2)  # [B, H, N, D]
+        s = torch.matmul(q.unsqueeze(0), k.transpose(2, 3))  # [B, H, M, N]
+        # training pads samples with fewer points than the batch: they must not be encoded
+        se = s if mask is None else s.masked_fill(~mask[:, None, None, :], float("-inf"))
+        z = torch.matmul(torch.softmax(se, dim=-1), v)  # encode: [B, H, M, D]
+        y = torch.matmul(torch.softmax(s.transpose(2, 3), dim=-1), z)  # decode: [B, H, N, D]
         return self.o(y.transpose(1, 2).reshape(B, N, C))
 
 
@@ -68,26 +71,27 @@ class Block(nn.Module):
         self.ln2 = nn.LayerNorm(C)
         self.mlp = ResidualMLP(C, C, C, 3)
 
-    def forward(self, x):
-        x = x + self.mix(self.ln1(x))
+    def forward(self, x, mask=None):
+        x = x + self.mix(self.ln1(x), mask)
         return x + self.mlp(self.ln2(x))
 
 
 class FLARE(nn.Module):
     def __init__(self, cin=10, cout=4, C=64, blocks=6, heads=8, latents=64):
         super().__init__()
-        self.config = dict(arch="flare", cin=cin, cout=cout, C=C, blocks=blocks, heads=heads,
-                           latents=latents)
+        self.config = dict(arch="flare", cin=cin, cout=cout, C=C, blocks=blocks, heads=heads, latents=latents)
         self.inp = ResidualMLP(cin, C, C, 2, in_residual=False, out_residual=True)
         self.blocks = nn.ModuleList([Block(C, heads, latents) for _ in range(blocks)])
         self.ln = nn.LayerNorm(C)
         self.out = ResidualMLP(C, C, cout, 2, in_residual=True, out_residual=False)
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
         x = self.inp(x)
         for b in self.blocks:
-            x = b(x)
-        return self.out(self.ln(x))
+            x = b(x, mask)
+        # the output head runs in fp32 under a bf16 autocast (training)
+        with torch.autocast(x.device.type, enabled=False):
+            return self.out(self.ln(x.float()))
 
 
 class PointMLP(nn.Module):
@@ -98,8 +102,9 @@ class PointMLP(nn.Module):
         self.config = dict(arch="mlp", cin=cin, cout=cout, C=C, layers=layers)
         self.net = ResidualMLP(cin, C, cout, layers, in_residual=False, out_residual=False)
 
-    def forward(self, x):
-        return self.net(x)
+    def forward(self, x, mask=None):
+        with torch.autocast(x.device.type, enabled=False):
+            return self.net(x.float())
 
 
 def build(config):
@@ -108,20 +113,63 @@ def build(config):
     return FLARE(**cfg) if arch == "flare" else PointMLP(**cfg)
 
 
+def head_layout(dim):
+    """(load axes K, displacement components, stress components) of the network output."""
+    return (2, 2, 3) if dim == 2 else (3, 3, 6)
+
+
+def _pad(rows, cols):
+    m = torch.zeros(len(rows), 6 if cols == 6 else 3)
+    for i, c in enumerate(rows):
+        m[i, c] = 1.0
+    return m
+
+
+# von Mises squared as a quadratic form of (SXX, SYY, SZZ, SXY, SYZ, SZX)
+VM_Q = torch.tensor(
+    [
+        [1.0, -0.5, -0.5, 0, 0, 0],
+        [-0.5, 1.0, -0.5, 0, 0, 0],
+        [-0.5, -0.5, 1.0, 0, 0, 0],
+        [0, 0, 0, 3.0, 0, 0],
+        [0, 0, 0, 0, 3.0, 0],
+        [0, 0, 0, 0, 0, 3.0],
+    ]
+)
+
+
 class Exported(nn.Module):
-    """What goes into the .onnx: normalized features -> physical fields.
+    """What goes into the .onnx: features -> physical fields, by superposition.
 
-    inputs : x [B, N, 10] (features.py), scale [B, 2] = (sigma_ref MPa, u_ref mm)
-    outputs: von_mises [B, N] (MPa, >= 0), displacement [B, N, 3] (mm)
-    The per-channel output standardization of training (y_mean, y_std) is folded in here."""
+    inputs : x [B, N, 10] (features.py), load_dir [B, 3] (unit vector of the total load),
+             scale [B, 2] = (sigma_ref MPa, u_ref mm)
+    outputs: von_mises [B, N] (MPa), displacement [B, N, 3] (mm), stress [B, N, 6] (MPa, ccx
+             order SXX SYY SZZ SXY SYZ SZX; plane stress: SZZ = SYZ = SZX = 0)
+    The network predicts the fields of a unit load along each axis; they are combined with
+    load_dir (exact for linear elasticity), scaled, and von Mises comes from the combined
+    tensor.  Displacement is multiplied by (1 - fixed), so fixed nodes do not move.  Only
+    MatMul/Mul/Sub/Relu/Sqrt/Reshape/Slice beyond the trunk: ops that onnxruntime-web (wasm,
+    WebGPU) and the WGSL engine run."""
 
-    def __init__(self, net, y_std):
+    def __init__(self, net, y_std, dim):
         super().__init__()
         self.net = net
+        K, du, ds = head_layout(dim)
+        self.K, self.du, self.ds = K, du, ds
         self.register_buffer("y_std", torch.as_tensor(y_std, dtype=torch.float32).reshape(1, 1, -1))
+        self.register_buffer("u_pad", _pad([0, 1, 2][:du], 3))
+        self.register_buffer("s_pad", _pad([0, 1, 3] if dim == 2 else [0, 1, 2, 3, 4, 5], 6))
+        self.register_buffer("vm_q", VM_Q.clone())
+        self.register_buffer("ones6", torch.ones(6, 1))
 
-    def forward(self, x, scale):
-        y = self.net(x) * self.y_std
-        vm = torch.relu(y[:, :, 0]) * scale[:, 0:1]
-        u = y[:, :, 1:4] * scale[:, 1:2].unsqueeze(-1)
-        return vm, u
+    def forward(self, x, load_dir, scale):
+        B, N = x.shape[0], x.shape[1]
+        K, C = self.K, self.du + self.ds
+        y = (self.net(x) * self.y_std).reshape(B, N, K, C)
+        d = load_dir[:, :K].reshape(B, 1, 1, K)
+        comb = torch.matmul(d, y).reshape(B, N, C)  # sum_k dir_k * y_k
+        free = 1.0 - x[:, :, 3:4]
+        u = torch.matmul(comb[:, :, : self.du], self.u_pad) * scale[:, 1:2].reshape(B, 1, 1) * free
+        s = torch.matmul(comb[:, :, self.du :], self.s_pad) * scale[:, 0:1].reshape(B, 1, 1)
+        vm2 = torch.matmul(torch.matmul(s, self.vm_q) * s, self.ones6).reshape(B, N)
+        return torch.sqrt(torch.relu(vm2)), u, s

@@ -1,238 +1,318 @@
-"""Train a FLARE (or per-point MLP baseline) elasticity surrogate on a packed data set.
+"""Train a FLARE (or per-point MLP baseline) surrogate on a pack from models/flare/data.py.
 
-Single GPU (default):
-  torchrun --standalone --nproc_per_node=1 models/flare/train.py --family plate2d \
-      --data models/data/pack --run-dir models/runs/plate2d-flare --epochs 300
-Several GPUs: --nproc_per_node=<gpus> (DistributedDataParallel; each rank takes a disjoint
-share of the samples of every epoch; the global batch is --batch * world_size).
-Resumable: the run folder holds ckpt.pt (model, optimizer, step, epoch); rerun the same
-command (or raise --epochs) to continue.  Logs to <run>/log.jsonl and stdout.
+  python3 -m models.flare.train --family plate2d --train PACK/plate2d_train.npz \\
+      --test PACK/plate2d_test.npz --run models/runs/plate2d-flare --steps 20000
+
+Every step draws a fresh batch: --batch samples, and --points nodes of each without
+replacement (all of them when a sample has fewer; the rest of its row is masked).  Schedule
+by step: linear warm-up, constant, linear decay over the last --decay fraction.  bf16 trunk,
+fp32 output head, fused AdamW.  <run>/ckpt.pt (one file, overwritten every --ckpt-every
+seconds and at the end) holds model, optimizer, step and every RNG state: rerunning the same
+command resumes exactly.  --time-limit stops early (checkpointed) for time-boxed device calls.
+Several GPUs: torchrun --nproc_per_node=G (DistributedDataParallel; the global batch is split
+across ranks; rank 0 writes logs and checkpoints; a checkpoint resumes on any GPU count).
 """
 import argparse
 import json
-import math
 import os
-import sys
 import time
 
 import numpy as np
 import torch
 import torch.distributed as dist
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from model import FLARE, PointMLP, build  # noqa: E402
+from models.flare.model import build, head_layout
 
 
-def assemble(xyzn, dist_, flags, dirv):
-    """Packed arrays -> features [.., N, 10] in the order of features.py."""
-    fl = flags.to(torch.int32)
-    fixed = (fl & 1).to(xyzn.dtype).unsqueeze(-1)
-    loaded = ((fl >> 1) & 1).to(xyzn.dtype).unsqueeze(-1)
-    d = dirv.unsqueeze(-2).expand(*xyzn.shape[:-1], 3)
-    return torch.cat([xyzn, fixed, loaded, dist_, d], dim=-1)
+def rel_l2(p, y, mask):
+    """Per-sample relative L2 over masked points and all channels: [B]."""
+    m = mask.unsqueeze(-1).to(p.dtype)
+    num = (((p - y) * m) ** 2).sum((1, 2))
+    den = ((y * m) ** 2).sum((1, 2)).clamp_min(1e-12)
+    return (num / den).sqrt()
 
 
-def rel_l2(p, y, dims):
-    return torch.linalg.vector_norm(p - y, dim=dims) / torch.linalg.vector_norm(y, dim=dims).clamp_min(1e-12)
+class Pack:
+    """A pack on the device: x [T, F], y [T, C], offsets [S+1]."""
+
+    def __init__(self, path, device, y_std=None):
+        z = np.load(path)
+        self.x = torch.as_tensor(z["x"], device=device)
+        y = torch.as_tensor(z["y"], device=device)
+        self.off = torch.as_tensor(z["offsets"], device=device)
+        self.n = self.off[1:] - self.off[:-1]
+        self.S = len(self.n)
+        self.nmax = int(self.n.max())
+        self.y_raw = y
+        self.y_std = y_std if y_std is not None else y.pow(2).mean(0).sqrt().clamp_min(1e-6)
+        self.y = y / self.y_std
+        self.load_dir = torch.as_tensor(z["load_dir"], device=device)
+        self.scale = torch.as_tensor(z["scale"], device=device)
+        self.seeds = z["seeds"]
+
+    def batch(self, idx, points, gen):
+        """Fresh points without replacement for samples idx: (x [B,K,F], y, mask [B,K])."""
+        n = self.n[idx]
+        K = min(points, int(n.max()))
+        r = torch.rand(len(idx), int(n.max()), device=self.x.device, generator=gen)
+        ar = torch.arange(r.shape[1], device=r.device)
+        r = r.masked_fill(ar[None, :] >= n[:, None], 2.0)  # padding sorts last
+        pick = r.argsort(dim=1)[:, :K]
+        mask = pick < n[:, None]
+        g = self.off[idx][:, None] + torch.minimum(pick, n[:, None] - 1)
+        return self.x[g], self.y[g], mask
 
 
-def loss_fn(p, y):
-    """Per-sample relative L2 of von Mises + of the displacement vector field."""
-    lv = rel_l2(p[..., 0], y[..., 0], (-1,))
-    lu = rel_l2(p[..., 1:4], y[..., 1:4], (-2, -1))
-    return lv.mean() + lu.mean(), lv.mean(), lu.mean()
+def lr_at(step, a):
+    if step < a.warmup:
+        return a.lr * (step + 1) / a.warmup
+    d0 = int(a.steps * (1 - a.decay))
+    if step < d0:
+        return a.lr
+    return a.lr * max(0.0, (a.steps - step) / max(1, a.steps - d0))
 
 
 @torch.no_grad()
-def evaluate(net, test_path, y_std, device, max_samples=None):
-    """Metrics on ALL nodes of every test sample (fp32): relative L2 of von Mises and of |u|,
-    relative error of the 99th percentile of von Mises.  Returns dict with means/medians."""
-    t = np.load(test_path)
-    off = t["offsets"]
-    S = len(off) - 1 if max_samples is None else min(max_samples, len(off) - 1)
-    ys = torch.as_tensor(y_std, dtype=torch.float32, device=device)
-    rv, ru, rp, ntot = [], [], [], 0
+def evaluate(net, pack, dim, max_samples=None):
+    """All nodes of each test sample, loaded by its own deck's traction: relative L2 of von
+    Mises, |u| and each stress component; the 99th-percentile von Mises error; the error at
+    the hottest 1% of nodes.  Means and medians over samples."""
+    from models.flare.model import Exported
+
+    head = Exported(net, pack.y_std.float(), dim).to(pack.x.device).eval()
     net.eval()
-    t0 = time.time()
+    rows = []
+    S = pack.S if max_samples is None else min(pack.S, max_samples)
     for s in range(S):
-        a, b = off[s], off[s + 1]
-        xyzn = torch.as_tensor(t["xyzn"][a:b].astype(np.float32), device=device)[None]
-        dd = torch.as_tensor(t["dist"][a:b].astype(np.float32), device=device)[None]
-        fl = torch.as_tensor(t["flags"][a:b], device=device)[None]
-        dv = torch.as_tensor(t["dir"][s], device=device)[None]
-        x = assemble(xyzn, dd, fl, dv)
-        p = net(x)[0] * ys
-        vm_p = torch.relu(p[:, 0]).double().cpu().numpy()
-        um_p = torch.linalg.vector_norm(p[:, 1:4], dim=-1).double().cpu().numpy()
-        vm = t["vm_n"][a:b].astype(np.float64)
-        um = np.linalg.norm(t["u_n"][a:b].astype(np.float64), axis=1)
-        rv.append(np.linalg.norm(vm_p - vm) / np.linalg.norm(vm))
-        ru.append(np.linalg.norm(um_p - um) / np.linalg.norm(um))
-        p99, p99p = np.percentile(vm, 99), np.percentile(vm_p, 99)
-        rp.append(abs(p99p - p99) / p99)
-        ntot += b - a
-    dt = time.time() - t0
-    f = lambda v: dict(mean=float(np.mean(v)), median=float(np.median(v)), p90=float(np.percentile(v, 90)))
-    return dict(n_samples=S, n_nodes=int(ntot), rel_l2_von_mises=f(rv), rel_l2_disp_mag=f(ru),
-                rel_err_p99_von_mises=f(rp), eval_s=dt)
+        a, b = int(pack.off[s]), int(pack.off[s + 1])
+        x = pack.x[a:b][None]
+        ld, sc = pack.load_dir[s : s + 1], pack.scale[s : s + 1]
+        vm_p, u_p, s_p = head(x, ld, sc)
+        ref = Exported(_Identity(pack.y_raw[a:b]), torch.ones(pack.y_raw.shape[1], device=x.device), dim).to(
+            x.device
+        )
+        vm_t, u_t, s_t = ref(x, ld, sc)
+        vm_p, vm_t = vm_p[0].double(), vm_t[0].double()
+        um_p, um_t = u_p[0].double().norm(dim=-1), u_t[0].double().norm(dim=-1)
+        row = dict(
+            seed=int(pack.seeds[s]),
+            n=b - a,
+            vm=float((vm_p - vm_t).norm() / vm_t.norm()),
+            u=float((um_p - um_t).norm() / um_t.norm()),
+        )
+        comps = ["sxx", "syy", "sxy"] if dim == 2 else ["sxx", "syy", "szz", "sxy", "syz", "szx"]
+        cidx = [0, 1, 3] if dim == 2 else range(6)
+        for nm, c in zip(comps, cidx):
+            row[nm] = float((s_p[0, :, c] - s_t[0, :, c]).double().norm() / s_t[0, :, c].double().norm())
+        q = torch.quantile(vm_t.float(), 0.99).double()
+        qp = torch.quantile(vm_p.float(), 0.99).double()
+        row["p99"] = float((qp - q).abs() / q)
+        hot = vm_t >= q
+        row["hot1"] = float((vm_p[hot] - vm_t[hot]).norm() / vm_t[hot].norm())
+        rows.append(row)
+    net.train()
+    keys = [k for k in rows[0] if k not in ("seed", "n")]
+    summ = {
+        k: dict(mean=float(np.mean([r[k] for r in rows])), median=float(np.median([r[k] for r in rows])))
+        for k in keys
+    }
+    return dict(n_samples=len(rows), n_nodes=int(sum(r["n"] for r in rows)), summary=summ, samples=rows)
+
+
+class _Identity(torch.nn.Module):
+    """Stands in for the network in evaluate(): returns the reference unit-load targets."""
+
+    def __init__(self, y):
+        super().__init__()
+        self.y = y
+
+    def forward(self, x, mask=None):
+        return self.y[None]
+
+
+def flops_per_point(net, cfg):
+    """Forward FLOPs per point: 2 per weight of every per-point Linear, plus attention."""
+    w = sum(p.numel() for n, p in net.named_parameters() if n.endswith("weight") and p.dim() == 2)
+    att = 0
+    if cfg["arch"] == "flare":
+        att = cfg["blocks"] * 2 * 2 * cfg["latents"] * cfg["C"]  # encode + decode matmuls
+    return 2 * w + att
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--family", required=True)
-    ap.add_argument("--data", default="models/data/pack")
-    ap.add_argument("--run-dir", dest="run", required=True)
+    ap.add_argument("--family", required=True, choices=["plate2d", "bracket3d"])
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--test")
+    ap.add_argument("--run", required=True)
     ap.add_argument("--arch", default="flare", choices=["flare", "mlp"])
-    ap.add_argument("--C", type=int, default=64)
+    ap.add_argument("--C", type=int, default=96)
     ap.add_argument("--blocks", type=int, default=6)
     ap.add_argument("--heads", type=int, default=8)
     ap.add_argument("--latents", type=int, default=64)
-    ap.add_argument("--mlp-width", type=int, default=128)
-    ap.add_argument("--mlp-layers", type=int, default=6)
-    ap.add_argument("--epochs", type=int, default=200)
-    ap.add_argument("--batch", type=int, default=16, help="samples per GPU per step")
+    ap.add_argument("--steps", type=int, default=20000)
+    ap.add_argument("--batch", type=int, default=16, help="samples per step (global)")
+    ap.add_argument("--points", type=int, default=8192, help="points per sample")
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--wd", type=float, default=1e-5)
-    ap.add_argument("--warmup", type=float, default=0.05)
-    ap.add_argument("--time-limit", type=float, default=1e9, help="stop (and checkpoint) after s")
-    ap.add_argument("--bf16", type=int, default=1)
-    ap.add_argument("--flip", type=int, default=1, help="random y-mirror augmentation")
-    ap.add_argument("--eval", type=int, default=1)
+    ap.add_argument("--wd", type=float, default=1e-4)
+    ap.add_argument("--warmup", type=int, default=500)
+    ap.add_argument("--decay", type=float, default=0.2, help="fraction of steps decaying to 0")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--compile", type=int, default=0, help="torch.compile the training forward")
+    ap.add_argument("--time-limit", type=float, default=1e12)
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=0,
+        help="seconds for the whole run: after 300 steps the step count is fixed from "
+        "the measured rate (then stored in the checkpoint, so resumes agree)",
+    )
+    ap.add_argument("--ckpt-every", type=float, default=180.0, help="seconds")
+    ap.add_argument("--log-every", type=int, default=100)
+    ap.add_argument("--eval-max", type=int, default=None)
     a = ap.parse_args()
-
-    ddp = "RANK" in os.environ
+    t_start = time.time()
+    ddp = int(os.environ.get("WORLD_SIZE", "1")) > 1
     if ddp:
-        dist.init_process_group("nccl")
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
         rank, world = dist.get_rank(), dist.get_world_size()
         local = int(os.environ.get("LOCAL_RANK", 0))
     else:
         rank, world, local = 0, 1, 0
-    device = torch.device("cuda", local) if torch.cuda.is_available() else torch.device("cpu")
-    if device.type == "cuda":
+    cuda = torch.cuda.is_available()
+    device = torch.device("cuda", local) if cuda else torch.device("cpu")
+    if cuda:
         torch.cuda.set_device(device)
+        torch.backends.cuda.matmul.allow_tf32 = True
+    dim = 2 if a.family == "plate2d" else 3
+    K, du, ds = head_layout(dim)
+    train = Pack(a.train, device)
+    cfg = (
+        dict(
+            arch="flare",
+            cin=train.x.shape[1],
+            cout=K * (du + ds),
+            C=a.C,
+            blocks=a.blocks,
+            heads=a.heads,
+            latents=a.latents,
+        )
+        if a.arch == "flare"
+        else dict(arch="mlp", cin=train.x.shape[1], cout=K * (du + ds), C=128, layers=6)
+    )
     torch.manual_seed(a.seed)
-    os.makedirs(a.run, exist_ok=True)
-    log = open(os.path.join(a.run, "log.jsonl"), "a") if rank == 0 else None
-
-    import glob
-    parts = sorted(glob.glob(os.path.join(a.data, a.family + "_train*.npz")))
-    ds = [np.load(p) for p in parts]
-    cat = lambda k: torch.as_tensor(np.concatenate([d[k] for d in ds]), device=device)
-    xyzn, dist_, flags, dirv = cat("xyzn"), cat("dist"), cat("flags"), cat("dir")
-    # parts may come from separate pack runs with their own y_std: bring all to the first's
-    y_std = ds[0]["y_std"]
-    Y = torch.as_tensor(np.concatenate([(d["y"].astype(np.float32) * (d["y_std"] / y_std)).astype(np.float16)
-                                        for d in ds]), device=device)
-    S, K = xyzn.shape[:2]
-
-    if a.arch == "flare":
-        cfg = dict(arch="flare", cin=10, cout=4, C=a.C, blocks=a.blocks, heads=a.heads, latents=a.latents)
-    else:
-        cfg = dict(arch="mlp", cin=10, cout=4, C=a.mlp_width, layers=a.mlp_layers)
     net = build(cfg).to(device)
-    nparam = sum(p.numel() for p in net.parameters())
-    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=a.wd)
-    steps_per_epoch = S // (a.batch * world)
-    total = a.epochs * steps_per_epoch
-    step, epoch = 0, 0
+    opt = torch.optim.AdamW(
+        net.parameters(), lr=a.lr, weight_decay=a.wd, betas=(0.9, 0.95), **(dict(fused=True) if cuda else {})
+    )
+    gen = torch.Generator(device=device)
+    gen.manual_seed(a.seed)
+    step, elapsed_prev = 0, 0.0
+    os.makedirs(a.run, exist_ok=True)
     ck = os.path.join(a.run, "ckpt.pt")
     if os.path.exists(ck):
         st = torch.load(ck, map_location=device, weights_only=False)
         net.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
-        step, epoch = st["step"], st["epoch"]
+        step = st["step"]
+        gen.set_state(st["gen"].cpu() if not cuda else st["gen"].cpu())
+        torch.set_rng_state(st["cpu_rng"])
+        train.y_std = st["y_std"].to(device)
+        if not st["args"].get("budget"):  # the run's step count was fixed already
+            a.steps, a.budget = st["args"]["steps"], 0
+        elapsed_prev = st.get("elapsed", 0.0)
+        train.y = train.y_raw / train.y_std
         if rank == 0:
-            print("resumed from %s at step %d epoch %d" % (ck, step, epoch), flush=True)
-    model = torch.nn.parallel.DistributedDataParallel(net, device_ids=[local]) if ddp and world > 1 else net
-    if a.compile:
-        model = torch.compile(model)
-
-    def lr_at(s):
-        """Warmup + cosine decay over the run; the run's progress is the larger of the step
-        fraction and (with --time-limit) the elapsed-time fraction, so a time-boxed run still
-        anneals to zero."""
-        frac = s / max(1, total)
-        if a.time_limit < 1e8:
-            frac = max(frac, (time.time() - t_start) / a.time_limit)
-        if frac < a.warmup:
-            return a.lr * max(frac, 1e-3) / a.warmup
-        return a.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, (frac - a.warmup) / (1 - a.warmup))))
+            print("resumed at step", step, flush=True)
+    model = (
+        torch.nn.parallel.DistributedDataParallel(net, device_ids=[local] if cuda else None) if ddp else net
+    )
+    log = open(os.path.join(a.run, "log.jsonl"), "a") if rank == 0 else None
+    fpp = flops_per_point(net, cfg)
+    per_rank = a.batch // world
+    last_ck, t_log, pts_log, t_first, step0 = time.time(), time.time(), 0, time.time(), step
 
     def save():
-        if rank == 0:
-            torch.save(dict(model=net.state_dict(), opt=opt.state_dict(), step=step, epoch=epoch,
-                            config=cfg, y_std=y_std, family=a.family, args=vars(a),
-                            n_train=int(S), points=int(K), world=world), ck + ".tmp")
-            os.replace(ck + ".tmp", ck)
+        if rank != 0:
+            return
+        tmp = ck + ".tmp"
+        torch.save(
+            dict(
+                model=net.state_dict(),
+                opt=opt.state_dict(),
+                step=step,
+                gen=gen.get_state(),
+                cpu_rng=torch.get_rng_state(),
+                y_std=train.y_std,
+                config=cfg,
+                elapsed=elapsed_prev + time.time() - t_start,
+                args=vars(a),
+                family=a.family,
+            ),
+            tmp,
+        )
+        os.replace(tmp, ck)
 
-    if rank == 0:
-        print(json.dumps(dict(event="start", arch=a.arch, params=nparam, S=int(S), K=int(K),
-                              world=world, steps_per_epoch=steps_per_epoch, total_steps=total,
-                              device=torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu")),
-              flush=True)
-    t_start = time.time()
-    t_log, n_log = time.time(), 0
-    stop = False
-    while epoch < a.epochs and not stop:
-        g = torch.Generator(device="cpu").manual_seed(a.seed * 100003 + epoch)
-        perm = torch.randperm(S, generator=g)
-        mine = perm[rank::world][: steps_per_epoch * a.batch].view(steps_per_epoch, a.batch)
-        model.train()
-        acc = torch.zeros(3, device=device)
-        for i in range(steps_per_epoch):
-            idx = mine[i].to(device)
-            x = assemble(xyzn[idx].float(), dist_[idx].float(), flags[idx], dirv[idx])
-            y = Y[idx].float()
-            if a.flip:
-                m = (torch.rand(len(idx), 1, 1, device=device) < 0.5).float()
-                sgn = 1 - 2 * m                                           # -1: mirror y
-                x = torch.cat([x[..., :1], x[..., 1:2] * sgn, x[..., 2:8], x[..., 8:9] * sgn,
-                               x[..., 9:]], -1)
-                y = torch.cat([y[..., :2], y[..., 2:3] * sgn, y[..., 3:]], -1)
-            for gparam in opt.param_groups:
-                gparam["lr"] = lr_at(step)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=bool(a.bf16) and device.type == "cuda"):
-                p = model(x)
-            loss, lv, lu = loss_fn(p.float(), y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-            opt.step()
-            acc += torch.stack([loss.detach(), lv.detach(), lu.detach()])
-            step += 1
-            n_log += len(idx) * world
-        epoch += 1
-        if ddp:
-            dist.all_reduce(acc)
-            acc /= world
-        acc = (acc / steps_per_epoch).tolist()
-        el = time.time() - t_start
-        if rank == 0 and (epoch % 10 == 0 or epoch == a.epochs or epoch == 1):
-            torch.cuda.synchronize()
-            now = time.time()
-            rec = dict(epoch=epoch, step=step, loss=acc[0], rel_vm=acc[1], rel_u=acc[2],
-                       lr=lr_at(step), samples_per_s=n_log / (now - t_log),
-                       points_per_s=n_log * K / (now - t_log), elapsed_s=el)
-            t_log, n_log = now, 0
+    while step < a.steps:
+        # the same generator on every rank draws the global batch; each rank takes its share
+        idx = torch.randint(0, train.S, (a.batch,), device=device, generator=gen)
+        x, y, mask = train.batch(idx, a.points, gen)
+        sl = slice(rank * per_rank, (rank + 1) * per_rank)
+        x, y, mask = x[sl], y[sl], mask[sl]
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, a)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cuda):
+            p = model(x, mask)
+        pu = p.reshape(*p.shape[:2], K, du + ds)
+        yu = y.reshape(*y.shape[:2], K, du + ds)
+        lu = rel_l2(pu[..., :du].flatten(2), yu[..., :du].flatten(2), mask)
+        ls = rel_l2(pu[..., du:].flatten(2), yu[..., du:].flatten(2), mask)
+        loss = (lu + ls).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        step += 1
+        pts_log += int(mask.sum()) * world
+        if a.budget and step - step0 == 300:
+            if cuda:
+                torch.cuda.synchronize()
+            rate = 300 / (time.time() - t_first)
+            left = a.budget - elapsed_prev - (time.time() - t_start)
+            a.steps = max(step + 1, step + int(rate * left))
+            a.budget = 0
+            if rank == 0:
+                print("planned steps", a.steps, "at %.1f steps/s" % rate, flush=True)
+        if rank == 0 and (step % a.log_every == 0 or step == a.steps):
+            if cuda:
+                torch.cuda.synchronize()
+            dt = time.time() - t_log
+            rec = dict(
+                step=step,
+                loss=float(loss),
+                rel_u=float(lu.mean()),
+                rel_s=float(ls.mean()),
+                lr=lr_at(step, a),
+                samples_s=a.log_every * a.batch / dt,
+                points_s=pts_log / dt,
+                tflops=3 * fpp * pts_log / dt / 1e12,
+                elapsed=time.time() - t_start,
+            )
             print(json.dumps(rec), flush=True)
-            log.write(json.dumps(rec) + "\n"); log.flush()
-        if epoch % 50 == 0:
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+            t_log, pts_log = time.time(), 0
+        if time.time() - last_ck > a.ckpt_every:
             save()
-        flag = torch.tensor([1.0 if el > a.time_limit else 0.0], device=device)
-        if ddp:
-            dist.all_reduce(flag)
-        stop = flag.item() > 0
+            last_ck = time.time()
+        if time.time() - t_start > a.time_limit:
+            break
     save()
-    if rank == 0 and a.eval:
-        tp = os.path.join(a.data, a.family + "_test.npz")
-        if os.path.exists(tp):
-            m = evaluate(net, tp, y_std, device)
-            m.update(arch=a.arch, params=nparam, epochs=epoch, steps=step, train_s=time.time() - t_start)
-            print(json.dumps(dict(event="test", **m)), flush=True)
-            json.dump(m, open(os.path.join(a.run, "test_metrics.json"), "w"), indent=1)
+    if rank == 0 and a.test and step >= a.steps:
+        test = Pack(a.test, device, y_std=train.y_std)
+        m = evaluate(net, test, dim, a.eval_max)
+        m.update(step=step, config=cfg)
+        json.dump(m, open(os.path.join(a.run, "test_metrics.json"), "w"), indent=1)
+        print(json.dumps(dict(test=m["summary"], n=m["n_samples"])), flush=True)
     if ddp:
         dist.destroy_process_group()
 

@@ -9,6 +9,7 @@ import { PRESET_NAMES, isPresetName } from './colorMaps';
 import { createToolbar, el, setOptions, type Controls } from './toolbar';
 import { LineProbe } from './probeView';
 import { pixelStats, readTheme } from './theme';
+import { mountTrustBanner, type TrustBannerView } from './banner';
 
 export { readTheme };
 
@@ -39,6 +40,7 @@ export class PreviewApp {
   private readonly statsPanel: HTMLElement;
   private readonly hotPanel: HTMLElement;
   private readonly probe: LineProbe;
+  private readonly banner: TrustBannerView;
   private readonly c: Controls;
   private fileName = '';
   private restored?: PersistedState;
@@ -74,6 +76,7 @@ export class PreviewApp {
     this.hotPanel = el('div', { class: 'hotspots', hidden: '' });
     this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel, this.hotPanel);
     root.replaceChildren(toolbar, this.stage);
+    this.banner = mountTrustBanner(this.stage);
     this.view = new MeshView(this.stage, readTheme());
     this.probe = new LineProbe(this.view, this.stage, c.probe, (text, isError) => this.setStatus(text || this.fileName, isError));
     this.wire();
@@ -404,7 +407,7 @@ export class PreviewApp {
       dataUrl: canvas.toDataURL('image/png'),
       state: JSON.stringify({
         fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
-        devicePixelRatio: window.devicePixelRatio || 1, hotSpots: this.hotPanel.hidden ? [] : this.view.hotSpots(5), firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'),
+        devicePixelRatio: window.devicePixelRatio || 1, hotSpots: this.hotPanel.hidden ? [] : this.view.hotSpots(5), firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'), banner: this.banner.state(),
         pick: this.shownPick ? { node: this.shownPick.node, nodeId: this.shownPick.nodeId, coords: this.shownPick.coords, onSurface: this.shownPick.surfacePoint >= 0, values: this.shownPick.values, marker: this.view.markerAt } : undefined,
       }),
     };

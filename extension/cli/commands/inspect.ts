@@ -1,5 +1,5 @@
-// `flare inspect FILE [--json]`: what the mesh reader sees in a file (counts, data, sets, bounds,
-// diagnostics). Exit 0 when the file was read (warnings allowed), 1 with {"error": ...} when not.
+// `flare inspect FILE [--json]` (alias `flare check`): what the mesh reader sees in a file (counts,
+// data, sets, bounds, diagnostics). Exit 0 when read without error diagnostics, 1 otherwise, 2 usage.
 import { readFileSync } from 'node:fs';
 import type { CliCommand, CliIo } from '../command';
 import { readMesh, pointCount, CELL_TYPES, type Mesh, type ReadResult } from '../../core/mesh/index';
@@ -79,45 +79,57 @@ function human(j: InspectJson, mesh: Mesh): string {
   return out.join('\n') + '\n';
 }
 
-export const inspectCommand: CliCommand = {
-  name: 'inspect',
-  summary: 'Read a mesh or solver deck and print points, cells, data, sets, bounds and diagnostics',
-  usage: [
-    'Usage: flare inspect FILE [--json]',
+/** `flare inspect` and its alias `flare check`: the same reading, the same report, named as invoked. */
+function inspectLike(name: string, summary: string): CliCommand {
+  const usage = [
+    `Usage: flare ${name} FILE [--json]`,
     '',
     'Reads FILE (.inp .frd .msh .vtu .vtp .pvtu .vtk .stl .obj .off .ply .su2 .bdf .nas .fem) and prints',
-    'what was read. With --json, prints one JSON object:',
+    'what was read, with its diagnostics (errors and warnings at their lines). With --json, prints one JSON object:',
     '  {"file", "format", "dimension", "points", "cells": {"<meshio type>": count}, "pointData": [{"name", "components"}],',
     '   "cellData": [...], "sets": {"nodes": {...}, "elements": {...}}, "bounds": [[min], [max]], "diagnostics": [...]}',
-    'Exit code 0 when the file was read (warnings allowed); 1 with {"error": {"file", "line", "message"}} when not.',
-  ].join('\n'),
-  async run(args: string[], io: CliIo): Promise<number> {
-    const json = args.includes('--json');
-    const files = args.filter((a) => !a.startsWith('--'));
-    const unknown = args.filter((a) => a.startsWith('--') && a !== '--json');
-    if (files.length !== 1 || unknown.length) {
-      io.err(`flare inspect: ${unknown.length ? `unknown option ${unknown[0]}` : 'expected exactly one FILE'}\n${this.usage}\n`);
-      return 2;
-    }
-    const file = files[0];
-    const fail = (line: number, message: string): number => {
-      io.out(JSON.stringify({ error: { file, line, message } }) + '\n');
-      if (!json) io.err(`${file}:${line}: ${message}\n`);
+    'Errors are plain text on stderr; with --json a file that cannot be read prints {"error": {"file", "line", "message"}}.',
+    'Exit code 0 when the file was read without error diagnostics (warnings allowed); 1 when it could not be read',
+    'or has error diagnostics; 2 usage error.',
+  ].join('\n');
+  return {
+    name,
+    summary,
+    usage,
+    async run(args: string[], io: CliIo): Promise<number> {
+      const json = args.includes('--json');
+      const files = args.filter((a) => !a.startsWith('--'));
+      const unknown = args.filter((a) => a.startsWith('--') && a !== '--json');
+      if (files.length !== 1 || unknown.length) {
+        io.err(`flare ${name}: ${unknown.length ? `unknown option ${unknown[0]}` : 'expected exactly one FILE'}\n${usage}\n`);
+        return 2;
+      }
+      const file = files[0];
+      const fail = (line: number, message: string): number => {
+        if (json) io.out(JSON.stringify({ error: { file, line, message } }) + '\n');
+        io.err(`${file}:${line}: error: ${message}\n`);
+        return 1;
+      };
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(readFileSync(file));
+      } catch (e) {
+        return fail(0, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      const res = readMesh(bytes, file, { readInclude: includeFileReader() });
+      if (!res.mesh) {
+        const e = res.diagnostics.find((d) => d.severity === 'error') ?? res.diagnostics[0];
+        return fail(e?.line ?? 0, e ? (e.file !== file ? `${e.file}: ${e.message}` : e.message) : 'could not be read');
+      }
+      const j = inspectJson(file, res.mesh, res);
+      io.out(json ? JSON.stringify(j) + '\n' : human(j, res.mesh));
+      const errors = j.diagnostics.filter((d) => d.severity === 'error').length;
+      if (errors === 0) return 0;
+      io.err(`flare ${name}: ${file}: ${errors} error diagnostic(s)\n`);
       return 1;
-    };
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(file));
-    } catch (e) {
-      return fail(0, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    const res = readMesh(bytes, file, { readInclude: includeFileReader() });
-    if (!res.mesh) {
-      const e = res.diagnostics.find((d) => d.severity === 'error') ?? res.diagnostics[0];
-      return fail(e?.line ?? 0, e ? (e.file !== file ? `${e.file}: ${e.message}` : e.message) : 'could not be read');
-    }
-    const j = inspectJson(file, res.mesh, res);
-    io.out(json ? JSON.stringify(j) + '\n' : human(j, res.mesh));
-    return 0;
-  },
-};
+    },
+  };
+}
+
+export const inspectCommand: CliCommand = inspectLike('inspect', 'Read a mesh or solver deck and print points, cells, data, sets, bounds and diagnostics');
+export const checkCommand: CliCommand = inspectLike('check', 'Check a mesh or solver deck (alias of inspect); exits 1 when it has error diagnostics');

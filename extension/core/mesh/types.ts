@@ -117,6 +117,43 @@ export interface Step {
   readonly name: string;
   readonly procedure: string; // e.g. 'STATIC'
   readonly source: SourceLocation;
+  /** The procedure keyword's line (*STATIC, *FREQUENCY ...). */
+  readonly procedureSource?: SourceLocation;
+  /** *STEP, NLGEOM (geometrically non-linear). */
+  readonly nlgeom?: boolean;
+}
+
+/** Something the deck uses that a static linear surrogate does not represent, kept so a check can name it. */
+export interface DeckItem {
+  /** 'load': GRAV, CENTRIF, *TEMPERATURE, moments...; 'analysis': a keyword changing the analysis; 'material': *PLASTIC ... */
+  readonly kind: 'load' | 'analysis' | 'material';
+  /** The keyword without '*', e.g. 'DLOAD', 'TEMPERATURE', 'PLASTIC'. */
+  readonly keyword: string;
+  /** e.g. the load type 'GRAV'. */
+  readonly detail?: string;
+  readonly source: SourceLocation;
+}
+
+/**
+ * An Abaqus *INSTANCE flattened into the mesh: its node (element) local id k is global id
+ * offset + k, its sets are named 'instance.set'. Diagnostics write ids as 'instance.k'.
+ */
+export interface InstanceInfo {
+  readonly name: string;
+  readonly part: string;
+  readonly nodeOffset: number;
+  readonly elementOffset: number;
+  /** Largest local node / element id of the instance. */
+  readonly nodes: number;
+  readonly elements: number;
+  readonly source: SourceLocation;
+}
+
+/** One *ELEMENT block's type as written (C3D10, CPS6, S4R ...), for the element-type check. */
+export interface ElementTypeUse {
+  readonly name: string;
+  readonly count: number;
+  readonly source: SourceLocation;
 }
 
 /** What a solver deck adds on top of the geometry. */
@@ -128,6 +165,12 @@ export interface DeckData {
   readonly steps: Step[];
   /** Section assignments (element set → material); optional so older producers still type-check. */
   readonly sections?: Section[];
+  /** Loads, analysis and material keywords the deck uses but FLARE does not represent. */
+  readonly unsupported?: DeckItem[];
+  /** Element types as written, per *ELEMENT keyword. */
+  readonly elementTypes?: ElementTypeUse[];
+  /** Abaqus instances (*PART/*INSTANCE decks), flattened into one mesh. */
+  readonly instances?: InstanceInfo[];
 }
 
 export interface Mesh {
@@ -161,6 +204,8 @@ export interface Section {
   readonly elset: string;
   readonly material: string;
   readonly kind: string; // 'SOLID' | 'SHELL' | 'BEAM' ...
+  /** Thickness from the first data line (plane elements of a *SOLID SECTION, shells); absent when not given. */
+  readonly thickness?: number;
   readonly source: SourceLocation;
 }
 

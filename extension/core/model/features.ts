@@ -1,9 +1,10 @@
 // Input features of the FLARE elasticity models, computed from a deck exactly as the model card
 // (and its reference implementation models/flare/features.py) defines them, plus the scale input
-// that the graph uses to turn normalized outputs into physical fields, and the out-of-distribution
-// checks against the card's training envelope. float64 throughout, float32 at the end, like numpy.
-import type { Mesh } from '../mesh/types';
-import type { ModelCard, Range } from './card';
+// that the graph uses to turn normalized outputs into physical fields (the applicability checks
+// are in applicability.ts). float64 throughout, float32 at the end, like numpy.
+import type { Mesh, NodalLoad } from '../mesh/types';
+import { pressureForces, type LoadIssue } from './deckLoads';
+import type { ModelCard } from './card';
 
 /** What a deck provides, per node in *NODE order. */
 export interface DeckQuantities {
@@ -16,10 +17,14 @@ export interface DeckQuantities {
   readonly force: Float64Array;
   readonly E: number;
   readonly nu?: number;
-  /** Plane-element thickness from *SOLID SECTION (1 when absent). */
+  /** Plane-element thickness from the *SOLID SECTION of the plane elements (1 when absent). */
   readonly thickness: number;
   /** 2 for plane elements (triangles/quads only), else 3. */
   readonly meshDim: 2 | 3;
+  /** Nodal forces converted from *DLOAD/*DSLOAD pressures (already in `force`), with their deck lines. */
+  readonly pressureLoads?: readonly NodalLoad[];
+  /** Face loads that could not be converted (not in `force`), for the applicability check. */
+  readonly loadIssues?: readonly LoadIssue[];
 }
 
 export interface FeatureScales {
@@ -58,7 +63,10 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   const fixed = new Uint8Array(n);
   for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n) fixed[b.node] = 1;
   const force = new Float64Array(n * 3);
-  for (const l of deck.loads) if (l.dof >= 1 && l.dof <= 3 && l.node >= 0 && l.node < n) force[l.node * 3 + l.dof - 1] += l.value;
+  const t = thickness && thickness > 0 ? thickness : planeThickness(mesh) ?? 1;
+  // *CLOAD and face pressures (as consistent nodal forces) add up; each keeps its deck line.
+  const pressure = pressureForces(mesh, sectionThickness(mesh, t));
+  for (const l of [...deck.loads, ...pressure.loads]) if (l.dof >= 1 && l.dof <= 3 && l.node >= 0 && l.node < n) force[l.node * 3 + l.dof - 1] += l.value;
   // The material the sections use (first with a Young's modulus otherwise).
   const used = new Set((deck.sections ?? []).map((s) => s.material.toUpperCase()));
   const mat = deck.materials.find((m) => used.has(m.name.toUpperCase()) && m.youngsModulus !== undefined) ?? deck.materials.find((m) => m.youngsModulus !== undefined);
@@ -67,16 +75,37 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
   return {
     ok: true,
-    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: thickness && thickness > 0 ? thickness : 1, meshDim: volumetric ? 3 : 2 },
+    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: volumetric ? 3 : 2, pressureLoads: pressure.loads, loadIssues: pressure.issues },
   };
 }
 
-/** The thickness on the data line of the first *SOLID SECTION of a deck's text (plane elements). */
-export function solidSectionThickness(text: string): number | undefined {
-  const m = /^\*\s*SOLID\s+SECTION[^\n]*\n(?:\*\*[^\n]*\n)*\s*([-+0-9.eEdD]+)/im.exec(text);
-  if (!m) return undefined;
-  const t = Number(m[1].replace(/[dD]/, 'e'));
-  return Number.isFinite(t) && t > 0 ? t : undefined;
+const PLANE = new Set(['triangle', 'triangle6', 'quad', 'quad8', 'quad9']);
+
+/** Per element id, the thickness of its *SOLID SECTION (plane pressure loads act on t × edge length). */
+function sectionThickness(mesh: Mesh, fallback: number): (id: number) => number {
+  // Built on the first pressure only: most decks have none, and the sets may hold millions of ids.
+  let bySection: { t: number; ids: Set<number> }[] | undefined;
+  return (id) => {
+    if (!bySection) {
+      const setByKey = new Map(Object.entries(mesh.elementSets).map(([k, v]) => [k.toUpperCase(), v]));
+      bySection = (mesh.deck?.sections ?? []).filter((s) => s.kind === 'SOLID' && s.thickness !== undefined).map((s) => ({ t: s.thickness as number, ids: new Set(setByKey.get(s.elset.toUpperCase()) ?? []) }));
+    }
+    return bySection.find((s) => s.ids.has(id))?.t ?? fallback;
+  };
+}
+
+/** The thickness of the *SOLID SECTION whose element set holds the deck's plane elements (undefined: none given). */
+export function planeThickness(mesh: Mesh): number | undefined {
+  const planeIds = new Set<number>();
+  for (const c of mesh.cells) if (PLANE.has(c.type) && c.ids) for (const id of c.ids) planeIds.add(id);
+  if (planeIds.size === 0) return undefined;
+  const setByKey = new Map(Object.entries(mesh.elementSets).map(([k, v]) => [k.toUpperCase(), v]));
+  for (const s of mesh.deck?.sections ?? []) {
+    if (s.kind !== 'SOLID' || s.thickness === undefined) continue;
+    const ids = setByKey.get(s.elset.toUpperCase());
+    if (ids && ids.some((id) => planeIds.has(id))) return s.thickness;
+  }
+  return undefined;
 }
 
 /** Exact nearest-neighbour distances with a k-d tree over the targets (cKDTree's role in Python). */
@@ -157,7 +186,7 @@ export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<Feat
   const L = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]);
   if (!(L > 0)) return { ok: false, error: 'all nodes coincide: the bounding box has zero size' };
   const P = Math.hypot(F[0], F[1], F[2]);
-  if (!(P > 0)) return { ok: false, error: 'the total *CLOAD force is zero: the models need a net load (fields are scaled by it)' };
+  if (!(P > 0)) return { ok: false, error: 'the total load (*CLOAD plus converted *DLOAD/*DSLOAD pressures) is zero: the models need a net load (fields are scaled by it)' };
   if (nFixed === 0) return { ok: false, error: 'no node is fixed (*BOUNDARY with value 0): the problem is not statically determined' };
   const sigmaRef = dim === 2 ? P / (q.thickness * L) : P / (L * L);
   return {
@@ -214,49 +243,4 @@ export function buildInputs(card: ModelCard, q: DeckQuantities): FeatureResult<B
     else return { ok: false, error: `model card '${card.name}': input '${inp.name}' is neither the per-node feature tensor nor 'scale'` };
   }
   return { ok: true, value: { tensors, features: x, featureNames: names, scales: s } };
-}
-
-export interface EnvelopeFinding {
-  readonly quantity: string;
-  readonly value: number | readonly [number, number];
-  readonly range: Range;
-  readonly severity: 'warning' | 'info';
-  readonly message: string;
-}
-
-/** Quantities the outputs are rescaled by exactly (linear elasticity): outside the range is only informative. */
-const EXACTLY_SCALED = new Set(['P', 'sigma_ref', 'E', 'traction']);
-
-/** Compares a deck with the card's training envelope; returns findings (empty when in range). */
-export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltInputs): EnvelopeFinding[] {
-  const s = built.scales;
-  const out: EnvelopeFinding[] = [];
-  const values: Record<string, number | undefined> = { L: s.L, n_nodes: q.n, P: s.P, sigma_ref: s.sigmaRef, E: q.E, nu: q.nu, n_fixed: s.nFixed, n_loaded: s.nLoaded };
-  if (q.meshDim !== card.dimension) {
-    out.push({ quantity: 'dimension', value: q.meshDim, range: [card.dimension, card.dimension], severity: 'warning', message: `the mesh is ${q.meshDim}D but model '${card.name}' was trained on ${card.dimension}D ${card.elementTypes.join('/') || 'elements'}` });
-  }
-  const fmt = (v: number): string => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(3) : String(+v.toPrecision(4)));
-  for (const [k, range] of Object.entries(card.envelope)) {
-    const v = values[k];
-    if (v === undefined) continue;
-    const tol = 1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1);
-    if (v >= range[0] - tol && v <= range[1] + tol) continue;
-    const exact = EXACTLY_SCALED.has(k);
-    out.push({
-      quantity: k, value: v, range, severity: exact ? 'info' : 'warning',
-      message: `${k} = ${fmt(v)} is outside the training range [${fmt(range[0])}, ${fmt(range[1])}]${exact ? ' (the outputs are rescaled exactly for it: linear in load, 1/E)' : ''}`,
-    });
-  }
-  const f = built.featureNames.length;
-  built.featureNames.forEach((nm, k) => {
-    const range = card.featureEnvelope[nm];
-    if (!range) return;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < q.n; i++) { const v = built.features[i * f + k]; if (v < lo) lo = v; if (v > hi) hi = v; }
-    const tol = 1e-3 * Math.max(range[1] - range[0], 1e-3);
-    if (lo >= range[0] - tol && hi <= range[1] + tol) return;
-    out.push({ quantity: `feature ${nm}`, value: [lo, hi], range, severity: 'warning', message: `feature ${nm} spans [${fmt(lo)}, ${fmt(hi)}], outside the training range [${fmt(range[0])}, ${fmt(range[1])}]` });
-  });
-  return out;
 }

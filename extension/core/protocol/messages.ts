@@ -33,7 +33,12 @@ export type HostToWebview =
    * Preview: focus one volume node (a diagnostic's quick fix): mark it, show its values, bring it into view.
    * `coords` come from the host's parse, so interior nodes (not on the drawn surface) can be shown too.
    */
-  | { readonly type: 'previewFocus'; readonly node: number; readonly nodeId?: number; readonly coords?: readonly [number, number, number] };
+  | { readonly type: 'previewFocus'; readonly node: number; readonly nodeId?: number; readonly coords?: readonly [number, number, number] }
+  /**
+   * Preview: the banner over the predicted field when the model cannot vouch for the prediction
+   * (applicability findings); level 'none' takes it away (a clean prediction).
+   */
+  | { readonly type: 'previewTrust'; readonly level: 'warning' | 'error' | 'none'; readonly title: string; readonly details: readonly string[] };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -92,6 +97,8 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
   previewSettings: (m) => isString(m.settings) && m.settings.length < 10_000,
   previewFocus: (m) => isNumber(m.node) && Number.isInteger(m.node) && m.node >= 0 && optional(isNumber)(m.nodeId)
     && (m.coords === undefined || (Array.isArray(m.coords) && m.coords.length === 3 && m.coords.every(isNumber))),
+  previewTrust: (m) => (m.level === 'warning' || m.level === 'error' || m.level === 'none') && isString(m.title) && m.title.length < 2_000
+    && isStringList(m.details) && (m.details as string[]).length <= 50 && (m.details as string[]).every((d) => d.length < 2_000),
 };
 
 const TO_HOST: Record<WebviewToHost['type'], Validator> = {

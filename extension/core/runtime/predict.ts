@@ -2,7 +2,9 @@
 // card's names and units, and the out-of-distribution findings. Shared by the CLI and the webview.
 import type { Mesh } from '../mesh/types';
 import type { ModelCard } from '../model/card';
-import { buildInputs, checkEnvelope, deckQuantities, type EnvelopeFinding, type FeatureScales } from '../model/features';
+import { applicability } from '../model/applicability';
+import { buildInputs, deckQuantities, type FeatureScales } from '../model/features';
+import type { Finding } from '../model/findings';
 import type { AdapterInfo, BackendName, ProgressListener } from './backend';
 import type { OpenedModel } from './model';
 import type { BackendChoice, FlareRuntime } from './runtime';
@@ -23,11 +25,13 @@ export interface Prediction {
   readonly sessionMs: number;
   readonly featureMs: number;
   readonly scales: FeatureScales;
-  readonly findings: readonly EnvelopeFinding[];
+  /** What the applicability check says (host/CLI escalate warnings and errors). */
+  readonly findings: readonly Finding[];
   readonly notes: readonly string[];
 }
 
-export type PredictResult = { ok: true; prediction: Prediction } | { ok: false; error: string; code: string };
+/** On failure `findings` holds the applicability errors (and warnings) that stopped it, when that was the cause. */
+export type PredictResult = { ok: true; prediction: Prediction } | { ok: false; error: string; code: string; findings?: readonly Finding[] };
 
 export interface PredictOptions {
   readonly backend?: BackendChoice;
@@ -43,9 +47,13 @@ export async function predict(runtime: FlareRuntime, model: OpenedModel, mesh: M
   const t0 = performance.now();
   const q = deckQuantities(mesh, opts.thickness);
   if (!q.ok) return { ok: false, code: 'bad-input', error: q.error };
+  // Without supports or loads the model cannot run: say why at the deck's lines, not as a feature error.
+  const pre = applicability(mesh, card, q.value);
+  const errors = pre.filter((f) => f.severity === 'error');
+  if (errors.length) return { ok: false, code: 'not-applicable', error: errors.map((f) => (f.line ? `${f.file}:${f.line}: ` : '') + f.message).join('; '), findings: pre };
   const built = buildInputs(card, q.value);
   if (!built.ok) return { ok: false, code: 'bad-input', error: built.error };
-  const findings = checkEnvelope(card, q.value, built.value);
+  const findings = applicability(mesh, card, q.value, built.value);
   const featureMs = performance.now() - t0;
   const r = await runtime.run({
     model: model.handle, inputs: built.value.tensors, backend: opts.backend ?? 'auto',
@@ -66,3 +74,4 @@ export async function predict(runtime: FlareRuntime, model: OpenedModel, mesh: M
     prediction: { fields, backend: r.backend, ...(r.adapter ? { adapter: r.adapter } : {}), ms: r.ms, sessionMs: r.sessionMs, featureMs, scales: built.value.scales, findings, notes: r.notes },
   };
 }
+

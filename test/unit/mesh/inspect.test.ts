@@ -54,9 +54,9 @@ test('unreadable file: exit 1 with {"error": {file, line, message}}', async () =
   assert.equal(JSON.parse(missing.out).error.file, '/nonexistent/x.inp');
 });
 
-test('warnings still exit 0; human output lists diagnostics with lines', async () => {
+test('error diagnostics exit 1; human output lists diagnostics with lines', async () => {
   const r = await run([join(FIX, 'undefined_node.inp')]);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 1);
   assert.match(r.out, /error\s+line 8: element 2 refers to undefined node 99/);
   assert.match(r.out, /tetra: 1/);
 });

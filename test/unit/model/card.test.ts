@@ -29,8 +29,8 @@ test('the card template validates and is typed', () => {
   assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
   assert.equal(r.card.format, 'flare-card/1');
   assert.equal(r.card.featureColumns.length, 10);
-  assert.deepEqual(r.card.inputs.map((i) => i.name), ['x', 'scale']);
-  assert.deepEqual(r.card.outputs.map((o) => [o.name, o.unit]), [['von_mises', 'MPa'], ['displacement', 'mm']]);
+  assert.deepEqual(r.card.inputs.map((i) => i.name), ['x', 'load_dir', 'scale']);
+  assert.deepEqual(r.card.outputs.map((o) => [o.name, o.unit]), [['von_mises', 'MPa'], ['displacement', 'mm'], ['stress', 'MPa']]);
 });
 
 test('invalid cards give errors naming the field', () => {

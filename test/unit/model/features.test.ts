@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readMesh } from '../../../extension/core/mesh/index';
 import { validateCard, type ModelCard } from '../../../extension/core/model/card';
-import { buildInputs, checkEnvelope, deckQuantities, nearestDistances, solidSectionThickness } from '../../../extension/core/model/features';
+import { checkEnvelope } from '../../../extension/core/model/applicability';
+import { buildInputs, deckQuantities, nearestDistances } from '../../../extension/core/model/features';
 import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
 
 const MODELS = path.resolve(__dirname, '../../../models');
@@ -35,12 +36,6 @@ test('nearest distances match brute force', () => {
   assert.deepEqual([...nearestDistances(pts, 3, new Int32Array(0))], [1, 1, 1]);
 });
 
-test('solid section thickness from deck text', () => {
-  assert.equal(solidSectionThickness('*SOLID SECTION, ELSET=PART, MATERIAL=MAT\n2.5\n*STEP'), 2.5);
-  assert.equal(solidSectionThickness('*Solid Section, elset=A, material=B\n** comment\n 1.0D0,\n'), 1);
-  assert.equal(solidSectionThickness('*SOLID SECTION, ELSET=PART, MATERIAL=MAT\n*STEP'), undefined);
-});
-
 const goldens = fs.existsSync(GOLDEN) ? fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.x.npy')).map((f) => f.slice(0, -6)) : [];
 
 test('golden files are present', { skip: goldens.length === 0 ? `no models/golden/*.x.npy in this checkout (${GOLDEN}): feature parity not checked` : false }, () => {
@@ -53,7 +48,7 @@ for (const name of goldens) {
     const text = fs.readFileSync(path.join(GOLDEN, `${name}.inp`));
     const res = readMesh(text, `${name}.inp`);
     assert.ok(res.mesh, JSON.stringify(res.diagnostics.filter((d) => d.severity === 'error')));
-    const q = deckQuantities(res.mesh, solidSectionThickness(text.toString('latin1')));
+    const q = deckQuantities(res.mesh);
     assert.ok(q.ok, q.ok ? '' : q.error);
     const card = cardFor(name, info.dim);
     const built = buildInputs(card, q.value);
