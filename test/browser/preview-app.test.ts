@@ -5,7 +5,7 @@ import { runInBrowser } from './harness';
 interface State {
   fileName: string; status: string; statusIsError: boolean; firstColoredFrameMs?: number;
   settings: { colorBy: string; parallel: boolean; compare: string; compareWith: string };
-  coloring?: { title: string; range: [number, number]; stats?: { maxAbs: number; relL2: number } };
+  coloring?: { title: string; range: [number, number]; stats?: { maxAbs: number; relativeL2: number } };
   fields: { name: string }[];
   pixels: { mesh: number; hot: number; cold: number };
 }
@@ -23,11 +23,12 @@ test('preview webview bundle: messages in, coloured view, keyboard, pick, compar
   assert.ok(Math.abs(r.meshAfterW - r.meshBeforeW) < 0.01 && r.meshBeforeW > 0.05, `vtk.js 'w' key ignored: ${r.meshBeforeW} → ${r.meshAfterW}`);
   assert.match(r.pickText, /Node/);
   assert.match(r.pickText, /T \[K\]/);
-  assert.equal(r.diff.settings.parallel, true, "'p' switched to parallel projection");
+  assert.equal(r.first.settings.parallel, true, 'a plane mesh opens orthographic');
+  assert.equal(r.diff.settings.parallel, false, "'p' switched to perspective");
   assert.equal(r.diff.settings.compare, 'difference');
   assert.equal(r.diff.coloring?.title, 'T − T_ref [K]');
   assert.ok(Math.abs((r.diff.coloring?.stats?.maxAbs ?? 0) - 10) < 1e-3, 'max |T − 1.1 T| = 10');
-  assert.ok(Math.abs((r.diff.coloring?.stats?.relL2 ?? 0) - 0.1 / 1.1) < 1e-4);
+  assert.ok(Math.abs((r.diff.coloring?.stats?.relativeL2 ?? 0) - 0.1 / 1.1) < 1e-4);
   assert.match(r.statsText, /Relative L2/);
   assert.equal(r.side.settings.compare, 'sideBySide');
   assert.ok(r.side.pixels.mesh > r.first.pixels.mesh * 0.6, 'two views drawn');

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { codeServerCli, launchChromium, makeDirs, root, startCodeServer } from '../../scripts/lib/code-server.mjs';
+import { previewFlow } from './preview.flow.mjs';
 
 const results = process.env.FLARE_TEST_RESULTS || path.join(root, 'out', 'test-results', 'ui.json');
 const artifacts = path.join(root, 'test', 'artifacts');
@@ -53,6 +54,12 @@ try {
   const shot = path.join(artifacts, 'ui-runtime-info.png');
   await page.screenshot({ path: shot });
   record('saves a screenshot', fs.statSync(shot).size > 10_000);
+  try {
+    await previewFlow(page, artifacts, record);
+  } catch (e) {
+    record('preview flow', false, String(e?.stack ?? e).slice(0, 1500));
+    await page.screenshot({ path: path.join(artifacts, 'ui-preview-failure.png') }).catch(() => {});
+  }
 } catch (e) {
   record('UI flow', false, String(e?.stack ?? e).slice(0, 1500));
   if (browser) await browser.ctx.pages()[0]?.screenshot({ path: path.join(artifacts, 'ui-failure.png') }).catch(() => {});

@@ -7,6 +7,7 @@ export const PRESETS = {
   Viridis: 'Viridis (matplotlib)',
   Inferno: 'Inferno (matplotlib)',
   Jet: 'jet',
+  'Black-Body': 'Black-Body Radiation',
   'Rainbow Desaturated': 'Rainbow Desaturated',
   Grayscale: 'Grayscale',
 } as const;

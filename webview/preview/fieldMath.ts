@@ -1,5 +1,8 @@
 // Scalar views of multi-component arrays (magnitude, one component, von Mises) and the numbers the
 // preview shows about them. Pure typed-array code: runs in the webview, in Node tests and in benches.
+import { pairedErrorStats, type ErrorStats } from '../../extension/core/analysis/fieldStats';
+
+export type { ErrorStats };
 
 /** What a user can colour by: the magnitude, one component, or the von Mises stress of a 6-component tensor. */
 export type ComponentMode = 'magnitude' | 'vonMises' | number;
@@ -63,35 +66,12 @@ export function finiteRange(values: ArrayLike<number>): [number, number] {
   return [lo, hi];
 }
 
-export interface ErrorStats {
-  readonly count: number;
-  readonly maxAbs: number;
-  readonly meanAbs: number;
-  readonly rmse: number;
-  /** ‖a − b‖₂ / ‖b‖₂ (b is the reference). */
-  readonly relL2: number;
-  /** Index of the largest absolute difference. */
-  readonly argMax: number;
-}
-
-/** Differences a − b (prediction minus reference) and their statistics. */
-export function difference(a: ArrayLike<number>, b: ArrayLike<number>): { diff: Float32Array; stats: ErrorStats } {
+/** Differences a − b (prediction minus reference), NaN where either has no value. */
+export function difference(a: ArrayLike<number>, b: ArrayLike<number>): Float32Array {
   const n = Math.min(a.length, b.length);
   const diff = new Float32Array(n);
-  let maxAbs = 0, sumAbs = 0, sumSq = 0, refSq = 0, argMax = 0;
-  for (let i = 0; i < n; i++) {
-    const d = a[i] - b[i];
-    diff[i] = d;
-    const ad = Math.abs(d);
-    if (ad > maxAbs) {
-      maxAbs = ad;
-      argMax = i;
-    }
-    sumAbs += ad;
-    sumSq += d * d;
-    refSq += b[i] * b[i];
-  }
-  return { diff, stats: { count: n, maxAbs, meanAbs: n ? sumAbs / n : 0, rmse: n ? Math.sqrt(sumSq / n) : 0, relL2: refSq > 0 ? Math.sqrt(sumSq / refSq) : sumSq > 0 ? Infinity : 0, argMax } };
+  for (let i = 0; i < n; i++) diff[i] = a[i] - b[i];
+  return diff;
 }
 
 /** Short numbers for labels: 3 significant digits, exponent outside [1e-3, 1e5). */
@@ -100,4 +80,50 @@ export function formatNumber(v: number): string {
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
   return Number(v.toPrecision(4)).toString();
+}
+
+/**
+ * Statistics of the compare view: the prediction `a` against the reference `b`, both scalarized by
+ * `mode`, through the same function as the Compare command (nodes without a value on either side
+ * are left out). For a vector's magnitude these are the command's headline |u| numbers.
+ */
+export function compareStats(a: ArrayLike<number>, b: ArrayLike<number>, components: number, mode: ComponentMode): ErrorStats {
+  return pairedErrorStats(scalarize(a, components, mode), scalarize(b, components, mode), 1);
+}
+
+const ID_ARRAY = /^(vtk)?(original)?(global)?(node|point|cell|element|elem|part|block|region|material|physical|geometrical)?[ _:-]?(ids?|numbers?|tags?|index)$|^gmsh:|^(material|part|region|block)$/i;
+
+/** Node/element numbers, part and material tags: arrays nobody wants to see first as a colour map. */
+export function isIdArray(name: string): boolean {
+  return ID_ARRAY.test(name.trim());
+}
+
+/**
+ * The `n` surface nodes with the largest values (largest |value| when the values change sign): the
+ * hot spots an engineer looks at first. `nodeMap` is the volume node of each surface point; each node
+ * counts once. Returns volume node indices, highest first.
+ */
+export function topSurfaceNodes(perNode: ArrayLike<number>, nodeMap: ArrayLike<number>, n: number): { node: number; value: number }[] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < nodeMap.length; i++) {
+    const v = perNode[nodeMap[i]];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const key = lo < 0 && hi > 0 ? (v: number) => Math.abs(v) : (v: number) => v;
+  const best: { node: number; value: number }[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < nodeMap.length; i++) {
+    const node = nodeMap[i], v = perNode[node];
+    if (!Number.isFinite(v) || seen.has(node)) continue;
+    seen.add(node);
+    if (best.length === n && key(v) <= key(best[n - 1].value)) continue;
+    let j = best.length < n ? best.length : n - 1;
+    best[j] = { node, value: v };
+    while (j > 0 && key(best[j].value) > key(best[j - 1].value)) {
+      [best[j], best[j - 1]] = [best[j - 1], best[j]];
+      j--;
+    }
+  }
+  return best;
 }

@@ -2,24 +2,24 @@
 // colours from VS Code's CSS variables, keyboard control of the 3D view, and the view state kept in
 // the webview's setState so a reload (hidden tab, window reload) comes back as it was.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
-import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
-import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
-import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { MeshView, MARKER_COLOR, DEFAULT_SETTINGS, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings, type ViewTheme } from './meshView';
-import { componentLabel, componentModes, formatNumber, type ComponentMode } from './fieldMath';
+import { MeshView, DEFAULT_SETTINGS, validCamera, validPick, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings } from './meshView';
+import { componentLabel, componentModes, formatNumber, isIdArray, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
+import { createToolbar, el, setOptions, type Controls } from './toolbar';
+import { LineProbe } from './probeView';
+import { pixelStats, readTheme } from './theme';
 import { mountTrustBanner, type TrustBannerView } from './banner';
+
+export { readTheme };
 
 /** What survives reloads (webview setState). */
 export interface PersistedState {
   readonly fileName: string;
   readonly settings: ViewSettings;
   readonly camera?: CameraState;
+  /** The node in the pick panel (0-based volume index and where it is), if any. */
+  readonly pick?: { readonly node: number; readonly coords: readonly number[] };
 }
 
 export interface AppHost {
@@ -31,58 +31,6 @@ export interface AppHost {
 
 const KEY_HELP = 'Drag to orbit, right-drag or Shift+drag to pan, wheel to zoom. Keys: arrows orbit, Shift+arrows pan, + and − zoom, F fit, X Y Z axis views (Shift for the opposite side), I isometric, P perspective or parallel, click or Enter to pick.';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
-function el(tag: string, attrs?: Record<string, string>, ...children: (Node | string)[]): HTMLElement;
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
-
-function select(label: string, id: string): VscodeSingleSelect {
-  const s = el('vscode-single-select', { id, 'aria-label': label, title: label }) as VscodeSingleSelect;
-  return s;
-}
-
-function setOptions(s: VscodeSingleSelect, options: [string, string][], value: string): void {
-  const same = s.children.length === options.length && options.every(([v, l], i) => (s.children[i] as HTMLElement).getAttribute('value') === v && s.children[i].textContent === l);
-  if (!same) s.replaceChildren(...options.map(([v, l]) => el('vscode-option', { value: v }, l)));
-  const i = options.findIndex(([v]) => v === value);
-  // Options are slotted asynchronously; set the value once the element has seen them.
-  void s.updateComplete.then(() => {
-    if (i >= 0 && s.value !== value) s.value = value;
-  });
-}
-
-/** Theme colours from VS Code's CSS variables (they change with the theme; see the body class observer). */
-export function readTheme(): ViewTheme {
-  const cs = getComputedStyle(document.body);
-  const rgb = (css: string, fallback: [number, number, number]): [number, number, number] => {
-    const probe = document.createElement('canvas').getContext('2d');
-    if (!probe || !css.trim()) return fallback;
-    probe.fillStyle = '#000';
-    probe.fillStyle = css.trim();
-    const m = /^#([0-9a-f]{6})$/i.exec(probe.fillStyle);
-    if (!m) {
-      const r = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(probe.fillStyle);
-      return r ? [Number(r[1]) / 255, Number(r[2]) / 255, Number(r[3]) / 255] : fallback;
-    }
-    const n = parseInt(m[1], 16);
-    return [(n >> 16) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255];
-  };
-  const background = rgb(cs.getPropertyValue('--vscode-editor-background'), [0.12, 0.12, 0.12]);
-  const light = background[0] * 0.3 + background[1] * 0.59 + background[2] * 0.11 > 0.5;
-  const hc = document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');
-  return {
-    background,
-    foreground: cs.getPropertyValue('--vscode-editor-foreground').trim() || (light ? '#333' : '#ccc'),
-    surface: light ? [0.72, 0.74, 0.78] : [0.82, 0.83, 0.86],
-    edges: hc ? (light ? [0, 0, 0] : [1, 1, 1]) : light ? [0.2, 0.2, 0.25] : [0.1, 0.1, 0.12],
-    font: cs.getPropertyValue('--vscode-font-family').trim() || 'sans-serif',
-  };
-}
-
 export class PreviewApp {
   readonly view: MeshView;
   private readonly stage: HTMLElement;
@@ -90,14 +38,14 @@ export class PreviewApp {
   private readonly progress: HTMLElement;
   private readonly pickPanel: HTMLElement;
   private readonly statsPanel: HTMLElement;
+  private readonly hotPanel: HTMLElement;
+  private readonly probe: LineProbe;
   private readonly banner: TrustBannerView;
-  private readonly c: {
-    colorBy: VscodeSingleSelect; component: VscodeSingleSelect; preset: VscodeSingleSelect; representation: VscodeSingleSelect; viewDir: VscodeSingleSelect;
-    parallel: VscodeCheckbox; lock: VscodeCheckbox; min: VscodeTextfield; max: VscodeTextfield; bands: VscodeSingleSelect; deformBy: VscodeSingleSelect; scale: VscodeTextfield;
-    clip: VscodeCheckbox; clipAxis: VscodeSingleSelect; clipPos: HTMLInputElement; clipInvert: VscodeCheckbox; compareWith: VscodeSingleSelect; compare: VscodeSingleSelect;
-  };
+  private readonly c: Controls;
   private fileName = '';
   private restored?: PersistedState;
+  /** The saved selected node of a fresh page, shown once its load is done. */
+  private pickToRestore?: unknown;
   private autoColored = false;
   /** The node shown in the pick panel (by click, Enter or a focus request from the host). */
   private lastPick?: { node: number; coords: [number, number, number] };
@@ -116,48 +64,21 @@ export class PreviewApp {
   firstColoredFrameMs?: number;
 
   constructor(root: HTMLElement, private readonly host: AppHost) {
-    const c = (this.c = {
-      colorBy: select('Colour by', 'color-by'), component: select('Component', 'component'), preset: select('Colour map preset', 'preset'),
-      representation: select('Representation', 'representation'), viewDir: select('View direction', 'view-dir'),
-      parallel: el('vscode-checkbox', { id: 'parallel', label: 'Parallel', title: 'Parallel (orthographic) projection (P)' }) as VscodeCheckbox,
-      lock: el('vscode-checkbox', { id: 'lock-range', label: 'Lock range' }) as VscodeCheckbox,
-      min: el('vscode-textfield', { id: 'range-min', 'aria-label': 'Range minimum', size: '8' }) as VscodeTextfield,
-      max: el('vscode-textfield', { id: 'range-max', 'aria-label': 'Range maximum', size: '8' }) as VscodeTextfield,
-      bands: select('Discrete colour bands', 'bands'), deformBy: select('Deform by', 'deform-by'),
-      scale: el('vscode-textfield', { id: 'deform-scale', 'aria-label': 'Deformation scale factor', size: '6', value: '1' }) as VscodeTextfield,
-      clip: el('vscode-checkbox', { id: 'clip', label: 'Clip' }) as VscodeCheckbox, clipAxis: select('Clip plane normal', 'clip-axis'),
-      clipPos: el('input', { id: 'clip-pos', type: 'range', min: '0', max: '1', step: '0.01', value: '0.5', 'aria-label': 'Clip plane position' }),
-      clipInvert: el('vscode-checkbox', { id: 'clip-invert', label: 'Invert' }) as VscodeCheckbox,
-      compareWith: select('Compare with', 'compare-with'), compare: select('Compare mode', 'compare'),
-    });
-    setOptions(c.preset, PRESET_NAMES.map((p) => [p, p]), DEFAULT_SETTINGS.preset);
-    setOptions(c.representation, [['surface', 'Surface'], ['surfaceWithEdges', 'Surface With Edges'], ['wireframe', 'Wireframe'], ['points', 'Points']], 'surface');
-    setOptions(c.viewDir, [['', 'View…'], ['+x', '+X'], ['-x', '−X'], ['+y', '+Y'], ['-y', '−Y'], ['+z', '+Z'], ['-z', '−Z'], ['iso', 'Isometric']], '');
-    setOptions(c.bands, [['0', 'Continuous'], ...[4, 6, 8, 10, 12, 16, 24].map((n): [string, string] => [String(n), `${n} bands`])], '0');
-    setOptions(c.clipAxis, [['0', 'X'], ['1', 'Y'], ['2', 'Z']], '0');
-    setOptions(c.compare, [['off', 'No compare'], ['sideBySide', 'Side by side'], ['difference', 'Difference']], 'off');
-    const fit = el('vscode-button', { id: 'fit', secondary: '', title: 'Fit the mesh in the view (F)' }, 'Fit');
-    const shot = el('vscode-button', { id: 'screenshot', title: 'Save a PNG screenshot' }, 'Screenshot…');
-    fit.addEventListener('click', () => this.view.fit());
-    shot.addEventListener('click', () => this.host.saveImage(this.view.capture(), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
-    const group = (label: string, ...items: HTMLElement[]) => el('div', { class: 'group', role: 'group', 'aria-label': label }, ...items);
-    const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview controls' },
-      group('Colouring', c.colorBy, c.component, c.preset, c.bands),
-      group('Range', c.lock, c.min, c.max),
-      group('Display', c.representation, c.viewDir, c.parallel, fit),
-      group('Deformation', el('label', { for: 'deform-by' }, 'Deform'), c.deformBy, el('label', { for: 'deform-scale' }, '×'), c.scale),
-      group('Clipping', c.clip, c.clipAxis, c.clipPos, c.clipInvert),
-      group('Compare', c.compareWith, c.compare),
-      group('Export', shot));
+    const { element: toolbar, controls: c } = createToolbar();
+    this.c = c;
+    c.fit.addEventListener('click', () => this.view.fit());
+    c.screenshot.addEventListener('click', () => this.host.saveImage(this.view.capture(c.exportSize.value, true), `${this.fileName.replace(/\.[^.]+$/, '')}.png`));
     this.stage = el('div', { class: 'stage', tabindex: '0', role: 'application', 'aria-label': `3D view. ${KEY_HELP}`, title: KEY_HELP });
     this.progress = el('vscode-progress-bar', { class: 'progress', 'aria-label': 'Loading' });
     this.status = el('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
     this.pickPanel = el('div', { class: 'pick', 'aria-live': 'polite', hidden: '' });
     this.statsPanel = el('div', { class: 'stats', hidden: '' });
-    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel);
+    this.hotPanel = el('div', { class: 'hotspots', hidden: '' });
+    this.stage.append(this.progress, this.status, this.pickPanel, this.statsPanel, this.hotPanel);
     root.replaceChildren(toolbar, this.stage);
     this.banner = mountTrustBanner(this.stage);
     this.view = new MeshView(this.stage, readTheme());
+    this.probe = new LineProbe(this.view, this.stage, c.probe, (text, isError) => this.setStatus(text || this.fileName, isError));
     this.wire();
     new MutationObserver(() => this.view.applyTheme(readTheme())).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
@@ -203,7 +124,9 @@ export class PreviewApp {
     this.stage.addEventListener('pointerup', (e) => {
       if (down && Math.hypot(e.clientX - down[0], e.clientY - down[1]) < 4 && e.button === 0) {
         const r = this.stage.getBoundingClientRect();
-        this.showPick(this.view.pick(e.clientX - r.left, e.clientY - r.top));
+        const p = this.view.pick(e.clientX - r.left, e.clientY - r.top);
+        if (this.probe.active && p) this.probe.point(p.coords);
+        else this.showPick(p);
       }
       down = undefined;
       this.persist();
@@ -213,6 +136,8 @@ export class PreviewApp {
   }
 
   private key(e: KeyboardEvent): void {
+    // Ctrl+P (Quick Open), Ctrl+Z and the like belong to VS Code, not to the view's own keys.
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     const step = 10, panStep = 0.05;
     const v = this.view;
     let handled = true;
@@ -257,7 +182,7 @@ export class PreviewApp {
 
   private persist(): void {
     if (!this.fileName || !this.view.hasSurface) return;
-    this.host.setState({ fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera() });
+    this.host.setState({ fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), ...(this.lastPick ? { pick: this.lastPick } : {}) });
   }
 
   // --- messages from the host ---------------------------------------------------------------------
@@ -278,6 +203,10 @@ export class PreviewApp {
   progressUpdate(stage: string, fraction: number): void {
     if (stage === 'done') {
       this.progress.hidden = true;
+      // The selected node comes back once every array is here (its values fill the pick panel).
+      const pick = this.pickToRestore;
+      this.pickToRestore = undefined;
+      if (validPick(pick) && !this.lastPick) this.showPick(this.view.describeNode(pick.node, pick.coords));
       this.resolveLoaded();
       return;
     }
@@ -298,8 +227,8 @@ export class PreviewApp {
     this.view.setSurface(s, reload);
     if (this.restored && !reload) {
       this.view.set({ ...DEFAULT_SETTINGS, ...sanitizeSettings(this.restored.settings) });
-      const cam = this.restored.camera;
-      if (cam && [cam.position, cam.focalPoint, cam.viewUp].every((a) => Array.isArray(a) && a.length === 3 && a.every(Number.isFinite)) && Number.isFinite(cam.parallelScale)) this.view.setCamera(cam);
+      if (validCamera(this.restored.camera)) this.view.setCamera(this.restored.camera);
+      this.pickToRestore = this.restored.pick;
     }
     this.view.renderNow();
     this.setStatus(`${this.fileName} · ${s.volumePoints.toLocaleString('en-US')} nodes · ${s.cells.toLocaleString('en-US')} cells · surface ${s.nodeMap.length.toLocaleString('en-US')} points, ${(s.triangles.length / 3).toLocaleString('en-US')} triangles · parsed in ${s.parseMs.toFixed(0)} ms`);
@@ -314,7 +243,10 @@ export class PreviewApp {
     }
     // Colour by the first point array unless the user (or a saved state) chose otherwise.
     const st = this.view.getSettings();
-    if (show || (!this.autoColored && !this.restored && !st.colorBy && f.association === 'point')) {
+    // Arrays the host re-sends while a restored page loads (its prediction, say) must not undo the
+    // view the user left: only a field shown after the load (a new prediction) takes the colouring.
+    const resent = this.restored !== undefined && this.loadPending;
+    if ((show && !resent) || (!this.autoColored && !this.restored && !st.colorBy && f.association === 'point' && !isIdArray(f.name))) {
       this.autoColored = true;
       this.view.set({ colorBy: f.name, component: f.components === 6 ? 'vonMises' : f.components > 1 ? 'magnitude' : 0 });
     }
@@ -342,6 +274,8 @@ export class PreviewApp {
     }
     const s = sanitizeSettings(parsed);
     if (s.preset) this.c.preset.value = s.preset;
+    const cam = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).camera : undefined;
+    if (validCamera(cam)) this.view.setCamera(cam);
     this.apply(s);
   }
 
@@ -381,14 +315,39 @@ export class PreviewApp {
     c.clipInvert.checked = st.clip.invert;
     c.clipAxis.disabled = c.clipInvert.disabled = !st.clip.enabled;
     c.clipPos.disabled = !st.clip.enabled;
+    this.renderHotSpots(field);
     const stats = coloring?.stats;
     this.statsPanel.hidden = !stats;
     if (stats) {
       const u = field?.unit ? ` ${field.unit}` : '';
       this.statsPanel.replaceChildren(el('table', {},
-        ...[['Compared', `${st.colorBy} vs ${st.compareWith}`], ['Max |error|', `${formatNumber(stats.maxAbs)}${u}`], ['Mean |error|', `${formatNumber(stats.meanAbs)}${u}`], ['RMSE', `${formatNumber(stats.rmse)}${u}`], ['Relative L2', `${(stats.relL2 * 100).toFixed(2)} %`], ['Values', stats.count.toLocaleString('en-US')]]
+        ...[['Compared', `${st.colorBy} vs ${st.compareWith}`], ['Relative L2', `${(stats.relativeL2 * 100).toFixed(2)} %`], ['Max |error|', `${formatNumber(stats.maxAbs)}${u}`], ['99th pct |error|', `${formatNumber(stats.p99Abs)}${u}`], ['99th pct value off by', `${(stats.p99ValueRelError * 100).toFixed(2)} %`], ['Nodes compared', stats.count.toLocaleString('en-US')]]
           .map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
     }
+  }
+
+  /** Plots the coloured field from a to b in the profile panel (false when there is no point field). */
+  probeLine(a: readonly number[], b: readonly number[]): boolean {
+    return this.probe.plot(a, b);
+  }
+
+  /** The last line probe, for the capture state and tests. */
+  get lastProfile(): LineProbe['last'] {
+    return this.probe.last;
+  }
+
+  /** The hot-spot legend: the top surface nodes of the coloured field; a click flies to the node. */
+  private renderHotSpots(field: FieldArray | undefined): void {
+    const hot = this.view.hotSpots(5);
+    this.hotPanel.hidden = hot.length === 0;
+    if (!hot.length) return;
+    const u = field?.unit ? ` ${field.unit}` : '';
+    const rows = hot.map((h, i) => {
+      const b = el('button', { class: 'hot', type: 'button', title: `Fly to node ${h.nodeId}` }, `${i + 1}. node ${h.nodeId}`);
+      b.addEventListener('click', () => this.focusNode(h.node, h.nodeId));
+      return el('tr', {}, el('th', { scope: 'row' }, b), el('td', {}, `${formatNumber(h.value)}${u}`));
+    });
+    this.hotPanel.replaceChildren(el('div', { class: 'caption' }, 'Hot spots (surface)'), el('table', {}, ...rows));
   }
 
   /**
@@ -411,6 +370,7 @@ export class PreviewApp {
     this.lastPick = p ? { node: p.node, coords: [...p.coords] } : undefined;
     this.view.setMarker(p?.coords);
     this.renderPick(p);
+    this.persist();
   }
 
   private refreshPick(): void {
@@ -430,7 +390,7 @@ export class PreviewApp {
     for (const v of p.values) rows.push([`${v.name}${v.association === 'cell' ? ' (cell)' : ''}${v.unit ? ` [${v.unit}]` : ''}`, v.values.map(formatNumber).join(', ')]);
     if (p.surfacePoint < 0) rows.push(['', 'inside the mesh (not on the drawn surface)']);
     const close = el('vscode-button', { secondary: '', 'aria-label': 'Close pick info' }, '×');
-    close.addEventListener('click', () => this.renderPick(undefined));
+    close.addEventListener('click', () => this.showPick(undefined));
     this.pickPanel.replaceChildren(close, el('table', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row' }, k), el('td', {}, v)))));
   }
 
@@ -447,29 +407,11 @@ export class PreviewApp {
       dataUrl: canvas.toDataURL('image/png'),
       state: JSON.stringify({
         fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
-        firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'), banner: this.banner.state(),
+        devicePixelRatio: window.devicePixelRatio || 1, hotSpots: this.hotPanel.hidden ? [] : this.view.hotSpots(5), firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'), banner: this.banner.state(),
         pick: this.shownPick ? { node: this.shownPick.node, nodeId: this.shownPick.nodeId, coords: this.shownPick.coords, onSurface: this.shownPick.surfacePoint >= 0, values: this.shownPick.values, marker: this.view.markerAt } : undefined,
       }),
     };
   }
-}
-
-/** Share of pixels that differ from the background, of "hot" ones (red end of the map), "cold" ones, and the pick marker's. */
-function pixelStats(canvas: HTMLCanvasElement, bg: readonly number[]): { mesh: number; hot: number; cold: number; marker: number } {
-  const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-  const b = bg.map((v) => Math.round(v * 255));
-  const [mr, , mb] = MARKER_COLOR.map((v) => v * 255);
-  let mesh = 0, hot = 0, cold = 0, marker = 0;
-  for (let i = 0; i < d.length; i += 4) {
-    if (Math.abs(d[i] - b[0]) + Math.abs(d[i + 1] - b[1]) + Math.abs(d[i + 2] - b[2]) > 24) mesh++;
-    // By hue, not brightness: shading darkens faces seen at an angle.
-    if (d[i] > 100 && d[i] > 2 * d[i + 1] && d[i] > 2 * d[i + 2]) hot++;
-    if (d[i + 2] > 100 && d[i + 2] > 1.4 * d[i] && d[i + 2] > d[i + 1]) cold++;
-    // The marker's hue at any shade: red and blue alike and well above green.
-    if (d[i] > 0.5 * mr && d[i + 2] > 0.5 * mb && Math.abs(d[i] - d[i + 2]) < 40 && d[i + 1] < 0.35 * d[i]) marker++;
-  }
-  const n = d.length / 4;
-  return { mesh: mesh / n, hot: hot / n, cold: cold / n, marker: marker / n };
 }
 
 function parseMode(v: string): ComponentMode {

@@ -1,7 +1,7 @@
 // Pairs a prediction with a solver result (CalculiX .frd, or a .vtu) node by node and computes the
 // error statistics engineers ask for: relative L2, max and 99th percentile, per field.
 import type { DataArray, Mesh } from '../mesh/types';
-import { errorStats, magnitude, vonMises, type ErrorStats } from './fieldStats';
+import { headlineStats, pairedErrorStats, vonMises, type ErrorStats } from './fieldStats';
 
 export interface ReferenceFields {
   readonly vonMises?: Float32Array;
@@ -84,29 +84,21 @@ export function compareWithReference(deck: Mesh, predicted: { name: string; comp
     const n = map.length;
     const reference = new Float32Array(n * comps).fill(Number.NaN);
     const difference = new Float32Array(n * comps).fill(Number.NaN);
-    const p: number[] = [];
-    const r: number[] = [];
-    let count = 0;
     for (let i = 0; i < n; i++) {
       const j = map[i];
       if (j < 0 || j * comps >= src.length) continue;
-      let finite = true;
-      for (let c = 0; c < comps; c++) if (!Number.isFinite(f.values[i * comps + c])) finite = false;
       for (let c = 0; c < comps; c++) {
         reference[i * comps + c] = src[j * comps + c];
         difference[i * comps + c] = f.values[i * comps + c] - src[j * comps + c];
       }
-      // Nodes no element uses have no prediction; they are not part of the comparison.
-      if (!finite) continue;
-      for (let c = 0; c < comps; c++) { p.push(f.values[i * comps + c]); r.push(src[j * comps + c]); }
-      count++;
     }
-    if (count === 0) continue;
-    matched = Math.max(matched, count);
-    const stats = errorStats(p, r, comps);
+    // Nodes the result lacks (NaN reference) and nodes no element uses (no prediction) are left out.
+    const stats = pairedErrorStats(f.values, reference, comps);
+    if (stats.count === 0) continue;
+    matched = Math.max(matched, stats.count);
     comparisons.push({
       field: f.name as 'von_mises' | 'displacement', unit: f.unit, stats, difference, reference, components: comps,
-      ...(comps === 3 ? { magnitudeStats: errorStats(magnitude(p, 3), magnitude(r, 3)) } : {}),
+      ...(comps === 3 ? { magnitudeStats: headlineStats(f.values, reference, 3) } : {}),
     });
   }
   if (comparisons.length === 0) return { ok: false, error: 'the result has no displacement or stress that matches the prediction\'s nodes (expected DISP / STRESS blocks, or displacement / von_mises arrays)' };

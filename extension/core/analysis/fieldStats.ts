@@ -82,3 +82,35 @@ export function errorStats(pred: ArrayLike<number>, ref: ArrayLike<number>, comp
     predMax: predSorted[predSorted.length - 1] ?? Number.NaN,
   };
 }
+
+/**
+ * The one error statistic every report uses (Compare command, compare view, CLI, benchmark, card):
+ * `errorStats` over the tuples both arrays define. A tuple with a non-finite reference value is a node
+ * the result lacks; one with a non-finite prediction is a node no element uses (no prediction there).
+ * Both are left out, and `count` says how many tuples were compared.
+ */
+export function pairedErrorStats(pred: ArrayLike<number>, ref: ArrayLike<number>, components = 1): ErrorStats {
+  if (pred.length !== ref.length) throw new RangeError(`prediction has ${pred.length} values, reference ${ref.length}`);
+  const n = Math.floor(ref.length / components);
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let ok = true;
+    for (let c = 0; c < components && ok; c++) ok = Number.isFinite(pred[i * components + c]) && Number.isFinite(ref[i * components + c]);
+    if (ok) keep.push(i);
+  }
+  if (keep.length === n) return errorStats(pred, ref, components);
+  const p = new Float64Array(keep.length * components), r = new Float64Array(keep.length * components);
+  keep.forEach((i, k) => {
+    for (let c = 0; c < components; c++) {
+      p[k * components + c] = pred[i * components + c];
+      r[k * components + c] = ref[i * components + c];
+    }
+  });
+  const s = errorStats(p, r, components);
+  return { ...s, maxAbsAt: keep.length ? keep[s.maxAbsAt] : 0 };
+}
+
+/** The headline statistics of a field: of the magnitude for vectors (|u|), else of the values. */
+export function headlineStats(pred: ArrayLike<number>, ref: ArrayLike<number>, components: number): ErrorStats {
+  return components === 1 ? pairedErrorStats(pred, ref, 1) : pairedErrorStats(magnitude(pred, components), magnitude(ref, components), 1);
+}
