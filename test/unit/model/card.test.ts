@@ -29,8 +29,19 @@ test('the card template validates and is typed', () => {
   assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
   assert.equal(r.card.format, 'flare-card/1');
   assert.equal(r.card.featureColumns.length, 10);
-  assert.deepEqual(r.card.inputs.map((i) => i.name), ['x', 'scale']);
-  assert.deepEqual(r.card.outputs.map((o) => [o.name, o.unit]), [['von_mises', 'MPa'], ['displacement', 'mm']]);
+  assert.deepEqual(r.card.inputs.map((i) => i.name), ['x', 'load_dir', 'scale']);
+  assert.deepEqual(r.card.outputs.map((o) => [o.name, o.unit]), [['von_mises', 'MPa'], ['displacement', 'mm'], ['stress', 'MPa']]);
+  assert.deepEqual(r.card.outputs.find((o) => o.name === 'stress')?.components, ['SXX', 'SYY', 'SZZ', 'SXY', 'SYZ', 'SZX']);
+});
+
+test('output components must be names matching the last dimension', () => {
+  const errs = (j: unknown): string => { const r = validateCard(j); return r.ok ? '' : r.errors.map((e) => `${e.path}: ${e.message}`).join('\n'); };
+  const t = template();
+  const outs = t.outputs as Record<string, Record<string, unknown>>;
+  outs.stress.components = ['SXX', 'SYY'];
+  assert.match(errs(t), /outputs\.stress\.components: 2 names for a last dimension of 6/);
+  outs.stress.components = 'SXX';
+  assert.match(errs(t), /outputs\.stress\.components: expected an array of component names/);
 });
 
 test('invalid cards give errors naming the field', () => {
