@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Parity + timing check of a shipped model with onnxruntime-node (CPU):
 //   node models/check_onnx.js models/plate2d-elasticity.onnx models/golden/plate2d-elasticity [reps]
-// Reads PREFIX.x.npy [1,N,10], PREFIX.scale.npy [1,2], PREFIX.y.npy [1,N,4] (PyTorch fp32),
+// Reads PREFIX.x.npy [1,N,10], PREFIX.scale.npy [1,2], PREFIX.y.npy [1,N,4] (PyTorch fp32; v2 models:
+// also PREFIX.load_dir.npy [1,3], and y [1,N,10] with the stress output),
 // runs the model, prints max abs / relative error and the median inference time.
 // Also reads the embedded card (metadata_props 'flare.card') straight from the protobuf.
 'use strict';
@@ -52,6 +53,7 @@ async function main() {
   const x = readNpy(prefix + '.x.npy'), s = readNpy(prefix + '.scale.npy'), y = readNpy(prefix + '.y.npy');
   const sess = await ort.InferenceSession.create(model, { intraOpNumThreads: 2 });
   const feeds = { x: new ort.Tensor('float32', x.data, x.shape), scale: new ort.Tensor('float32', s.data, s.shape) };
+  if (fs.existsSync(prefix + '.load_dir.npy')) { const d = readNpy(prefix + '.load_dir.npy'); feeds.load_dir = new ort.Tensor('float32', d.data, d.shape); }
   const times = [];
   let out;
   for (let r = 0; r < reps; r++) {
@@ -59,12 +61,13 @@ async function main() {
     out = await sess.run(feeds);
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  const vm = out.von_mises.data, u = out.displacement.data, N = x.shape[1];
+  const vm = out.von_mises.data, u = out.displacement.data, st = out.stress ? out.stress.data : null, N = x.shape[1];
+  const cols = y.shape[2];
   let maxErr = 0, maxY = 0, maxRel = 0;
   for (let n = 0; n < N; n++) {
-    const pred = [vm[n], u[3 * n], u[3 * n + 1], u[3 * n + 2]];
-    for (let c = 0; c < 4; c++) {
-      const ref = y.data[4 * n + c];
+    const pred = [vm[n], u[3 * n], u[3 * n + 1], u[3 * n + 2], ...(st && cols === 10 ? Array.from(st.slice(6 * n, 6 * n + 6)) : [])];
+    for (let c = 0; c < cols; c++) {
+      const ref = y.data[cols * n + c];
       const e = Math.abs(pred[c] - ref);
       maxErr = Math.max(maxErr, e); maxY = Math.max(maxY, Math.abs(ref));
       maxRel = Math.max(maxRel, e / (Math.abs(ref) + 1e-6 * 1));
