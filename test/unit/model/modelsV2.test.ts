@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readMesh } from '../../../extension/core/mesh/index';
-import { buildInputs, deckQuantities, solidSectionThickness, usesFeaturesV2 } from '../../../extension/core/model/features';
+import { buildInputs, deckQuantities, nodeTopology, solidSectionThickness, usesFeaturesV2 } from '../../../extension/core/model/features';
 import { openModel } from '../../../extension/core/runtime/model';
 import { createNodeRuntime } from '../../../extension/core/runtime/node';
 import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
@@ -117,4 +117,31 @@ test('max principal stress of symmetric tensors', () => {
   ]);
   const mp = maxPrincipal(s, 4);
   for (const [got, want] of [[mp[0], 3], [mp[1], 5], [mp[2], 1], [mp[3], 3]]) assert.ok(Math.abs(got - want) < 1e-5, `${got} vs ${want}`);
+});
+
+test('topology: boundary edges by sorted corners, loaded edge needs every mid-side node loaded, free surface, segment sizes', () => {
+  // Two CPS6 triangles sharing the edge 1-2 (unit square split on its diagonal); CalculiX order: corners, then mids 0-1, 1-2, 2-0.
+  const pts = [[0, 0], [1, 0], [0, 1], [1, 1], [0.5, 0], [0.5, 0.5], [0, 0.5], [1, 0.5], [0.5, 1]];
+  const n = pts.length;
+  const xyz = new Float64Array(n * 3);
+  pts.forEach(([x, y], i) => { xyz[i * 3] = x; xyz[i * 3 + 1] = y; });
+  const conn = Int32Array.from([0, 1, 2, 4, 5, 6, /* second: 1, 3, 2 */ 1, 3, 2, 7, 8, 5]);
+  const force = new Float64Array(n * 3);
+  force[4 * 3 + 1] = -1; // the mid-side node of edge 0-1 only: edge 0-1 is a loaded face, corners 0 and 1 become loaded
+  force[7 * 3] = 1; // mid of edge 1-3 carries force too; edge 3-2 (mid 8) does not
+  const fixed = new Uint8Array(n);
+  fixed[2] = 1;
+  const q = { n, xyz, fixed, force, E: 1, thickness: 1, meshDim: 2 as const, cells: [{ type: 'triangle6' as const, connectivity: conn }] };
+  const t = nodeTopology(q);
+  assert.ok(t.ok, t.ok ? '' : t.error);
+  assert.deepEqual([...t.value.loaded], [1, 1, 0, 1, 1, 0, 0, 1, 0]);
+  // node 5 (mid of the shared diagonal) is interior; 2 is fixed; 6 and 8 are on unloaded boundary edges
+  assert.deepEqual([...t.value.free], [0, 0, 0, 0, 0, 0, 1, 0, 1]);
+  // node 4: segments 0-4 and 4-1 of element 0 (0.5 each)
+  assert.equal(t.value.h[4], 0.5);
+  // node 5: the halves 1-5 and 5-2 of the diagonal, once per element (4 segments of sqrt(2) / 2)
+  assert.ok(Math.abs(t.value.h[5] - Math.SQRT1_2) < 1e-15);
+  const bad = nodeTopology({ ...q, cells: [{ type: 'wedge' as const, connectivity: new Int32Array(6) }] });
+  assert.equal(bad.ok, false);
+  assert.match(!bad.ok ? bad.error : '', /do not support 'wedge' cells/);
 });
