@@ -6,7 +6,7 @@ import type { OnnxNode } from './onnxProto';
 export interface NdArray { data: Float64Array; dims: number[] }
 
 export const TAIL_OPS = new Set(['Constant', 'Identity', 'Mul', 'Add', 'Sub', 'Div', 'Pow', 'Max', 'Min', 'Relu', 'Neg', 'Abs', 'Sqrt', 'Exp', 'Tanh', 'Sigmoid',
-  'Gather', 'Slice', 'Unsqueeze', 'Squeeze', 'Reshape', 'Concat', 'Shape', 'Cast', 'Clip', 'Transpose']);
+  'Gather', 'Slice', 'Unsqueeze', 'Squeeze', 'Reshape', 'Concat', 'Shape', 'Cast', 'Clip', 'Transpose', 'MatMul']);
 
 export interface GraphTail {
   /** Nodes in graph (topological) order. */
@@ -34,6 +34,39 @@ function broadcast(a: NdArray, b: NdArray, f: (x: number, y: number) => number):
     for (let i = 0; i < r; i++) { const c = Math.floor(rem / so[i]); rem -= c * so[i]; ia += c * sa[i]; ib += c * sb[i]; }
     out[k] = f(a.data[ia], b.data[ib]);
   }
+  return { data: out, dims };
+}
+
+/** numpy matmul: the last two axes multiply, leading (batch) axes broadcast; rank-1 operands are promoted and the added axis dropped. */
+function matmul(a0: NdArray, b0: NdArray): NdArray {
+  const a = a0.dims.length === 1 ? { data: a0.data, dims: [1, a0.dims[0]] } : a0;
+  const b = b0.dims.length === 1 ? { data: b0.data, dims: [b0.dims[0], 1] } : b0;
+  const ra = a.dims.length, rb = b.dims.length;
+  const m = a.dims[ra - 2], k = a.dims[ra - 1], k2 = b.dims[rb - 2], p = b.dims[rb - 1];
+  if (k !== k2) throw new Error(`MatMul of [${a0.dims}] and [${b0.dims}]: inner dimensions differ`);
+  const ba = a.dims.slice(0, -2), bb = b.dims.slice(0, -2);
+  const r = Math.max(ba.length, bb.length);
+  const da = [...Array(r - ba.length).fill(1), ...ba], db = [...Array(r - bb.length).fill(1), ...bb];
+  const batch = da.map((x, i) => {
+    if (x !== db[i] && x !== 1 && db[i] !== 1) throw new Error(`MatMul cannot broadcast [${a0.dims}] with [${b0.dims}]`);
+    return Math.max(x, db[i]);
+  });
+  const sa = strides(da).map((s, i) => (da[i] === 1 ? 0 : s)), sb = strides(db).map((s, i) => (db[i] === 1 ? 0 : s)), so = strides(batch);
+  const nb = size(batch);
+  const out = new Float64Array(nb * m * p);
+  for (let t = 0; t < nb; t++) {
+    let ia = 0, ib = 0, rem = t;
+    for (let i = 0; i < r; i++) { const c = Math.floor(rem / so[i]); rem -= c * so[i]; ia += c * sa[i]; ib += c * sb[i]; }
+    const oa = ia * m * k, ob = ib * k * p, oo = t * m * p;
+    for (let i = 0; i < m; i++) for (let j = 0; j < p; j++) {
+      let acc = 0;
+      for (let l = 0; l < k; l++) acc += a.data[oa + i * k + l] * b.data[ob + l * p + j];
+      out[oo + i * p + j] = acc;
+    }
+  }
+  let dims = [...batch, m, p];
+  if (a0.dims.length === 1) dims = [...batch, p];
+  if (b0.dims.length === 1) dims = a0.dims.length === 1 ? batch : [...batch, m];
   return { data: out, dims };
 }
 
@@ -65,6 +98,7 @@ function evalNode(n: OnnxNode, get: (name: string) => NdArray | undefined): NdAr
   switch (n.opType) {
     case 'Identity': case 'Cast': return [need(a, 'input')];
     case 'Mul': return [broadcast(need(a, 'a'), need(b, 'b'), (x, y) => x * y)];
+    case 'MatMul': return [matmul(need(a, 'a'), need(b, 'b'))];
     case 'Add': return [broadcast(need(a, 'a'), need(b, 'b'), (x, y) => x + y)];
     case 'Sub': return [broadcast(need(a, 'a'), need(b, 'b'), (x, y) => x - y)];
     case 'Div': return [broadcast(need(a, 'a'), need(b, 'b'), (x, y) => x / y)];

@@ -195,6 +195,12 @@ function matchMlp(gi: GraphIndex, start: string, first?: OnnxNode): { layers: Ml
 
 function matchLayerNorm(gi: GraphIndex, t: string, C: number): { ln: LayerNormParams; out: string } | null {
   const cons = gi.dataConsumers(t);
+  // A float -> float Cast (torch.autocast(enabled=False) around the output head, models v2) is a no-op.
+  if (cons.length === 1 && cons[0].opType === 'Cast' && cons[0].input?.[0] === t && gi.attrInt(cons[0], 'to') === 1) {
+    const r = matchLayerNorm(gi, cons[0].output![0], C);
+    if (r) gi.use(cons[0]);
+    return r;
+  }
   const lnNode = cons.find((n) => n.opType === 'LayerNormalization' && n.input?.[0] === t);
   if (lnNode) {
     const axis = gi.attrInt(lnNode, 'axis') ?? -1;

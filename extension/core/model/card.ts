@@ -13,6 +13,8 @@ export interface CardOutput {
   readonly shape: readonly (string | number)[];
   readonly unit: string;
   readonly scaling: string;
+  /** Component names of a vector/tensor output (v2 cards: displacement ux uy uz, stress SXX SYY SZZ SXY SYZ SZX). */
+  readonly components?: readonly string[];
 }
 
 export interface CardInput {
@@ -145,7 +147,15 @@ export function validateCard(json: unknown): CardResult {
   const outputs: CardOutput[] = [];
   for (const [k, v] of Object.entries(c.obj(root.outputs, 'outputs'))) {
     const o = c.obj(v, `outputs.${k}`);
-    outputs.push({ name: k, shape: c.shape(o.shape, `outputs.${k}.shape`), unit: c.str(o.unit, `outputs.${k}.unit`), scaling: c.str(o.scaling, `outputs.${k}.scaling`, false) });
+    let components: string[] | undefined;
+    if (o.components !== undefined) {
+      if (Array.isArray(o.components) && o.components.every((x) => typeof x === 'string')) components = o.components as string[];
+      else c.err(`outputs.${k}.components`, 'expected an array of component names');
+    }
+    const shape = c.shape(o.shape, `outputs.${k}.shape`);
+    const last = shape.length === 3 ? shape[2] : undefined;
+    if (components && typeof last === 'number' && last !== components.length) c.err(`outputs.${k}.components`, `${components.length} names for a last dimension of ${last}`);
+    outputs.push({ name: k, shape, unit: c.str(o.unit, `outputs.${k}.unit`), scaling: c.str(o.scaling, `outputs.${k}.scaling`, false), ...(components ? { components } : {}) });
   }
   if (outputs.length === 0 && isObj(root.outputs)) c.err('outputs', 'no outputs listed');
 

@@ -2,7 +2,7 @@
 // (and its reference implementation models/flare/features.py) defines them, plus the scale input
 // that the graph uses to turn normalized outputs into physical fields (the applicability checks
 // are in applicability.ts). float64 throughout, float32 at the end, like numpy.
-import type { Mesh, NodalLoad } from '../mesh/types';
+import type { CellType, Mesh, NodalLoad } from '../mesh/types';
 import { pressureForces, type LoadIssue } from './deckLoads';
 import type { ModelCard } from './card';
 
@@ -25,6 +25,8 @@ export interface DeckQuantities {
   readonly pressureLoads?: readonly NodalLoad[];
   /** Face loads that could not be converted (not in `force`), for the applicability check. */
   readonly loadIssues?: readonly LoadIssue[];
+  /** Element connectivity per block (0-based, CalculiX = VTK local order for the types in CELL_TOPOLOGY), for the v2 topology features. */
+  readonly cells?: readonly { readonly type: CellType; readonly connectivity: Int32Array }[];
 }
 
 export interface FeatureScales {
@@ -75,7 +77,11 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
   return {
     ok: true,
-    value: { n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: volumetric ? 3 : 2, pressureLoads: pressure.loads, loadIssues: pressure.issues },
+    value: {
+      n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: volumetric ? 3 : 2,
+      pressureLoads: pressure.loads, loadIssues: pressure.issues,
+      cells: mesh.cells.map((c) => ({ type: c.type, connectivity: c.connectivity })),
+    },
   };
 }
 
@@ -165,6 +171,110 @@ export function nearestDistances(points: Float64Array, n: number, targets: Int32
   return out;
 }
 
+// ---- element topology (models/flare/features.py TOPOLOGY) -------------------------------------
+// Faces as (corners..., mid-side nodes...) and edges as (a, b[, mid]) in CalculiX local numbering,
+// which equals the VTK order the mesh readers store for these types (.inp connectivity is kept as read).
+interface Topology {
+  /** Boundary faces (3D) or edges (2D). */
+  readonly faces: readonly (readonly number[])[];
+  /** Corner nodes per face (the rest are mid-side nodes). */
+  readonly corners: number;
+  readonly edges: readonly (readonly number[])[];
+}
+const TET4_FACES = [[0, 1, 2], [0, 3, 1], [1, 3, 2], [2, 3, 0]];
+const TET10_FACES = [[0, 1, 2, 4, 5, 6], [0, 3, 1, 7, 8, 4], [1, 3, 2, 8, 9, 5], [2, 3, 0, 9, 7, 6]];
+const TET_EDGES = [[0, 1, 4], [1, 2, 5], [2, 0, 6], [0, 3, 7], [1, 3, 8], [2, 3, 9]];
+const HEX8_FACES = [[0, 1, 2, 3], [4, 7, 6, 5], [0, 4, 5, 1], [1, 5, 6, 2], [2, 6, 7, 3], [3, 7, 4, 0]];
+const HEX20_FACES = [[0, 1, 2, 3, 8, 9, 10, 11], [4, 7, 6, 5, 15, 14, 13, 12], [0, 4, 5, 1, 16, 12, 17, 8], [1, 5, 6, 2, 17, 13, 18, 9], [2, 6, 7, 3, 18, 14, 19, 10], [3, 7, 4, 0, 19, 15, 16, 11]];
+const HEX_EDGES = [[0, 1, 8], [1, 2, 9], [2, 3, 10], [3, 0, 11], [4, 5, 12], [5, 6, 13], [6, 7, 14], [7, 4, 15], [0, 4, 16], [1, 5, 17], [2, 6, 18], [3, 7, 19]];
+const TRI_EDGES = [[0, 1, 3], [1, 2, 4], [2, 0, 5]];
+const QUAD_EDGES = [[0, 1, 4], [1, 2, 5], [2, 3, 6], [3, 0, 7]];
+const lin = (e: number[][]): number[][] => e.map((x) => x.slice(0, 2));
+
+/** Cell types the v2 topology features support (others make those features fail with a message). */
+export const CELL_TOPOLOGY: Readonly<Partial<Record<CellType, Topology>>> = {
+  tetra: { faces: TET4_FACES, corners: 3, edges: lin(TET_EDGES) },
+  tetra10: { faces: TET10_FACES, corners: 3, edges: TET_EDGES },
+  hexahedron: { faces: HEX8_FACES, corners: 4, edges: lin(HEX_EDGES) },
+  hexahedron20: { faces: HEX20_FACES, corners: 4, edges: HEX_EDGES },
+  triangle: { faces: lin(TRI_EDGES), corners: 2, edges: lin(TRI_EDGES) },
+  triangle6: { faces: TRI_EDGES, corners: 2, edges: TRI_EDGES },
+  quad: { faces: lin(QUAD_EDGES), corners: 2, edges: lin(QUAD_EDGES) },
+  quad8: { faces: QUAD_EDGES, corners: 2, edges: QUAD_EDGES },
+};
+/** Cells that carry no faces/segments of their own (ignored by the topology features). */
+const NON_SOLID = new Set<CellType>(['vertex', 'line', 'line3']);
+
+export interface NodeTopology {
+  /** loaded (face-aware: non-zero force or on a loaded boundary face) and free-surface flags. */
+  readonly loaded: Uint8Array;
+  readonly free: Uint8Array;
+  /** Mean incident segment length (mm; 0 for nodes outside every element). */
+  readonly h: Float64Array;
+}
+
+/** Boundary faces, loaded/free flags and segment sizes (models/flare/features.py node_flags, segment_size). */
+export function nodeTopology(q: DeckQuantities): FeatureResult<NodeTopology> {
+  const n = q.n;
+  const nz = new Uint8Array(n);
+  for (let i = 0; i < n; i++) nz[i] = Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0 ? 1 : 0;
+  const blocks: { topo: Topology; conn: Int32Array; nodes: number }[] = [];
+  for (const c of q.cells ?? []) {
+    if (NON_SOLID.has(c.type)) continue;
+    const topo = CELL_TOPOLOGY[c.type];
+    if (!topo) return { ok: false, error: `the model's topology features (loaded faces, free surface, element size) do not support '${c.type}' cells (supported: ${Object.keys(CELL_TOPOLOGY).join(', ')})` };
+    const nodes = Math.max(...topo.faces.flat(), ...topo.edges.flat()) + 1;
+    blocks.push({ topo, conn: c.connectivity, nodes });
+  }
+  if (blocks.length === 0) return { ok: false, error: 'the deck has no solid or plane elements: the topology features need element connectivity' };
+  // Faces keyed by their sorted corner nodes; count how many elements share each.
+  const count = new Map<string, number>();
+  const keyOf = (conn: Int32Array, base: number, face: readonly number[], nc: number): string => {
+    const k = face.slice(0, nc).map((j) => conn[base + j]).sort((a, b) => a - b);
+    return k.join(',');
+  };
+  for (const b of blocks) {
+    const m = b.conn.length / b.nodes;
+    for (let e = 0; e < m; e++) for (const f of b.topo.faces) { const k = keyOf(b.conn, e * b.nodes, f, b.topo.corners); count.set(k, (count.get(k) ?? 0) + 1); }
+  }
+  const loaded = Uint8Array.from(nz);
+  const onBoundary = new Uint8Array(n);
+  for (const b of blocks) {
+    const m = b.conn.length / b.nodes;
+    const nc = b.topo.corners;
+    for (let e = 0; e < m; e++) {
+      const base = e * b.nodes;
+      for (const f of b.topo.faces) {
+        if (count.get(keyOf(b.conn, base, f, nc)) !== 1) continue;
+        for (const j of f) onBoundary[b.conn[base + j]] = 1;
+        const carriers = f.length > nc ? f.slice(nc) : f;
+        if (carriers.every((j) => nz[b.conn[base + j]] === 1)) for (const j of f) loaded[b.conn[base + j]] = 1;
+      }
+    }
+  }
+  const free = new Uint8Array(n);
+  for (let i = 0; i < n; i++) free[i] = onBoundary[i] && !loaded[i] && !q.fixed[i] ? 1 : 0;
+  // Segment sizes: edges split at their mid-side node, each element's segments once per element.
+  const total = new Float64Array(n);
+  const cnt = new Float64Array(n);
+  for (const b of blocks) {
+    const segs: [number, number][] = [];
+    for (const ed of b.topo.edges) if (ed.length === 3) segs.push([ed[0], ed[2]], [ed[2], ed[1]]); else segs.push([ed[0], ed[1]]);
+    const m = b.conn.length / b.nodes;
+    for (const [a, c] of segs) {
+      for (let e = 0; e < m; e++) {
+        const ia = b.conn[e * b.nodes + a], ib = b.conn[e * b.nodes + c];
+        const ln = Math.hypot(q.xyz[ia * 3] - q.xyz[ib * 3], q.xyz[ia * 3 + 1] - q.xyz[ib * 3 + 1], q.xyz[ia * 3 + 2] - q.xyz[ib * 3 + 2]);
+        total[ia] += ln; cnt[ia]++;
+        total[ib] += ln; cnt[ib]++;
+      }
+    }
+  }
+  const h = new Float64Array(n);
+  for (let i = 0; i < n; i++) h[i] = cnt[i] > 0 ? total[i] / cnt[i] : 0;
+  return { ok: true, value: { loaded, free, h } };
+}
+
 export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<FeatureScales> {
   const lo = [Infinity, Infinity, Infinity];
   const hi = [-Infinity, -Infinity, -Infinity];
@@ -195,7 +305,15 @@ export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<Feat
   };
 }
 
-type Column = (q: DeckQuantities, s: FeatureScales, i: number, ctx: { dFix: () => Float64Array; dLoad: () => Float64Array }) => number;
+interface ColumnContext {
+  dFix: () => Float64Array;
+  dLoad: () => Float64Array;
+  dFree: () => Float64Array;
+  /** The loaded flags: v1 cards (load_dir_* columns) = non-zero force; v2 = face-aware. */
+  loaded: () => Uint8Array;
+  topo: () => NodeTopology;
+}
+type Column = (q: DeckQuantities, s: FeatureScales, i: number, ctx: ColumnContext) => number;
 
 /** Every feature column this extension knows, by the card's column name. */
 export const FEATURE_COLUMNS: Readonly<Record<string, Column>> = {
@@ -203,13 +321,24 @@ export const FEATURE_COLUMNS: Readonly<Record<string, Column>> = {
   y_n: (q, s, i) => (q.xyz[i * 3 + 1] - s.center[1]) / s.L,
   z_n: (q, s, i) => (q.xyz[i * 3 + 2] - s.center[2]) / s.L,
   fixed: (q, _s, i) => q.fixed[i],
-  loaded: (q, _s, i) => (Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0 ? 1 : 0),
+  loaded: (_q, _s, i, c) => c.loaded()[i],
   d_fix_n: (_q, s, i, c) => c.dFix()[i] / s.L,
   d_load_n: (_q, s, i, c) => c.dLoad()[i] / s.L,
+  free_surface: (_q, _s, i, c) => c.topo().free[i],
+  d_free_n: (_q, s, i, c) => c.dFree()[i] / s.L,
+  h_n: (_q, s, i, c) => c.topo().h[i] / s.L,
   load_dir_x: (_q, s) => s.dir[0],
   load_dir_y: (_q, s) => s.dir[1],
   load_dir_z: (_q, s) => s.dir[2],
 };
+
+/** Columns that only feature set v2 has; a card with any of them (or a load_dir input) uses the face-aware `loaded` flag. */
+const V2_COLUMNS = new Set(['free_surface', 'd_free_n', 'h_n']);
+
+/** True when the card's features are v2 (face-aware `loaded`), false for v1 cards (load_dir_* columns). */
+export function usesFeaturesV2(card: ModelCard): boolean {
+  return card.featureColumns.some((c) => V2_COLUMNS.has(c.name)) || card.inputs.some((i) => i.name === 'load_dir');
+}
 
 /** Builds the model's inputs from deck quantities as the card lists them. */
 export function buildInputs(card: ModelCard, q: DeckQuantities): FeatureResult<BuiltInputs> {
@@ -224,11 +353,24 @@ export function buildInputs(card: ModelCard, q: DeckQuantities): FeatureResult<B
     for (let i = 0; i < q.n; i++) if (flag(i)) out.push(i);
     return Int32Array.from(out);
   };
+  const v2 = usesFeaturesV2(card);
+  let topo: NodeTopology | undefined;
+  if (v2 || names.some((nm) => V2_COLUMNS.has(nm))) {
+    const t = nodeTopology(q);
+    if (!t.ok) return t;
+    topo = t.value;
+  }
+  const getTopo = (): NodeTopology => topo as NodeTopology;
+  let loaded: Uint8Array | undefined;
   let dFix: Float64Array | undefined;
   let dLoad: Float64Array | undefined;
-  const ctx = {
+  let dFree: Float64Array | undefined;
+  const ctx: ColumnContext = {
+    topo: getTopo,
+    loaded: () => (loaded ??= v2 ? getTopo().loaded : Uint8Array.from({ length: q.n }, (_, i) => (Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0 ? 1 : 0))),
     dFix: () => (dFix ??= nearestDistances(q.xyz, q.n, indexWhere((i) => q.fixed[i] === 1))),
-    dLoad: () => (dLoad ??= nearestDistances(q.xyz, q.n, indexWhere((i) => Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0))),
+    dLoad: () => (dLoad ??= nearestDistances(q.xyz, q.n, indexWhere((i) => ctx.loaded()[i] === 1))),
+    dFree: () => (dFree ??= nearestDistances(q.xyz, q.n, indexWhere((i) => getTopo().free[i] === 1))),
   };
   const f = names.length;
   const x = new Float32Array(q.n * f);
@@ -240,7 +382,8 @@ export function buildInputs(card: ModelCard, q: DeckQuantities): FeatureResult<B
   for (const inp of card.inputs) {
     if (inp.shape.length === 3) tensors[inp.name] = { data: x, dims: [1, q.n, f] };
     else if (inp.name === 'scale') tensors[inp.name] = { data: Float32Array.from([s.sigmaRef, s.uRef]), dims: [1, 2] };
-    else return { ok: false, error: `model card '${card.name}': input '${inp.name}' is neither the per-node feature tensor nor 'scale'` };
+    else if (inp.name === 'load_dir') tensors[inp.name] = { data: Float32Array.from(s.dir), dims: [1, 3] };
+    else return { ok: false, error: `model card '${card.name}': input '${inp.name}' is neither the per-node feature tensor, 'load_dir' nor 'scale'` };
   }
   return { ok: true, value: { tensors, features: x, featureNames: names, scales: s } };
 }

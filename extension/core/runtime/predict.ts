@@ -13,6 +13,8 @@ export interface PredictedField {
   readonly name: string;
   readonly unit: string;
   readonly components: number;
+  /** Component names from the card (e.g. SXX SYY SZZ SXY SYZ SZX), when it lists them. */
+  readonly componentNames?: readonly string[];
   /** N × components, in mesh point order. */
   readonly values: Float32Array;
 }
@@ -67,7 +69,9 @@ export async function predict(runtime: FlareRuntime, model: OpenedModel, mesh: M
     if (!t) return { ok: false, code: 'bad-model', error: `the model has no output '${out.name}' listed in its card (outputs: ${Object.keys(r.outputs).join(', ')})` };
     const components = t.data.length / n;
     if (!Number.isInteger(components) || components < 1) return { ok: false, code: 'bad-model', error: `output '${out.name}' has ${t.data.length} values for ${n} points` };
-    fields.push({ name: out.name, unit: out.unit, components, values: t.data });
+    fields.push({ name: out.name, unit: out.unit, components, values: t.data, ...(out.components && out.components.length === components ? { componentNames: out.components } : {}) });
+    // A symmetric stress tensor (Voigt order XX YY ZZ XY YZ ZX, as ParaView reads 6-component tensors) also gives its largest principal stress.
+    if (components === 6 && out.name === 'stress') fields.push({ name: 'max_principal', unit: out.unit, components: 1, values: maxPrincipal(t.data, n) });
   }
   return {
     ok: true,
@@ -75,3 +79,20 @@ export async function predict(runtime: FlareRuntime, model: OpenedModel, mesh: M
   };
 }
 
+/** Largest eigenvalue per node of symmetric tensors s[n, 6] (XX YY ZZ XY YZ ZX), float64 inside. */
+export function maxPrincipal(s: Float32Array, n: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const xx = s[i * 6], yy = s[i * 6 + 1], zz = s[i * 6 + 2], xy = s[i * 6 + 3], yz = s[i * 6 + 4], zx = s[i * 6 + 5];
+    const m = (xx + yy + zz) / 3;
+    const a = xx - m, b = yy - m, c = zz - m;
+    const p2 = (a * a + b * b + c * c + 2 * (xy * xy + yz * yz + zx * zx)) / 6;
+    if (!(p2 > 0)) { out[i] = m; continue; }
+    const p = Math.sqrt(p2);
+    // det((S - m I) / p) / 2 = cos(3 phi)
+    const det = a * (b * c - yz * yz) - xy * (xy * c - yz * zx) + zx * (xy * yz - b * zx);
+    const r = Math.min(1, Math.max(-1, det / (2 * p * p * p)));
+    out[i] = m + 2 * p * Math.cos(Math.acos(r) / 3);
+  }
+  return out;
+}

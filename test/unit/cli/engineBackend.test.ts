@@ -103,20 +103,18 @@ test('predict --backend engine: plate2d deck on the engine matches the PyTorch g
     const gy = readNpy(fs.readFileSync(path.join(GOLDEN, 'plate2d-elasticity.y.npy')));
     assert.ok(gy.ok);
     const y = toFloat32(gy.array);
-    const vm = j.fields.von_mises.values, u = j.fields.displacement.values;
-    const n = y.length / 4;
-    assert.equal(vm.length, n);
-    const err = [0, 0], scale = [0, 0];
-    for (let i = 0; i < n; i++) {
-      const ours = [vm[i], u[3 * i], u[3 * i + 1], u[3 * i + 2]];
-      for (let k = 0; k < 4; k++) {
-        const f = k === 0 ? 0 : 1;
-        err[f] = Math.max(err[f], Math.abs(ours[k] - y[4 * i + k]));
-        scale[f] = Math.max(scale[f], Math.abs(y[4 * i + k]));
-      }
+    // v1 golden y [1, N, 4] = von_mises, displacement; v2 [1, N, 10] adds stress (6)
+    const cols = gy.array.shape[2];
+    const n = y.length / cols;
+    assert.equal(j.fields.von_mises.values.length, n);
+    const groups: [string, number, number][] = [['von_mises', 0, 1], ['displacement', 1, 3], ...(cols === 10 ? [['stress', 4, 6] as [string, number, number]] : [])];
+    for (const [field, off, k] of groups) {
+      const v = j.fields[field]?.values;
+      assert.ok(v, `no field ${field} in ${Object.keys(j.fields).join(', ')}`);
+      let err = 0, scale = 0;
+      for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) { err = Math.max(err, Math.abs(v[i * k + c] - y[i * cols + off + c])); scale = Math.max(scale, Math.abs(y[i * cols + off + c])); }
+      assert.ok(err <= 1e-4 * scale, `${field}: max abs ${err} vs max ${scale}`);
     }
-    assert.ok(err[0] <= 1e-4 * scale[0], `von Mises: max abs ${err[0]} vs max ${scale[0]}`);
-    assert.ok(err[1] <= 1e-4 * scale[1], `displacement: max abs ${err[1]} vs max ${scale[1]}`);
   } finally {
     fs.rmSync(dir, { recursive: true });
   }

@@ -33,19 +33,25 @@ async function runCase(c: GpuCase, device: GPUDevice): Promise<GpuResult> {
     const e = await loadFlareEngine(new Uint8Array(fs.readFileSync(c.onnx)), device, c.opts);
     if (isRefusal(e)) return { name: c.name, ok: false, error: `refused: ${e.reason} at ${e.at}` };
     const x = readNpyF32(`${c.golden}.x.npy`), scale = readNpyF32(`${c.golden}.scale.npy`), y = readNpyF32(`${c.golden}.y.npy`);
+    // v2 models also take load_dir [1, 3] and add stress [1, N, 6]: y is [1, N, 10] (von_mises, displacement, stress)
+    const v2 = fs.existsSync(`${c.golden}.load_dir.npy`);
     const n = x.length / e.config.cin;
     const t = performance.now();
-    const out = await e.runTensors({ x: { data: x, dims: [1, n, e.config.cin] }, scale: { data: scale, dims: [1, 2] } });
+    const out = await e.runTensors({
+      x: { data: x, dims: [1, n, e.config.cin] }, scale: { data: scale, dims: [1, 2] },
+      ...(v2 ? { load_dir: { data: readNpyF32(`${c.golden}.load_dir.npy`), dims: [1, 3] } } : {}),
+    });
     const ms = performance.now() - t;
-    const vm = out.von_mises, u = out.displacement;
-    if (!vm || !u || vm.dims.join() !== `1,${n}` || u.dims.join() !== `1,${n},3`) return { name: c.name, ok: false, error: `outputs ${Object.keys(out)} with dims ${vm?.dims} / ${u?.dims}` };
+    const vm = out.von_mises, u = out.displacement, s = out.stress;
+    if (!vm || !u || vm.dims.join() !== `1,${n}` || u.dims.join() !== `1,${n},3` || (v2 && (!s || s.dims.join() !== `1,${n},6`))) return { name: c.name, ok: false, error: `outputs ${Object.keys(out)} with dims ${vm?.dims} / ${u?.dims} / ${s?.dims}` };
+    const cols = v2 ? 10 : 4;
     let maxAbs = 0, maxRef = 0;
     for (let i = 0; i < n; i++) {
-      const got = [vm.data[i], u.data[3 * i], u.data[3 * i + 1], u.data[3 * i + 2]];
-      for (let k = 0; k < 4; k++) { maxAbs = Math.max(maxAbs, Math.abs(got[k] - y[4 * i + k])); maxRef = Math.max(maxRef, Math.abs(y[4 * i + k])); }
+      const got = [vm.data[i], u.data[3 * i], u.data[3 * i + 1], u.data[3 * i + 2], ...(v2 && s ? Array.from(s.data.subarray(6 * i, 6 * i + 6)) : [])];
+      for (let k = 0; k < cols; k++) { maxAbs = Math.max(maxAbs, Math.abs(got[k] - y[cols * i + k])); maxRef = Math.max(maxRef, Math.abs(y[cols * i + k])); }
     }
     e.dispose();
-    return { name: c.name, ok: true, runs: [{ n, maxAbs, maxRef, ms, checked: 4 * n }], compileMs: e.layout.compileMs };
+    return { name: c.name, ok: true, runs: [{ n, maxAbs, maxRef, ms, checked: cols * n }], compileMs: e.layout.compileMs };
   }
   const plan = randomPlan(c.config);
   const e = await createFlareEngine(plan, device, c.opts);

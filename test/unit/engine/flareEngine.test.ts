@@ -9,12 +9,16 @@ import type { GpuCase, GpuResult } from './engineGpuWorker';
 // ../shared/reference beside the repository (as the browser harness serves it)
 const REF = path.resolve(__dirname, '../../../../shared/reference');
 const MODELS = path.resolve(__dirname, '../../../models');
+const V2 = path.resolve(__dirname, '../../fixtures/models-v2');
 // SwiftShader compiles barrier-free kernels much faster; one case covers the staged (barrier) path.
 const fast = { stageInWorkgroupMemory: false };
 
 const cases: GpuCase[] = [
   { kind: 'reference', name: 'reference', onnx: `${REF}/flare_small.onnx`, x: `${REF}/x.npy`, y: `${REF}/y.npy`, opts: fast },
   { kind: 'shipped', name: 'shipped bracket3d-elasticity', onnx: `${MODELS}/bracket3d-elasticity.onnx`, golden: `${MODELS}/golden/bracket3d-elasticity`, opts: fast },
+  // v2 export (load_dir input, stress output) on the tiny random-weight fixtures
+  { kind: 'shipped', name: 'v2 plate2d-v2-tiny', onnx: `${V2}/plate2d-v2-tiny.onnx`, golden: `${V2}/plate2d-v2-tiny`, opts: fast },
+  { kind: 'shipped', name: 'v2 bracket3d-v2-tiny', onnx: `${V2}/bracket3d-v2-tiny.onnx`, golden: `${V2}/bracket3d-v2-tiny`, opts: fast },
   { kind: 'random', name: 'C16 H2 M8 B2, odd N', ns: [1, 7, 300], opts: fast,
     config: { cin: 3, cout: 4, channels: 16, heads: 2, latents: 8, blocks: 2, hidden: { inp: 2, kv: 3, mlp: 3, out: 2 }, seed: 11 } },
   { kind: 'random', name: 'C24 H3 M5 B1, 3 segments', ns: [7, 700], opts: { ...fast, maxSegmentPoints: 256 },
@@ -58,6 +62,16 @@ test('shipped model bracket3d-elasticity: engine (network on GPU + tail) matches
   t.diagnostic(`n=${run.n}: max abs ${run.maxAbs.toExponential(2)} (max |y| ${run.maxRef.toFixed(3)}), run ${run.ms.toFixed(0)} ms`);
   assert.ok(run.maxAbs <= 1e-4 * run.maxRef, `max abs ${run.maxAbs} vs max |y| ${run.maxRef}`);
 });
+
+for (const name of ['v2 plate2d-v2-tiny', 'v2 bracket3d-v2-tiny']) {
+  test(`${name}: engine (network on GPU + v2 tail with load_dir) matches PyTorch von_mises/displacement/stress to 1e-4 relative`, (t) => {
+    const r = result(name);
+    const run = r.runs![0];
+    t.diagnostic(`n=${run.n}: max abs ${run.maxAbs.toExponential(2)} (max |y| ${run.maxRef.toFixed(3)}), run ${run.ms.toFixed(0)} ms`);
+    assert.equal(run.checked, 10 * run.n);
+    assert.ok(run.maxAbs <= 1e-4 * run.maxRef, `max abs ${run.maxAbs} vs max |y| ${run.maxRef}`);
+  });
+}
 
 for (const c of cases.filter((x) => x.kind === 'random')) {
   test(`random plan ${c.name}: engine matches the float64 CPU reference at N = ${(c as { ns: number[] }).ns.join(', ')}`, (t) => {

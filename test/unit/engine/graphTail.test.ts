@@ -67,3 +67,22 @@ test('refuses an op after the network that the tail does not support', () => {
   assert.ok(isRefusal(p));
   assert.match(p.reason, /Erf/);
 });
+
+test('tail MatMul: numpy broadcasting of batch axes and rank-1 operands (v2 superposition head)', () => {
+  const tail = {
+    nodes: [node('MatMul', ['d', 'y'], 'comb'), node('MatMul', ['v2', 'm'], 'vm'), node('MatMul', ['m', 'v'], 'mv')],
+    consts: new Map([['m', { data: Float64Array.from([1, 2, 3, 4, 5, 6]), dims: [2, 3] }], ['v2', { data: Float64Array.from([1, 1]), dims: [2] }]]),
+  };
+  // d [1, 1, 1, 2] @ y [1, 2, 2, 3]: per node n, sum_k d_k y[n, k, :]
+  const y = { data: Float64Array.from([1, 2, 3, 10, 20, 30, 4, 5, 6, 40, 50, 60]), dims: [1, 2, 2, 3] };
+  const d = { data: Float64Array.from([0.5, 2]), dims: [1, 1, 1, 2] };
+  const env = evalTail(tail, new Map([['d', d], ['y', y], ['v', { data: Float64Array.from([1, 1, 1]), dims: [3] }]]));
+  assert.deepEqual(env.get('comb')!.dims, [1, 2, 1, 3]);
+  assert.deepEqual([...env.get('comb')!.data], [20.5, 41, 61.5, 82, 102.5, 123]);
+  // [2] @ [2, 3] -> [3]; [2, 3] @ [3] -> [2]
+  assert.deepEqual(env.get('vm')!.dims, [3]);
+  assert.deepEqual([...env.get('vm')!.data], [5, 7, 9]);
+  assert.deepEqual(env.get('mv')!.dims, [2]);
+  assert.deepEqual([...env.get('mv')!.data], [6, 15]);
+  assert.throws(() => evalTail({ nodes: [node('MatMul', ['y', 'y'], 'bad')], consts: new Map() }, new Map([['y', y]])), /inner dimensions differ/);
+});

@@ -106,11 +106,13 @@ const shipped = fs.readdirSync(MODELS).filter((f) => f.endsWith('.onnx') && fs.e
 test('shipped models with goldens exist', () => { assert.ok(shipped.length >= 2, `shipped: ${shipped.join(', ')}`); });
 
 for (const name of shipped) {
-  test(`shipped ${name} on the engine back end: von_mises and displacement match PyTorch and wasm to 1e-4 relative each`, (t) => {
+  test(`shipped ${name} on the engine back end: von_mises, displacement (and v2 stress) match PyTorch and wasm to 1e-4 relative each`, (t) => {
     const r = ran(`shipped ${name}`);
     assert.equal(r.backend, 'engine');
     t.diagnostic(`run ${r.ms?.toFixed(0)} ms, compile ${r.sessionMs?.toFixed(0)} ms`);
-    assert.deepEqual(Object.keys(r.vsGolden ?? {}).sort(), ['displacement', 'von_mises']);
+    // v2 models (load_dir.npy beside the golden) add the stress output
+    const v2 = fs.existsSync(path.join(MODELS, 'golden', `${name}.load_dir.npy`));
+    assert.deepEqual(Object.keys(r.vsGolden ?? {}).sort(), v2 ? ['displacement', 'stress', 'von_mises'] : ['displacement', 'von_mises']);
     within('vs golden', r.vsGolden, t);
     within('vs wasm', r.vsWasm, t);
   });

@@ -120,7 +120,8 @@ async function main(): Promise<WorkerOutput> {
       const g = path.join(MODELS, 'golden', name);
       if (!fs.existsSync(`${g}.y.npy`)) continue;
       const m = model(path.join(MODELS, file));
-      const inputs = { x: npy(`${g}.x.npy`), scale: npy(`${g}.scale.npy`) };
+      // v2 models also take load_dir (and add the stress output, y [1, N, 10])
+      const inputs = { x: npy(`${g}.x.npy`), scale: npy(`${g}.scale.npy`), ...(fs.existsSync(`${g}.load_dir.npy`) ? { load_dir: npy(`${g}.load_dir.npy`) } : {}) };
       const order = m.info.outputs.map((o) => o.name);
       const w = await rt.run({ model: m, inputs, backend: 'wasm' });
       const e = await rt.run({ model: m, inputs, backend: 'engine' });

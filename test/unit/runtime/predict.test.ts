@@ -57,20 +57,25 @@ for (const name of shipped) {
     const gy = readNpy(fs.readFileSync(path.join(GOLDEN, `${name}.y.npy`)));
     assert.ok(gy.ok);
     const y = toFloat32(gy.array);
-    const n = y.length / 4;
-    // Per output: max |ours - PyTorch| relative to that output's largest magnitude.
-    const err = [0, 0];
-    const scale = [0, 0];
-    for (let i = 0; i < n; i++) {
-      const ours = [byName.von_mises.values[i], byName.displacement.values[i * 3], byName.displacement.values[i * 3 + 1], byName.displacement.values[i * 3 + 2]];
-      for (let k = 0; k < 4; k++) {
-        const j = k === 0 ? 0 : 1;
-        err[j] = Math.max(err[j], Math.abs(ours[k] - y[i * 4 + k]));
-        scale[j] = Math.max(scale[j], Math.abs(y[i * 4 + k]));
-      }
+    // v1 golden y [1, N, 4] = von_mises, displacement; v2 [1, N, 10] adds stress (6) and the VTU its max principal
+    const cols = gy.array.shape[2];
+    assert.ok(cols === 4 || cols === 10, `y shape [${gy.array.shape}]`);
+    if (cols === 10) {
+      assert.equal(byName.stress?.components, 6);
+      assert.equal(byName.max_principal?.components, 1);
     }
-    assert.ok(err[0] / scale[0] < 1e-4, `von Mises: max abs ${err[0]} vs max ${scale[0]}`);
-    assert.ok(err[1] / scale[1] < 1e-4, `displacement: max abs ${err[1]} vs max ${scale[1]}`);
+    const n = y.length / cols;
+    // Per output: max |ours - PyTorch| relative to that output's largest magnitude.
+    const groups: [string, number, number][] = [['von_mises', 0, 1], ['displacement', 1, 3], ...(cols === 10 ? [['stress', 4, 6] as [string, number, number]] : [])];
+    for (const [field, off, k] of groups) {
+      let err = 0;
+      let scale = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) {
+        err = Math.max(err, Math.abs(byName[field].values[i * k + j] - y[i * cols + off + j]));
+        scale = Math.max(scale, Math.abs(y[i * cols + off + j]));
+      }
+      assert.ok(err / scale < 1e-4, `${field}: max abs ${err} vs max ${scale}`);
+    }
     fs.rmSync(dir, { recursive: true });
   });
 }
