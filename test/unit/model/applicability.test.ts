@@ -12,9 +12,11 @@ import type { Finding } from '../../../extension/core/model/findings';
 
 const MODELS = path.resolve(__dirname, '../../../models');
 
+/** The shipped plate2d card; its own distance block only where a test asks for it (`'shipped'`). */
 function plateCard(applicabilityBlock?: unknown): ModelCard {
   const json = JSON.parse(fs.readFileSync(path.join(MODELS, 'plate2d-elasticity.card.json'), 'utf8')) as Record<string, unknown>;
-  if (applicabilityBlock !== undefined) json.applicability = applicabilityBlock;
+  if (applicabilityBlock === undefined) delete json.applicability;
+  else if (applicabilityBlock !== 'shipped') json.applicability = applicabilityBlock;
   const r = validateCard(json);
   assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
   return r.card;
@@ -145,4 +147,16 @@ test('deck descriptors match the Python reference on the golden decks', { skip: 
     assert.ok(d);
     d.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-9 * Math.max(1, Math.abs(want[i])), `${name} descriptor ${i}: ${v} vs ${want[i]}`));
   }
+});
+
+test('the shipped card\'s distance: a test-split deck of the family is inside it, a two-element plate is far outside', () => {
+  const card = plateCard('shipped');
+  const golden = read(fs.readFileSync(path.join(MODELS, 'golden', 'plate2d-elasticity.inp'), 'latin1'));
+  const qg = deckQuantities(golden);
+  assert.ok(qg.ok, qg.ok ? '' : qg.error);
+  assert.deepEqual(applicability(golden, card, qg.value).filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  const tiny = read(plate());
+  const qt = deckQuantities(tiny);
+  assert.ok(qt.ok, qt.ok ? '' : qt.error);
+  assert.ok(applicability(tiny, card, qt.value).some((f) => f.code === 'distance' && f.severity === 'warning'));
 });
