@@ -210,8 +210,7 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mi
         meta["t_total"] = time.time() - t0
         return meta
     except RuntimeError as e:
-        if gmsh.isInitialized():
-            gmsh.finalize()
+        mc.close_gmsh(gmsh)
         if "jacobian" in str(e) and not linear_mid:
             shutil.rmtree(tmp, ignore_errors=True)
             return make_sample(seed, outdir, keep, verify, h_frac, True, refine)

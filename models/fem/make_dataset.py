@@ -32,12 +32,10 @@ def work(args):
                     t_total=info["t_total"], superposition_err=info["superposition_err"])
     except Exception:
         info = dict(seed=seed, ok=False, error=traceback.format_exc()[-1500:])
-        try:
-            import gmsh
-            if gmsh.isInitialized():
-                gmsh.finalize()
-        except Exception:
-            pass
+        import gmsh
+        from models.fem import mesh_common
+
+        mesh_common.close_gmsh(gmsh)
     return info
 
 

@@ -111,6 +111,15 @@ def finish(outdir, name, d, cells, u_unit, s_unit, w, meta, keep, user_deck_path
             shutil.copy(frd, os.path.join(outdir, name + ".frd"))
 
 
+def close_gmsh(gmsh):
+    """Finalize gmsh after a failure, whether or not it was initialized (the gmsh 4.8 API of
+    Debian has no isInitialized; a second finalize raises)."""
+    try:
+        gmsh.finalize()
+    except Exception:
+        pass
+
+
 def tmpdir(job):
     base = os.path.join(tempfile.gettempdir(), "flarefem")
     os.makedirs(base, exist_ok=True)

@@ -3,7 +3,7 @@
 # the checkpoint, the export and one bundle of logs/metrics/golden in $OUT.
 : "${WORK:=/tmp/flare}"
 t0=$(date +%s)
-while [ $(( $(date +%s) - t0 )) -lt $1 ] && ! grep -q "=== .* done$" $WORK/pipeline.log 2>/dev/null; do sleep 10; done
+while [ $(( $(date +%s) - t0 )) -lt $1 ] && ! grep -q "^=== [0-9:]* done$" $WORK/pipeline.log 2>/dev/null; do sleep 10; done
 grep -E "^===|planned|ok=|wall_s|resumed" $WORK/pipeline.log | tail -20
 grep '^{"step"' $WORK/pipeline.log | tail -3
 tail -3 $WORK/*_test.log 2>/dev/null
