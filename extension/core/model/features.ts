@@ -40,6 +40,7 @@ export interface FeatureScales {
   readonly thickness: number;
   readonly dim: 2 | 3;
   readonly nFixed: number;
+  /** Loaded nodes as the card counts them (buildInputs: the loaded flags of the features). */
   readonly nLoaded: number;
 }
 
@@ -385,5 +386,10 @@ export function buildInputs(card: ModelCard, q: DeckQuantities): FeatureResult<B
     else if (inp.name === 'load_dir') tensors[inp.name] = { data: Float32Array.from(s.dir), dims: [1, 3] };
     else return { ok: false, error: `model card '${card.name}': input '${inp.name}' is neither the per-node feature tensor, 'load_dir' nor 'scale'` };
   }
-  return { ok: true, value: { tensors, features: x, featureNames: names, scales: s } };
+  // n_loaded as training counted it (the card's envelope): the loaded flags the features use, which
+  // for v2 cards include the zero-force corner nodes of loaded tri6 faces.
+  const flags = ctx.loaded();
+  let nLoaded = 0;
+  for (let i = 0; i < q.n; i++) nLoaded += flags[i];
+  return { ok: true, value: { tensors, features: x, featureNames: names, scales: { ...s, nLoaded } } };
 }

@@ -27,8 +27,9 @@ interface Case { name: string; dir: string; onnx: string }
 const cases: Case[] = [
   { name: 'plate2d-v2-tiny', dir: FIX, onnx: path.join(FIX, 'plate2d-v2-tiny.onnx') },
   { name: 'bracket3d-v2-tiny', dir: FIX, onnx: path.join(FIX, 'bracket3d-v2-tiny.onnx') },
-  // The shipped v2 model, when its golden files are v2 (load_dir.npy beside them).
+  // The shipped v2 models, when its golden files are v2 (load_dir.npy beside them).
   { name: 'plate2d-elasticity', dir: GOLDEN, onnx: path.join(MODELS, 'plate2d-elasticity.onnx') },
+  { name: 'bracket3d-elasticity', dir: GOLDEN, onnx: path.join(MODELS, 'bracket3d-elasticity.onnx') },
 ].filter((c) => fs.existsSync(c.onnx) && fs.existsSync(path.join(c.dir, `${c.name}.load_dir.npy`)));
 
 test('v2 fixtures are present', () => {

@@ -156,5 +156,6 @@ test('auto: not preferred on a software adapter; past every ONNX limit the engin
   assert.match(w.notes.join(' '), /exceed the wasm limit of 1000: handed to the FLARE engine/);
   const nf = get('notFlareTooLarge');
   assert.equal(nf.code, 'too-large');
-  assert.match(nf.message ?? '', /cannot run 2175 points: .*does not recognize this graph.*wasm skipped: 2175 points exceed its limit of 1000 \(capped at 1000/);
+  // the bracket3d golden deck, whichever its node count
+  assert.match(nf.message ?? '', /cannot run (\d+) points: .*does not recognize this graph.*wasm skipped: \1 points exceed its limit of 1000 \(capped at 1000/);
 });
