@@ -116,7 +116,9 @@ def bracket(rng):
     return vol[0][1], fix, load, geo, min(tb, tw)
 
 
-def make_sample(seed, outdir, keep=False, verify=False, h_frac=0.8, ho_fix="optimize", refine=False):
+def make_sample(
+    seed, outdir, keep=False, verify=False, h_frac=0.8, ho_fix="optimize", refine=False, solve=True
+):
     rng = np.random.default_rng([3, seed])
     t0 = time.time()
     name = "bracket3d_%06d" % seed
@@ -182,7 +184,7 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=0.8, ho_fix="opti
             hdr + "\nbolt holes fixed, unit load cases x, y, z on the flange top",
         )
         t_mesh = time.time() - t0
-        dd, u, s, t_ccx = mc.solve_unit_loads(deck, tmp, name + "_unit")
+        dd, u, s, t_ccx = mc.solve_unit_loads(deck, tmp, name + "_unit", solve)
         err = mc.user_deck(
             os.path.join(tmp, name + ".inp"),
             dd,
@@ -223,7 +225,7 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=0.8, ho_fix="opti
         mc.close_gmsh(gmsh)
         if "jacobian" in str(e) and ho_fix != "linear":
             shutil.rmtree(tmp, ignore_errors=True)
-            return make_sample(seed, outdir, keep, verify, h_frac, "linear", refine)
+            return make_sample(seed, outdir, keep, verify, h_frac, "linear", refine, solve)
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

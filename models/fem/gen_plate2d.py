@@ -99,7 +99,9 @@ def lbracket(rng):
     return [t for _, t in body], geo, fix, load, ang, min(W, H)
 
 
-def make_sample(seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mid=False, refine=False):
+def make_sample(
+    seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mid=False, refine=False, solve=True
+):
     rng = np.random.default_rng([2, seed])
     t0 = time.time()
     name = "plate2d_%06d" % seed
@@ -170,7 +172,7 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mi
             hdr + "\nclamped edge, unit load cases x, y on the loaded edge",
         )
         t_mesh = time.time() - t0
-        d, u, s, t_ccx = mc.solve_unit_loads(deck, tmp, name + "_unit")
+        d, u, s, t_ccx = mc.solve_unit_loads(deck, tmp, name + "_unit", solve)
         err = mc.user_deck(
             os.path.join(tmp, name + ".inp"),
             d,
@@ -206,14 +208,14 @@ def make_sample(seed, outdir, keep=False, verify=False, h_frac=1 / 18, linear_mi
             superposition_err=err,
             generator=ccx.GENERATOR_VERSION,
         )
-        mc.finish(outdir, name, d, cells, u[:2], s[:2], w, meta, keep, os.path.join(tmp, name + ".inp"), tmp)
+        mc.finish(outdir, name, d, cells, u, s, w, meta, keep, os.path.join(tmp, name + ".inp"), tmp)
         meta["t_total"] = time.time() - t0
         return meta
     except RuntimeError as e:
         mc.close_gmsh(gmsh)
         if "jacobian" in str(e) and not linear_mid:
             shutil.rmtree(tmp, ignore_errors=True)
-            return make_sample(seed, outdir, keep, verify, h_frac, True, refine)
+            return make_sample(seed, outdir, keep, verify, h_frac, True, refine, solve)
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,9 +1,11 @@
 """Batch driver (seeds are reproducible: sample k of a family uses seed k; train = seeds
-[0, n), test = seeds [1000000, 1000000 + n)).
+[0, n), test = seeds [1000000, 1000000 + n), holdout = seeds [2000000, 2000000 + n): decks only, never
+solved, for measuring how many in-family decks the applicability check warns about).
 
   nice -n 19 /usr/bin/python3 -m models.fem.make_dataset --family plate2d --split train --n 2000 --workers 2
   nice -n 19 /usr/bin/python3 -m models.fem.make_dataset --family plate2d --split test --n 200 --keep-decks
   /usr/bin/python3 -m models.fem.make_dataset --family plate2d --split test --n 30 --refine   # noise floor
+  /usr/bin/python3 -m models.fem.make_dataset --family bracket3d --split holdout --n 200 --workers 2
 
 Writes models/data/<family>/<split>[_fine]/<name>.npz (+ the user deck .inp with --keep-decks)
 and log.jsonl (one JSON line per sample, failures included).  Existing samples are skipped
@@ -17,17 +19,17 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TEST_SEED0 = 1000000
+SEED0 = dict(train=0, test=1000000, holdout=2000000)
 
 
 def work(args):
-    family, seed, out, keep, verify, refine = args
+    family, seed, out, keep, verify, refine, solve = args
     try:
         if family == "plate2d":
             from models.fem import gen_plate2d as g
         else:
             from models.fem import gen_bracket3d as g
-        info = g.make_sample(seed, out, keep=keep, verify=verify, refine=refine)
+        info = g.make_sample(seed, out, keep=keep, verify=verify, refine=refine, solve=solve)
         info = dict(seed=seed, ok=True, n_nodes=info["n_nodes"], t_ccx=info["t_ccx"],
                     t_total=info["t_total"], superposition_err=info["superposition_err"])
     except Exception:
@@ -42,7 +44,7 @@ def work(args):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--family", required=True, choices=["plate2d", "bracket3d"])
-    ap.add_argument("--split", required=True, choices=["train", "test"])
+    ap.add_argument("--split", required=True, choices=list(SEED0))
     ap.add_argument("--n", type=int, required=True)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--root", default=os.path.join(HERE, "..", "data"))
@@ -52,9 +54,12 @@ if __name__ == "__main__":
     a = ap.parse_args()
     out = os.path.abspath(os.path.join(a.root, a.family, a.split + ("_fine" if a.refine else "")))
     os.makedirs(out, exist_ok=True)
-    s0 = 0 if a.split == "train" else TEST_SEED0
-    tasks = [(a.family, s, out, a.keep_decks, a.verify, a.refine) for s in range(s0, s0 + a.n)
-             if not os.path.exists(os.path.join(out, "%s_%06d.npz" % (a.family, s)))]
+    solve = a.split != "holdout"
+    if not solve and (a.verify or a.refine):
+        ap.error("holdout decks are not solved: no --verify or --refine")
+    s0, ext = SEED0[a.split], ".npz" if solve else ".inp"
+    tasks = [(a.family, s, out, a.keep_decks, a.verify, a.refine, solve) for s in range(s0, s0 + a.n)
+             if not os.path.exists(os.path.join(out, "%s_%06d%s" % (a.family, s, ext)))]
     t0 = time.time()
     nok = 0
     with mp.Pool(a.workers, maxtasksperchild=20) as pool, \

@@ -46,9 +46,12 @@ def unit_loads(w, axes):
     return out
 
 
-def solve_unit_loads(deck_path, jobdir, job):
+def solve_unit_loads(deck_path, jobdir, job, solve=True):
     """Run ccx on the unit-load deck; read the deck back with the reference reader.
-    Returns (deck dict, u [K,n,3], s [K,n,6], ccx seconds)."""
+    Returns (deck dict, u [K,n,3], s [K,n,6], ccx seconds); without `solve` (decks only, for
+    the applicability measurements) u and s are None."""
+    if not solve:
+        return ccx.read_deck(deck_path), None, None, 0.0
     t_ccx, _ = ccx.run_ccx(jobdir, job)
     d = ccx.read_deck(deck_path)
     u, s = ccx.frd_steps(os.path.join(jobdir, job + ".frd"), d["node_ids"])
@@ -83,8 +86,12 @@ def user_deck(
 
 
 def finish(outdir, name, d, cells, u_unit, s_unit, w, meta, keep, user_deck_path, jobdir):
-    """Write <outdir>/<name>.npz (atomically) and, with `keep`, the user deck (+ .frd if any)."""
+    """Write <outdir>/<name>.npz (atomically) and, with `keep`, the user deck (+ .frd if any).
+    Unsolved samples (u_unit None) keep the user deck only."""
     os.makedirs(outdir, exist_ok=True)
+    if u_unit is None:
+        shutil.copy(user_deck_path, os.path.join(outdir, name + ".inp"))
+        return
     if np.isnan(u_unit).any() or np.isnan(s_unit).any():
         raise RuntimeError("NaN in results")
     final = os.path.join(outdir, name + ".npz")
