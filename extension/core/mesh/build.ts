@@ -1,5 +1,6 @@
 // Shared pieces the format readers use to assemble a Mesh.
-import { Diagnostics, I32Builder } from './scan';
+import { I32Builder } from './builders';
+import { Diagnostics } from './diagnostics';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray, type Mesh, type ReadOptions } from './types';
 
 export interface ReadContext {

@@ -2,7 +2,10 @@
 // names (as element sets), gmsh:physical / gmsh:geometrical cell data and $NodeData point data
 // (the same names meshio uses). Gmsh node order differs from VTK for some quadratic types.
 import { CellCollector, IdMap, dropBadCells, permuteCells, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, Scanner, capacity, checkAbort, checkCount, countLines, findBytes } from '../scan';
+import { F64Builder, I32Builder, capacity } from '../builders';
+import { MeshReadError, checkAbort, checkCount } from '../readError';
+import { Scanner } from '../scanner';
+import { countLines, findBytes } from '../text';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray, type Mesh } from '../types';
 
 const GMSH_TYPES: Record<number, CellType> = {

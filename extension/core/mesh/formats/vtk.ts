@@ -3,7 +3,9 @@
 // VECTORS, NORMALS, TENSORS, TEXTURE_COORDINATES, COLOR_SCALARS and FIELD.
 import type { MeshFormat, ReadContext } from '../build';
 import { int64ToInt32, toDataValues, toFloat64, toInt32, typedFromBytes, type NumArray } from '../binary';
-import { MeshReadError, Scanner, capacity, checkAbort } from '../scan';
+import { capacity } from '../builders';
+import { MeshReadError, checkAbort } from '../readError';
+import { Scanner } from '../scanner';
 import type { CellBlock, DataArray, Mesh } from '../types';
 import { cellsFromVtk, polyVtkType } from './vtkcommon';
 

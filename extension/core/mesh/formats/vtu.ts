@@ -4,7 +4,11 @@
 import { unzlibSync } from 'fflate';
 import { resolveRelative, type MeshFormat, type ReadContext } from '../build';
 import { TYPE_SIZES, decodeBase64, int64ToInt32, readUint, toDataValues, toFloat64, toInt32, typedFromBytes, type NumArray } from '../binary';
-import { Diagnostics, F64Builder, MeshReadError, Scanner, countLines, findBytes, latin1 } from '../scan';
+import { F64Builder } from '../builders';
+import { Diagnostics } from '../diagnostics';
+import { MeshReadError } from '../readError';
+import { Scanner } from '../scanner';
+import { countLines, findBytes, latin1 } from '../text';
 import type { CellBlock, DataArray, Mesh } from '../types';
 import { cellsFromVtk, polyVtkType } from './vtkcommon';
 

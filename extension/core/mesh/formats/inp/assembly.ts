@@ -1,6 +1,8 @@
 // Abaqus assemblies: *PART bodies are read where an *INSTANCE places them, with ids offset per
 // instance, names prefixed 'instance.', coordinates translated then rotated.
-import { MeshReadError, Scanner, countLines, latin1 } from '../../scan';
+import { MeshReadError } from '../../readError';
+import { Scanner } from '../../scanner';
+import { countLines, latin1 } from '../../text';
 import type { InstanceInfo, SourceLocation } from '../../types';
 import type { Block, InpState, InstanceScope, PartRange } from './state';
 import { fortranNumber, keywordLine, nextData, parseKeyword, splitData, type Keyword } from './syntax';

@@ -1,6 +1,6 @@
 // Keyword handlers for what a solver deck adds: materials, sections, supports, loads, steps, and the
 // keywords the applicability check must be able to name (recorded with their line, not dropped).
-import type { Scanner } from '../../scan';
+import type { Scanner } from '../../scanner';
 import type { SourceLocation } from '../../types';
 import { scoped, type Block, type InpState, type RawSurface } from './state';
 import { NAMED_BC, PROCEDURES, SILENT, UNSUPPORTED, fortranNumber, nextData, refOf, splitData, type Keyword } from './syntax';

@@ -1,6 +1,8 @@
 // Keyword handlers for the geometry: nodes, elements, sets, includes.
 import { CellCollector, resolveRelative } from '../../build';
-import { MeshReadError, type Scanner, countLines } from '../../scan';
+import { MeshReadError } from '../../readError';
+import type { Scanner } from '../../scanner';
+import { countLines } from '../../text';
 import type { SourceLocation } from '../../types';
 import { getSet, scoped, type Block, type InpState } from './state';
 import { NODES, abaqusCellType, blockLines, continuations, coordField, keywordLine, nextData, splitData, type Keyword } from './syntax';

@@ -1,7 +1,7 @@
 // Abaqus / CalculiX deck syntax: element type names, keyword lines (as ccx reads them: case and
 // blanks do not matter), data lines, and the fast scans that size arrays before a block is read.
-import type { Scanner } from '../../scan';
-import { countLines } from '../../scan';
+import type { Scanner } from '../../scanner';
+import { countLines } from '../../text';
 import type { CellType, DeckItem } from '../../types';
 
 export const EXACT: Record<string, CellType> = {
