@@ -41,6 +41,15 @@ two hexahedra
 *END STEP
 `;
 
+/** Writes `text` to <workspace>/<folder>/<name> (creating the folder) and returns its URI. */
+export function writeFixture(folder: string, name: string, text: string): vscode.Uri {
+  const dir = path.join(workspace, folder);
+  fs.mkdirSync(dir, { recursive: true });
+  const uri = vscode.Uri.file(path.join(dir, name));
+  fs.writeFileSync(uri.fsPath, text);
+  return uri;
+}
+
 /** Writes a capture's PNG data URL under the artifacts folder; returns the PNG bytes. */
 export function savePng(name: string, dataUrl: string): Buffer {
   assert.ok(dataUrl.startsWith('data:image/png;base64,'), 'a PNG data URL');

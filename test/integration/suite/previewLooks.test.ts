@@ -3,11 +3,9 @@
 // title and unit lines hold text, the triad's three axis colours are in the bottom-left corner, and
 // the hot-spot legend lists the top nodes. Screenshots are kept under test/artifacts/.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { decodePng, share } from '../../ui/png.mjs';
-import { capturePreview, previewSuiteHooks, savePng, sleep, workspace } from './previewHelpers';
+import { capturePreview, previewSuiteHooks, savePng, sleep, writeFixture } from './previewHelpers';
 
 interface Capture {
   dataUrl: string;
@@ -38,10 +36,7 @@ describe('FLARE preview screenshots (looked at, region by region)', function () 
   previewSuiteHooks();
 
   it('a predicted bracket shows a scalar bar with title and unit, a triad and the hot-spot legend', async () => {
-    const dir = path.join(workspace, 'preview-looks');
-    fs.mkdirSync(dir, { recursive: true });
-    const uri = vscode.Uri.file(path.join(dir, 'bracket.inp'));
-    fs.writeFileSync(uri.fsPath, DECK);
+    const uri = writeFixture('preview-looks', 'bracket.inp', DECK);
     await vscode.commands.executeCommand('vscode.openWith', uri, 'flare.meshPreview');
     await capturePreview<Capture>();
     const n = 7 * 2 * 5;

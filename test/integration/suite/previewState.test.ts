@@ -1,10 +1,8 @@
 // The preview keeps what the user set when its tab is hidden and shown again (the webview page is
 // dropped while hidden: retainContextWhenHidden is off), in real VS Code (code-server + Chromium).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TWO_HEX_DECK, capturePreview, previewSuiteHooks, savePng, sleep, workspace } from './previewHelpers';
+import { TWO_HEX_DECK, capturePreview, previewSuiteHooks, savePng, sleep, writeFixture } from './previewHelpers';
 
 interface Capture {
   dataUrl: string;
@@ -25,12 +23,8 @@ describe('FLARE preview state across hide/show', function () {
   previewSuiteHooks();
 
   it('a deck\'s preview comes back with its field, colour map, range, clip, deformation, compare mode, camera and selected node after another tab was in front', async () => {
-    const dir = path.join(workspace, 'preview-state');
-    fs.mkdirSync(dir, { recursive: true });
-    const uri = vscode.Uri.file(path.join(dir, 'bracket.inp'));
-    const other = vscode.Uri.file(path.join(dir, 'notes.txt'));
-    fs.writeFileSync(uri.fsPath, TWO_HEX_DECK);
-    fs.writeFileSync(other.fsPath, 'another tab\n');
+    const uri = writeFixture('preview-state', 'bracket.inp', TWO_HEX_DECK);
+    const other = writeFixture('preview-state', 'notes.txt', 'another tab\n');
     // The deck as text on the left, its preview beside it with node 11 (0-based 10) selected, as
     // "Show node in FLARE preview" does.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One, preview: false });
