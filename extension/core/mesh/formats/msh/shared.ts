@@ -1,9 +1,8 @@
 // What MSH 2.2 and 4.1 share: gmsh element types, the reader's state, and binary primitives
 // (little- or big-endian per the $MeshFormat check; size_t of 4 or 8 bytes).
-import { CellCollector, type ReadContext } from '../../build';
+import { CellCollector, ScanningReader } from '../../build';
 import { F64Builder, I32Builder, capacity } from '../../builders';
-import { MeshReadError, checkCount } from '../../readError';
-import { Scanner } from '../../scanner';
+import { checkCount } from '../../readError';
 import { CELL_TYPES, type CellType } from '../../types';
 
 export const GMSH_TYPES: Record<number, CellType> = {
@@ -42,8 +41,7 @@ export interface NodeData {
 }
 
 /** State of one read, filled section by section by index.ts, v2.ts and v4.ts. */
-export class MshFile {
-  readonly sc: Scanner;
+export class MshFile extends ScanningReader {
   binary = false;
   little = true;
   version = 0;
@@ -58,16 +56,6 @@ export class MshFile {
   readonly entityPhys: Map<number, number[]>[] = [new Map(), new Map(), new Map(), new Map()];
   readonly skippedTypes = new Map<number, number>();
   readonly nodeData: NodeData[] = [];
-  constructor(
-    readonly buf: Uint8Array,
-    readonly ctx: ReadContext,
-  ) {
-    this.sc = new Scanner(buf, ctx.file);
-  }
-
-  err(code: string, msg: string, line = this.sc.line): MeshReadError {
-    return new MeshReadError(code, msg, this.ctx.file, line);
-  }
 
   group(t: CellType): Group {
     let g = this.groups.get(t);
