@@ -3,10 +3,7 @@
 import type { Scanner } from '../../scanner';
 import type { SourceLocation } from '../../types';
 import { scoped, type Block, type InpState, type RawSurface } from './state';
-import { NAMED_BC, PROCEDURES, SILENT, UNSUPPORTED, fortranNumber, nextData, refOf, splitData, type Keyword } from './syntax';
-
-/** Where a record of this deck came from. */
-const at = (sc: Scanner, line: number): SourceLocation => ({ file: sc.file, line });
+import { NAMED_BC, PROCEDURES, SILENT, UNSUPPORTED, fortranNumber, nextData, refOf, sourceAt, splitData, type Keyword } from './syntax';
 
 /** Calls `row` with the comma-split fields and the line of each data line under the keyword. */
 function eachRow(sc: Scanner, row: (p: string[], line: number) => void): void {
@@ -19,7 +16,7 @@ function eachRow(sc: Scanner, row: (p: string[], line: number) => void): void {
 /** *MATERIAL, NAME=: the material the next *ELASTIC / *DENSITY describe. */
 export function readMaterial(st: InpState, sc: Scanner, kw: Keyword, blk: Block): void {
   st.isDeck = true;
-  blk.material = { name: kw.params.get('NAME') ?? `material-${st.materials.length + 1}`, source: at(sc, kw.line) };
+  blk.material = { name: kw.params.get('NAME') ?? `material-${st.materials.length + 1}`, source: sourceAt(sc, kw.line) };
   st.materials.push(blk.material);
   while (nextData(sc)) sc.nextLine();
 }
@@ -42,7 +39,7 @@ export function readMaterialData(st: InpState, sc: Scanner, kw: Keyword, blk: Bl
       blk.material.nu = v[1];
     } else {
       ctx.diag.add('info', 'inp-anisotropic', `*ELASTIC, TYPE=${type} is kept out of the material summary`, line, file);
-      st.unsupported.push({ kind: 'material', keyword: 'ELASTIC', detail: `TYPE=${type}`, source: at(sc, kw.line) });
+      st.unsupported.push({ kind: 'material', keyword: 'ELASTIC', detail: `TYPE=${type}`, source: sourceAt(sc, kw.line) });
     }
   });
 }
@@ -61,7 +58,7 @@ export function readSection(st: InpState, sc: Scanner, kw: Keyword, _blk: Block)
     if (t !== undefined && !(t > 0)) st.ctx.diag.add('error', 'inp-bad-thickness', `*${kw.name} thickness must be a positive number, got '${p[0]}'`, line, sc.file);
     else thickness = t;
   });
-  st.sections.push({ elset: scoped(st, kw.params.get('ELSET') ?? ''), material: kw.params.get('MATERIAL') ?? '', kind, ...(thickness !== undefined ? { thickness } : {}), source: at(sc, kw.line) });
+  st.sections.push({ elset: scoped(st, kw.params.get('ELSET') ?? ''), material: kw.params.get('MATERIAL') ?? '', kind, ...(thickness !== undefined ? { thickness } : {}), source: sourceAt(sc, kw.line) });
 }
 
 /**
@@ -71,7 +68,7 @@ export function readSection(st: InpState, sc: Scanner, kw: Keyword, _blk: Block)
 function readRecords(st: InpState, sc: Scanner, code: string, usage: string, record: (p: string[], source: SourceLocation) => boolean): void {
   st.isDeck = true;
   eachRow(sc, (p, line) => {
-    if (!record(p, at(sc, line))) st.ctx.diag.add('error', code, usage, line, sc.file);
+    if (!record(p, sourceAt(sc, line))) st.ctx.diag.add('error', code, usage, line, sc.file);
   });
 }
 
@@ -128,7 +125,7 @@ export function readSurface(st: InpState, sc: Scanner, kw: Keyword, _blk: Block)
   const name = kw.params.get('NAME');
   const type = (kw.params.get('TYPE') ?? 'ELEMENT').toUpperCase();
   if (!name) ctx.diag.add('error', 'inp-missing-parameter', '*SURFACE needs NAME=name', kw.line, file);
-  const surf: RawSurface = { name: scoped(st, name ?? ''), entries: [], type, source: at(sc, kw.line) };
+  const surf: RawSurface = { name: scoped(st, name ?? ''), entries: [], type, source: sourceAt(sc, kw.line) };
   if (name) st.surfaces.set(surf.name.toUpperCase(), surf);
   eachRow(sc, (p, line) => {
     if (type !== 'ELEMENT') return;
@@ -138,7 +135,7 @@ export function readSurface(st: InpState, sc: Scanner, kw: Keyword, _blk: Block)
       ctx.diag.add('error', 'inp-bad-surface', `*SURFACE, TYPE=ELEMENT line must be element|elset, S1..S6`, line, file);
       return;
     }
-    surf.entries.push({ ref, face: Number(m[1]), source: at(sc, line) });
+    surf.entries.push({ ref, face: Number(m[1]), source: sourceAt(sc, line) });
   });
 }
 
@@ -158,7 +155,7 @@ export function readDsload(st: InpState, sc: Scanner, _kw: Keyword, _blk: Block)
 export function readStep(st: InpState, sc: Scanner, kw: Keyword, blk: Block): void {
   st.isDeck = true;
   const nl = kw.params.get('NLGEOM');
-  blk.step = { name: kw.params.get('NAME') ?? `Step-${st.steps.length + 1}`, procedure: '', source: at(sc, kw.line), ...(nl !== undefined && nl.toUpperCase() !== 'NO' ? { nlgeom: true } : {}) };
+  blk.step = { name: kw.params.get('NAME') ?? `Step-${st.steps.length + 1}`, procedure: '', source: sourceAt(sc, kw.line), ...(nl !== undefined && nl.toUpperCase() !== 'NO' ? { nlgeom: true } : {}) };
   st.steps.push(blk.step);
   while (nextData(sc)) sc.nextLine();
 }
@@ -172,12 +169,12 @@ export function readOther(st: InpState, sc: Scanner, kw: Keyword, blk: Block): v
     if (blk.step) {
       // *STATIC, RIKS is an arc-length (non-linear) analysis, not a linear static one.
       blk.step.procedure = kw.name === 'STATIC' && kw.params.has('RIKS') ? 'STATIC, RIKS' : kw.name;
-      blk.step.procedureSource = at(sc, kwLine);
+      blk.step.procedureSource = sourceAt(sc, kwLine);
     }
     else ctx.diag.add('warning', 'inp-procedure-outside-step', `*${kw.name} outside a *STEP`, kwLine, file);
   } else if (UNSUPPORTED[kw.name]) {
     st.isDeck = true;
-    st.unsupported.push({ kind: UNSUPPORTED[kw.name], keyword: kw.name, source: at(sc, kwLine) });
+    st.unsupported.push({ kind: UNSUPPORTED[kw.name], keyword: kw.name, source: sourceAt(sc, kwLine) });
   } else if (!SILENT.has(kw.name)) {
     ctx.diag.add('info', 'inp-unknown-keyword', `keyword *${kw.name} is not used by FLARE and was skipped`, kwLine, file);
   }
