@@ -3,7 +3,7 @@
 // First import: the allocation watch must replace the typed-array constructors before anything captures them.
 import { alloc, resetAlloc } from './allocWatch';
 import { extractSurface, formatForFile, readMesh, type ReadResult } from '../../extension/core/mesh/index';
-import { Diagnostics } from '../../extension/core/mesh/scan';
+import { Diagnostics } from '../../extension/core/mesh/diagnostics';
 import { decodeOnnxModel } from '../../extension/core/engine/onnxProto';
 import { recognizeFlare } from '../../extension/core/engine/recognizeFlare';
 import { readOnnxInfo } from '../../extension/core/model/onnxInfo';

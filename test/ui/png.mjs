@@ -1,8 +1,10 @@
 // Decodes the PNGs Playwright and canvases write (8-bit RGB/RGBA, not interlaced) and measures
-// regions of them: UI tests look at parts of a screenshot, never compare whole images.
+// regions of them: UI tests look at parts of a screenshot, never compare whole images. Plain JS so
+// the Playwright tests run it as is; the integration suite imports it too (types in png.d.mts).
 import zlib from 'node:zlib';
 
 export function decodePng(bytes) {
+  if (bytes.subarray(1, 4).toString('latin1') !== 'PNG') throw new Error('not a PNG');
   let off = 8, width = 0, height = 0, colorType = 6;
   const idat = [];
   while (off < bytes.length) {

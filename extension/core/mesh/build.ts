@@ -1,5 +1,8 @@
 // Shared pieces the format readers use to assemble a Mesh.
-import { Diagnostics, I32Builder } from './scan';
+import { I32Builder } from './builders';
+import { Diagnostics } from './diagnostics';
+import { MeshReadError } from './readError';
+import { Scanner } from './scanner';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray, type Mesh, type ReadOptions } from './types';
 
 export interface ReadContext {
@@ -13,6 +16,21 @@ export interface MeshFormat {
   readonly name: string;
   readonly extensions: readonly string[];
   read(bytes: Uint8Array, ctx: ReadContext): Mesh;
+}
+
+/** Base of the readers that walk one file with a Scanner; err() reports at the scanner's line. */
+export class ScanningReader {
+  readonly sc: Scanner;
+  constructor(
+    readonly buf: Uint8Array,
+    readonly ctx: ReadContext,
+  ) {
+    this.sc = new Scanner(buf, ctx.file);
+  }
+
+  err(code: string, msg: string, line = this.sc.line): MeshReadError {
+    return new MeshReadError(code, msg, this.ctx.file, line);
+  }
 }
 
 /** Cells of one type while reading: connectivity plus optional ids and lines. */

@@ -1,6 +1,6 @@
 // Mesh checks as diagnostics with locations: what a solver would reject, found before it runs.
 import { cellCount, dropBadCells } from './build';
-import { Diagnostics } from './scan';
+import { Diagnostics } from './diagnostics';
 import { CELL_TYPES, pointCount, type CellBlock, type Mesh, type MeshDiagnostic } from './types';
 
 export interface CheckOptions {

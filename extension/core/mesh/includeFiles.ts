@@ -2,7 +2,7 @@
 // callback the host and the CLI give readMesh for *INCLUDE files and .pvtu pieces.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MeshReadError } from './scan';
+import { MeshReadError } from './readError';
 
 /**
  * Reads included files from disk. With `maxBytes`, a larger file is refused by its size before it is

@@ -1,5 +1,6 @@
 // Entry point of the mesh I/O module: `readMesh` never throws; problems come back as diagnostics.
-import { MeshReadError, Diagnostics } from './scan';
+import { Diagnostics } from './diagnostics';
+import { MeshReadError } from './readError';
 import { formatForFile, FORMATS } from './registry';
 import { checkMesh } from './checks';
 import type { ReadOptions, ReadResult } from './types';

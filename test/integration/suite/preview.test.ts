@@ -1,10 +1,10 @@
 // Opens mesh files of several formats in the FLARE preview custom editor inside real VS Code, has
 // the webview render them (vtk.js, WebGL on SwiftShader), and saves what it drew under test/artifacts.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeVtk, writeVtu, type Mesh } from '../../../extension/core/mesh/index';
+import { TWO_HEX_DECK, capturePreview, previewSuiteHooks, savePng, sleep, workspace } from './previewHelpers';
 
 interface Capture {
   dataUrl: string;
@@ -42,37 +42,6 @@ function block(nx: number, ny: number, nz: number): Mesh {
     cellData: [[{ name: 'material', components: 1, values: new Float64Array(cells).fill(1) }]], nodeSets: {}, elementSets: {}, source: { file: 'block', format: 'vtu' },
   };
 }
-
-const INP = `*HEADING
-two hexahedra
-*NODE
-1, 0, 0, 0
-2, 1, 0, 0
-3, 2, 0, 0
-4, 0, 1, 0
-5, 1, 1, 0
-6, 2, 1, 0
-7, 0, 0, 1
-8, 1, 0, 1
-9, 2, 0, 1
-10, 0, 1, 1
-11, 1, 1, 1
-12, 2, 1, 1
-*ELEMENT, TYPE=C3D8, ELSET=ALL
-1, 1, 2, 5, 4, 7, 8, 11, 10
-2, 2, 3, 6, 5, 8, 9, 12, 11
-*MATERIAL, NAME=STEEL
-*ELASTIC
-210000, 0.3
-*SOLID SECTION, ELSET=ALL, MATERIAL=STEEL
-*STEP
-*STATIC
-*BOUNDARY
-1, 1, 3
-*CLOAD
-12, 3, -100
-*END STEP
-`;
 
 const STL = `solid tet
 facet normal 0 0 -1
@@ -124,32 +93,18 @@ $Elements
 $EndElements
 `;
 
-const workspace = process.env.FLARE_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-const artifacts = process.env.FLARE_TEST_ARTIFACTS ?? path.join(workspace, 'artifacts');
-
 async function openAndCapture(file: string, bytes: Uint8Array | string): Promise<{ uri: vscode.Uri; capture: Capture }> {
   const uri = vscode.Uri.file(path.join(workspace, 'preview-fixtures', file));
   await vscode.workspace.fs.writeFile(uri, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
   await vscode.commands.executeCommand('vscode.openWith', uri, 'flare.meshPreview');
-  const capture = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
-  save(`preview-${file.replace(/\./g, '-')}.png`, capture.dataUrl);
+  const capture = await capturePreview<Capture>();
+  savePng(`preview-${file.replace(/\./g, '-')}.png`, capture.dataUrl);
   return { uri, capture };
-}
-
-function save(name: string, dataUrl: string): void {
-  assert.ok(dataUrl.startsWith('data:image/png;base64,'), 'a PNG data URL');
-  fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, name), Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
 }
 
 describe('FLARE mesh preview (custom editor in real VS Code)', function () {
   this.timeout(120_000);
-  before(async () => {
-    await vscode.extensions.getExtension('flare-sim.flare-vscode')?.activate();
-  });
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  previewSuiteHooks();
 
   it('renders a .vtu with its point data coloured (hot at max T, cold at min T)', async () => {
     const { capture } = await openAndCapture('block.vtu', writeVtu(block(8, 4, 4)));
@@ -172,14 +127,14 @@ describe('FLARE mesh preview (custom editor in real VS Code)', function () {
     for (let i = 0; i < n; i++) S[i * 6] = 100 * mesh.points[i * 3]; // uniaxial σxx = 100 x
     const delivered = await vscode.commands.executeCommand('flare.preview.showFields', uri, { name: 'S', components: 6, values: S, unit: 'MPa', source: 'prediction', show: true });
     assert.equal(delivered, 1);
-    const capture = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
-    save('preview-prediction-vonmises.png', capture.dataUrl);
+    const capture = await capturePreview<Capture>();
+    savePng('preview-prediction-vonmises.png', capture.dataUrl);
     assert.equal(capture.state.coloring?.title, 'S von Mises [MPa]');
     assert.deepEqual(capture.state.coloring?.range, [0, 200]);
     assert.ok(capture.state.pixels.hot > 0.005, JSON.stringify(capture.state.pixels));
   });
 
-  for (const [file, text, nodes] of [['bracket.inp', INP, 12], ['tet.stl', STL, 4], ['tets.msh', MSH, 5]] as const) {
+  for (const [file, text, nodes] of [['bracket.inp', TWO_HEX_DECK, 12], ['tet.stl', STL, 4], ['tets.msh', MSH, 5]] as const) {
     it(`opens ${path.extname(file)} and draws its surface`, async () => {
       const { capture } = await openAndCapture(file, text);
       const s = capture.state;
@@ -192,25 +147,25 @@ describe('FLARE mesh preview (custom editor in real VS Code)', function () {
   it('applies view settings, follows the colour theme, and keeps its view across a webview reload', async () => {
     await openAndCapture('view.vtu', writeVtu(block(8, 4, 4)));
     assert.equal(await vscode.commands.executeCommand('flare.preview.setView', { colorBy: 'U', component: 2, preset: 'Viridis', bands: 8, representation: 'surfaceWithEdges' }), true);
-    const set = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
-    save('preview-settings-viridis-bands-edges.png', set.dataUrl);
+    const set = await capturePreview<Capture>();
+    savePng('preview-settings-viridis-bands-edges.png', set.dataUrl);
     assert.equal(set.state.coloring?.title, 'U Z');
     assert.deepEqual([set.state.settings.preset, set.state.settings.bands, set.state.settings.representation], ['Viridis', 8, 'surfaceWithEdges']);
     const workbench = vscode.workspace.getConfiguration('workbench');
     const theme = workbench.get<string>('colorTheme');
     try {
       await workbench.update('colorTheme', 'Default High Contrast', vscode.ConfigurationTarget.Global);
-      await new Promise((r) => setTimeout(r, 2000));
-      const hc = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
-      save('preview-high-contrast.png', hc.dataUrl);
+      await sleep(2000);
+      const hc = await capturePreview<Capture>();
+      savePng('preview-high-contrast.png', hc.dataUrl);
       assert.deepEqual(hc.state.background.map((v) => Math.round(v * 255)), [0, 0, 0], 'high contrast editor background is black');
       assert.notDeepEqual(hc.state.background, set.state.background);
     } finally {
       await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
     }
     await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
-    const again = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
-    save('preview-after-reload.png', again.dataUrl);
+    const again = await capturePreview<Capture>();
+    savePng('preview-after-reload.png', again.dataUrl);
     assert.deepEqual(again.state.settings, set.state.settings, 'settings restored from setState');
     assert.deepEqual(again.state.camera.position.map((v) => v.toFixed(6)), set.state.camera.position.map((v) => v.toFixed(6)), 'camera restored');
     assert.equal(again.state.coloring?.title, 'U Z');
@@ -222,10 +177,10 @@ describe('FLARE mesh preview (custom editor in real VS Code)', function () {
     await vscode.workspace.fs.writeFile(uri, writeVtu(block(4, 2, 2)));
     let last = capture;
     for (let i = 0; i < 40 && !/45 nodes/.test(last.state.status); i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      last = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
+      await sleep(500);
+      last = await capturePreview<Capture>();
     }
-    save('preview-after-file-change.png', last.dataUrl);
+    savePng('preview-after-file-change.png', last.dataUrl);
     assert.match(last.state.status, /45 nodes · 16 cells/);
     assert.equal(last.state.coloring?.title, 'T', 'still coloured by T');
     assert.deepEqual(last.state.camera.position, capture.state.camera.position, 'camera kept');
@@ -247,8 +202,8 @@ describe('FLARE mesh preview (custom editor in real VS Code)', function () {
       await cfg.update('limits.maxPoints', 1000, vscode.ConfigurationTarget.Workspace);
       let last = capture;
       for (let i = 0; i < 40 && !/45 nodes/.test(last.state.status); i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        last = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
+        await sleep(500);
+        last = await capturePreview<Capture>();
       }
       assert.equal(last.state.statusIsError, false, last.state.status);
       assert.match(last.state.status, /45 nodes · 16 cells/);

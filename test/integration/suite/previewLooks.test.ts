@@ -3,10 +3,9 @@
 // title and unit lines hold text, the triad's three axis colours are in the bottom-left corner, and
 // the hot-spot legend lists the top nodes. Screenshots are kept under test/artifacts/.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
+import { decodePng, share } from '../../ui/png.mjs';
+import { capturePreview, previewSuiteHooks, savePng, sleep, writeFixture } from './previewHelpers';
 
 interface Capture {
   dataUrl: string;
@@ -18,70 +17,6 @@ interface Capture {
     settings: { parallel: boolean };
   };
 }
-
-interface Image { width: number; height: number; rgba: Uint8Array }
-
-/** Decodes an 8-bit RGBA or RGB, non-interlaced PNG (what canvas.toDataURL writes). */
-function decodePng(bytes: Buffer): Image {
-  assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG');
-  let off = 8, width = 0, height = 0, colorType = 6;
-  const idat: Buffer[] = [];
-  while (off < bytes.length) {
-    const len = bytes.readUInt32BE(off), type = bytes.subarray(off + 4, off + 8).toString('latin1');
-    const data = bytes.subarray(off + 8, off + 8 + len);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      assert.equal(data[8], 8, '8-bit');
-      colorType = data[9];
-      assert.equal(data[12], 0, 'not interlaced');
-    } else if (type === 'IDAT') idat.push(data);
-    off += 12 + len;
-  }
-  const bpp = colorType === 6 ? 4 : 3;
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  const stride = width * bpp;
-  const out = new Uint8Array(width * height * 4);
-  const prev = new Uint8Array(stride), cur = new Uint8Array(stride);
-  for (let y = 0; y < height; y++) {
-    const f = raw[y * (stride + 1)];
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? cur[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
-      let v = line[i];
-      if (f === 1) v += a;
-      else if (f === 2) v += b;
-      else if (f === 3) v += (a + b) >> 1;
-      else if (f === 4) {
-        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
-      cur[i] = v & 255;
-    }
-    for (let x = 0; x < width; x++) {
-      out.set(cur.subarray(x * bpp, x * bpp + 3), (y * width + x) * 4);
-      out[(y * width + x) * 4 + 3] = bpp === 4 ? cur[x * bpp + 3] : 255;
-    }
-    prev.set(cur);
-  }
-  return { width, height, rgba: out };
-}
-
-/** Share of pixels in the box that pass `test`. */
-function share(img: Image, x0: number, y0: number, x1: number, y1: number, test: (r: number, g: number, b: number) => boolean): number {
-  let n = 0, hit = 0;
-  for (let y = Math.max(0, Math.floor(y0)); y < Math.min(img.height, y1); y++) {
-    for (let x = Math.max(0, Math.floor(x0)); x < Math.min(img.width, x1); x++) {
-      const i = (y * img.width + x) * 4;
-      n++;
-      if (test(img.rgba[i], img.rgba[i + 1], img.rgba[i + 2])) hit++;
-    }
-  }
-  return n ? hit / n : 0;
-}
-
-const workspace = process.env.FLARE_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-const artifacts = process.env.FLARE_TEST_ARTIFACTS ?? path.join(workspace, 'artifacts');
 
 /** A bracket-like L of hexahedra: 6 × 1 × 1 arm on a 1 × 1 × 4 post, unit cubes (solid, not flat). */
 const DECK = (() => {
@@ -98,30 +33,20 @@ const DECK = (() => {
 
 describe('FLARE preview screenshots (looked at, region by region)', function () {
   this.timeout(120_000);
-  before(async () => {
-    await vscode.extensions.getExtension('flare-sim.flare-vscode')?.activate();
-  });
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  previewSuiteHooks();
 
   it('a predicted bracket shows a scalar bar with title and unit, a triad and the hot-spot legend', async () => {
-    const dir = path.join(workspace, 'preview-looks');
-    fs.mkdirSync(dir, { recursive: true });
-    const uri = vscode.Uri.file(path.join(dir, 'bracket.inp'));
-    fs.writeFileSync(uri.fsPath, DECK);
+    const uri = writeFixture('preview-looks', 'bracket.inp', DECK);
     await vscode.commands.executeCommand('vscode.openWith', uri, 'flare.meshPreview');
-    await vscode.commands.executeCommand('flare.preview.capture', 60_000);
+    await capturePreview<Capture>();
     const n = 7 * 2 * 5;
     // von Mises growing towards the root of the arm (x = 0, z = 4), like a bending bracket.
     const vm = new Float32Array(n);
     for (let k = 0; k <= 4; k++) for (let j = 0; j <= 1; j++) for (let i = 0; i <= 6; i++) vm[i + 7 * (j + 2 * k)] = 40 + 30 * k + 20 * (6 - i);
     assert.equal(await vscode.commands.executeCommand('flare.preview.showFields', uri, { name: 'von_mises (predicted)', components: 1, values: vm, unit: 'MPa', source: 'prediction', show: true }), 1);
-    await new Promise((r) => setTimeout(r, 500));
-    const cap = (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
-    fs.mkdirSync(artifacts, { recursive: true });
-    const png = Buffer.from(cap.dataUrl.slice(cap.dataUrl.indexOf(',') + 1), 'base64');
-    fs.writeFileSync(path.join(artifacts, 'preview-bracket-predicted.png'), png);
+    await sleep(500);
+    const cap = await capturePreview<Capture>();
+    const png = savePng('preview-bracket-predicted.png', cap.dataUrl);
     assert.equal(cap.state.coloring?.title, 'von_mises (predicted) [MPa]');
     assert.equal(cap.state.settings.parallel, false, 'a solid opens in perspective (isometric)');
     const img = decodePng(png);

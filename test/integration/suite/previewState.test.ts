@@ -1,9 +1,8 @@
 // The preview keeps what the user set when its tab is hidden and shown again (the webview page is
 // dropped while hidden: retainContextWhenHidden is off), in real VS Code (code-server + Chromium).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { TWO_HEX_DECK, capturePreview, previewSuiteHooks, savePng, sleep, writeFixture } from './previewHelpers';
 
 interface Capture {
   dataUrl: string;
@@ -17,64 +16,15 @@ interface Capture {
   };
 }
 
-const DECK = `*HEADING
-two hexahedra
-*NODE
-1, 0, 0, 0
-2, 1, 0, 0
-3, 2, 0, 0
-4, 0, 1, 0
-5, 1, 1, 0
-6, 2, 1, 0
-7, 0, 0, 1
-8, 1, 0, 1
-9, 2, 0, 1
-10, 0, 1, 1
-11, 1, 1, 1
-12, 2, 1, 1
-*ELEMENT, TYPE=C3D8, ELSET=ALL
-1, 1, 2, 5, 4, 7, 8, 11, 10
-2, 2, 3, 6, 5, 8, 9, 12, 11
-*MATERIAL, NAME=STEEL
-*ELASTIC
-210000, 0.3
-*SOLID SECTION, ELSET=ALL, MATERIAL=STEEL
-*STEP
-*STATIC
-*BOUNDARY
-1, 1, 3
-*CLOAD
-12, 3, -100
-*END STEP
-`;
-
-const workspace = process.env.FLARE_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-const artifacts = process.env.FLARE_TEST_ARTIFACTS ?? path.join(workspace, 'artifacts');
-
-function save(name: string, dataUrl: string): void {
-  fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, name), Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
-}
-
-const capture = async () => (await vscode.commands.executeCommand('flare.preview.capture', 60_000)) as Capture;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const capture = () => capturePreview<Capture>();
 
 describe('FLARE preview state across hide/show', function () {
   this.timeout(120_000);
-  before(async () => {
-    await vscode.extensions.getExtension('flare-sim.flare-vscode')?.activate();
-  });
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  previewSuiteHooks();
 
   it('a deck\'s preview comes back with its field, colour map, range, clip, deformation, compare mode, camera and selected node after another tab was in front', async () => {
-    const dir = path.join(workspace, 'preview-state');
-    fs.mkdirSync(dir, { recursive: true });
-    const uri = vscode.Uri.file(path.join(dir, 'bracket.inp'));
-    const other = vscode.Uri.file(path.join(dir, 'notes.txt'));
-    fs.writeFileSync(uri.fsPath, DECK);
-    fs.writeFileSync(other.fsPath, 'another tab\n');
+    const uri = writeFixture('preview-state', 'bracket.inp', TWO_HEX_DECK);
+    const other = writeFixture('preview-state', 'notes.txt', 'another tab\n');
     // The deck as text on the left, its preview beside it with node 11 (0-based 10) selected, as
     // "Show node in FLARE preview" does.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.One, preview: false });
@@ -97,7 +47,7 @@ describe('FLARE preview state across hide/show', function () {
     assert.equal(await vscode.commands.executeCommand('flare.preview.setView', view), true);
     await sleep(500);
     const before = await capture();
-    save('preview-state-before-hide.png', before.dataUrl);
+    savePng('preview-state-before-hide.png', before.dataUrl);
     assert.equal(before.state.settings.colorBy, 'displacement (predicted)');
     assert.equal(before.state.pick?.nodeId, 11);
 
@@ -111,7 +61,7 @@ describe('FLARE preview state across hide/show', function () {
       await sleep(500);
       after = await capture();
     }
-    save('preview-state-after-show.png', after.dataUrl);
+    savePng('preview-state-after-show.png', after.dataUrl);
     assert.deepEqual(after.state.settings, before.state.settings, 'field, colour map, range, clip, deformation and compare mode came back');
     assert.equal(after.state.coloring?.title, before.state.coloring?.title);
     for (const k of ['position', 'focalPoint', 'viewUp'] as const) {

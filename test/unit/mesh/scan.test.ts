@@ -1,7 +1,7 @@
 // The hand-rolled number scanner must agree exactly with JavaScript's Number() (correct rounding).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Scanner, fixedFloat } from '../../../extension/core/mesh/scan';
+import { Scanner, fixedFloat } from '../../../extension/core/mesh/scanner';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

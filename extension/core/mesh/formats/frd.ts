@@ -2,7 +2,10 @@
 // (100C: DISP, STRESS, TOSTRAIN, NDTEMP, ...). Numbers are fixed width and may touch
 // ("-1.00000E+00-2.00000E+00"), so fields are cut by column, never split on blanks.
 import { CellCollector, IdMap, dropBadCells, permuteCells, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, checkAbort, fixedFloat, fixedInt, latin1 } from '../scan';
+import { F64Builder, I32Builder } from '../builders';
+import { MeshReadError, checkAbort } from '../readError';
+import { fixedFloat, fixedInt } from '../scanner';
+import { latin1 } from '../text';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray, type Mesh } from '../types';
 
 const FRD_TYPES: Record<number, CellType> = {

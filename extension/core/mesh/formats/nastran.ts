@@ -1,7 +1,9 @@
 // Nastran bulk data (.bdf, .nas, .fem): free field (commas), small (8) and large (16, "GRID*")
 // fixed fields, continuation lines (+, *, or blank first field). GRID and the common elements.
 import { CellCollector, IdMap, dropBadCells, permuteCells, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, checkAbort, latin1 } from '../scan';
+import { F64Builder, I32Builder } from '../builders';
+import { MeshReadError, checkAbort } from '../readError';
+import { latin1 } from '../text';
 import { CELL_TYPES, type CellBlock, type CellType, type Mesh } from '../types';
 
 const ELEMENTS: Record<string, CellType> = {

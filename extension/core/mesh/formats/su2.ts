@@ -1,7 +1,9 @@
 // SU2 native mesh (.su2): NDIME, NPOIN, NELEM (VTK type numbers), NMARK / MARKER_TAG / MARKER_ELEMS.
 // Marker elements become cells too (as meshio does) and their nodes a named node set.
 import { VTK_TO_TYPE, type MeshFormat, type ReadContext } from '../build';
-import { I32Builder, MeshReadError, Scanner, capacity, checkAbort, checkCount } from '../scan';
+import { I32Builder, capacity } from '../builders';
+import { MeshReadError, checkAbort, checkCount } from '../readError';
+import { Scanner } from '../scanner';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray, type Mesh } from '../types';
 
 export function readSu2(bytes: Uint8Array, ctx: ReadContext): Mesh {

@@ -1,6 +1,9 @@
 // Surface formats: STL (ASCII and binary), OBJ, OFF, PLY (ASCII, binary little and big endian).
 import { CellCollector, type MeshFormat, type ReadContext } from '../build';
-import { F64Builder, I32Builder, MeshReadError, Scanner, capacity, checkAbort, checkCount, findBytes, latin1 } from '../scan';
+import { F64Builder, I32Builder, capacity } from '../builders';
+import { MeshReadError, checkAbort, checkCount } from '../readError';
+import { Scanner } from '../scanner';
+import { findBytes, latin1 } from '../text';
 import type { CellBlock, CellType, DataArray, Mesh } from '../types';
 
 function surfaceMesh(file: string, format: string, points: Float64Array, cells: CellBlock[], pointData: DataArray[] = [], cellData?: DataArray[][], dimension: 2 | 3 = 3, pointLines?: Int32Array): Mesh {

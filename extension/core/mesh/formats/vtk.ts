@@ -1,9 +1,10 @@
 // Legacy VTK (.vtk), ASCII and binary (big-endian), versions 2.0–5.1: UNSTRUCTURED_GRID, POLYDATA,
 // STRUCTURED_GRID, RECTILINEAR_GRID, STRUCTURED_POINTS; POINT_DATA / CELL_DATA with SCALARS,
 // VECTORS, NORMALS, TENSORS, TEXTURE_COORDINATES, COLOR_SCALARS and FIELD.
-import type { MeshFormat, ReadContext } from '../build';
+import { ScanningReader, type MeshFormat, type ReadContext } from '../build';
 import { int64ToInt32, toDataValues, toFloat64, toInt32, typedFromBytes, type NumArray } from '../binary';
-import { MeshReadError, Scanner, capacity, checkAbort } from '../scan';
+import { capacity } from '../builders';
+import { checkAbort } from '../readError';
 import type { CellBlock, DataArray, Mesh } from '../types';
 import { cellsFromVtk, polyVtkType } from './vtkcommon';
 
@@ -14,19 +15,8 @@ const TYPES: Record<string, string> = {
 };
 const SIZES: Record<string, number> = { UInt8: 1, Int8: 1, UInt16: 2, Int16: 2, UInt32: 4, Int32: 4, UInt64: 8, Int64: 8, Float32: 4, Float64: 8 };
 
-class LegacyReader {
-  readonly sc: Scanner;
+class LegacyReader extends ScanningReader {
   binary = false;
-  constructor(
-    readonly buf: Uint8Array,
-    readonly ctx: ReadContext,
-  ) {
-    this.sc = new Scanner(buf, ctx.file);
-  }
-
-  err(code: string, msg: string, line = this.sc.line): MeshReadError {
-    return new MeshReadError(code, msg, this.ctx.file, line);
-  }
 
   /** `count` numbers of VTK type `vtype`, ascii or big-endian binary. */
   numbers(count: number, vtype: string, asIndex = false): NumArray {

@@ -1,6 +1,6 @@
 // VTK's flat cell arrays (connectivity + offsets + types) → cell blocks grouped by type.
 import { VTK_TO_TYPE } from '../build';
-import type { Diagnostics } from '../scan';
+import type { Diagnostics } from '../diagnostics';
 import { CELL_TYPES, type CellBlock, type CellType, type DataArray } from '../types';
 
 const VTK_POLY_VERTEX = 2;

@@ -1,9 +1,11 @@
 // Abaqus assemblies: *PART bodies are read where an *INSTANCE places them, with ids offset per
 // instance, names prefixed 'instance.', coordinates translated then rotated.
-import { MeshReadError, Scanner, countLines, latin1 } from '../../scan';
-import type { InstanceInfo, SourceLocation } from '../../types';
+import { MeshReadError } from '../../readError';
+import { Scanner } from '../../scanner';
+import { countLines, latin1 } from '../../text';
+import type { InstanceInfo } from '../../types';
 import type { Block, InpState, InstanceScope, PartRange } from './state';
-import { fortranNumber, keywordLine, nextData, parseKeyword, splitData, type Keyword } from './syntax';
+import { fortranNumber, keywordLine, nextData, parseKeyword, sourceAt, splitData, type Keyword } from './syntax';
 
 /** Abaqus *INSTANCE placement: translate by t, then rotate by `angle` degrees about the axis a → b. */
 export function placement(t: number[], rot: number[] | undefined): (p: [number, number, number]) => [number, number, number] {
@@ -68,7 +70,6 @@ export function readInstance(st: InpState, sc: Scanner, kw: Keyword, blk: Block)
   const { ctx } = st;
   const file = sc.file;
   const kwLine = kw.line;
-  const src = (line: number): SourceLocation => ({ file: sc.file, line });
   const name = kw.params.get('NAME') ?? '';
   const partName = kw.params.get('PART') ?? '';
   if (st.scope) ctx.diag.add('error', 'inp-nested-instance', `*INSTANCE '${name}' inside instance '${st.scope.name}' (missing *END INSTANCE)`, kwLine, file);
@@ -81,7 +82,7 @@ export function readInstance(st: InpState, sc: Scanner, kw: Keyword, blk: Block)
   }
   const bad = rows.find((r) => r.v.some((x) => !Number.isFinite(x)));
   if (bad) ctx.diag.add('error', 'inp-bad-instance', '*INSTANCE data must be numbers: tx, ty, tz then ax, ay, az, bx, by, bz, angle', bad.line, file);
-  const scope: InstanceScope = { name, part: partName, nodeOffset: st.maxNodeId, elementOffset: st.maxElementId, source: src(kwLine), maxNode: 0, maxElement: 0 };
+  const scope: InstanceScope = { name, part: partName, nodeOffset: st.maxNodeId, elementOffset: st.maxElementId, source: sourceAt(sc, kwLine), maxNode: 0, maxElement: 0 };
   if (!bad && rows.length) scope.move = placement(rows[0].v, rows[1]?.v);
   st.instances.set(name.toUpperCase(), scope);
   st.scope = scope;

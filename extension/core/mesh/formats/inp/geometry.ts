@@ -1,9 +1,10 @@
 // Keyword handlers for the geometry: nodes, elements, sets, includes.
 import { CellCollector, resolveRelative } from '../../build';
-import { MeshReadError, type Scanner, countLines } from '../../scan';
-import type { SourceLocation } from '../../types';
+import { MeshReadError } from '../../readError';
+import type { Scanner } from '../../scanner';
+import { countLines } from '../../text';
 import { getSet, scoped, type Block, type InpState } from './state';
-import { NODES, abaqusCellType, blockLines, continuations, coordField, keywordLine, nextData, splitData, type Keyword } from './syntax';
+import { NODES, abaqusCellType, blockLines, continuations, coordField, keywordLine, nextData, sourceAt, splitData, type Keyword } from './syntax';
 
 /** *NODE: ids, coordinates (blank = 0 as in ccx), NSET=; offset and moved inside an instance. */
 export function readNodes(st: InpState, sc: Scanner, kw: Keyword, blk: Block): void {
@@ -59,7 +60,6 @@ export function readElements(st: InpState, sc: Scanner, kw: Keyword, blk: Block)
   const { ctx } = st;
   const file = sc.file;
   const kwLine = kw.line;
-  const src = (line: number): SourceLocation => ({ file: sc.file, line });
   const tname = kw.params.get('TYPE') ?? '';
   const type = abaqusCellType(tname);
   if (!type) {
@@ -108,7 +108,7 @@ export function readElements(st: InpState, sc: Scanner, kw: Keyword, blk: Block)
     elset?.ids.push(id);
     sc.nextLine();
   }
-  st.elementTypes.push({ name: tname.toUpperCase(), count: col.ids!.n - before, source: src(kwLine) });
+  st.elementTypes.push({ name: tname.toUpperCase(), count: col.ids!.n - before, source: sourceAt(sc, kwLine) });
 }
 
 /** *NSET / *ELSET: ids, GENERATE, nested set names; INSTANCE= in an assembly. */

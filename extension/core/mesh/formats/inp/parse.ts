@@ -1,5 +1,6 @@
 // The keyword loop: reads each keyword line and hands its data lines to the keyword's handler.
-import { Scanner, checkAbort } from '../../scan';
+import { checkAbort } from '../../readError';
+import { Scanner } from '../../scanner';
 import { endInstance, findParts, readInstance, skipPart } from './assembly';
 import { readBoundary, readCload, readDload, readDsload, readMaterial, readMaterialData, readOther, readSection, readStep, readSurface } from './deck';
 import { readElements, readInclude, readNodes, readSet } from './geometry';

@@ -1,7 +1,8 @@
 // What the reader collects while it walks a deck (and its includes and part bodies), before
 // readInp resolves ids and set names into the mesh.
 import type { CellCollector, ReadContext } from '../../build';
-import { F64Builder, I32Builder, type Scanner } from '../../scan';
+import { F64Builder, I32Builder } from '../../builders';
+import type { Scanner } from '../../scanner';
 import type { CellType, DeckItem, ElementTypeUse, Section, SourceLocation } from '../../types';
 import type { Keyword, Ref } from './syntax';
 

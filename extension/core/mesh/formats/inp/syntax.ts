@@ -1,8 +1,8 @@
 // Abaqus / CalculiX deck syntax: element type names, keyword lines (as ccx reads them: case and
 // blanks do not matter), data lines, and the fast scans that size arrays before a block is read.
-import type { Scanner } from '../../scan';
-import { countLines } from '../../scan';
-import type { CellType, DeckItem } from '../../types';
+import type { Scanner } from '../../scanner';
+import { countLines } from '../../text';
+import type { CellType, DeckItem, SourceLocation } from '../../types';
 
 export const EXACT: Record<string, CellType> = {
   C3D4: 'tetra', C3D10: 'tetra10', C3D8: 'hexahedron', C3D20: 'hexahedron20', C3D27: 'hexahedron27',
@@ -149,4 +149,9 @@ export function refOf(s: string | undefined): Ref | undefined {
   if (s === undefined || s === '') return undefined;
   const v = Number(s);
   return Number.isInteger(v) ? { id: v } : { set: s, id: 0 };
+}
+
+/** Where a record of the deck came from: the scanner's file at `line`. */
+export function sourceAt(sc: Scanner, line: number): SourceLocation {
+  return { file: sc.file, line };
 }
