@@ -30,7 +30,7 @@ interface Case {
   /** Codes that must not be raised (e.g. no boundary finding on a pressure-only deck). */
   readonly absent?: readonly string[];
   /** For exit 1: the --json error code and what its message must say. */
-  readonly error?: { code: string; message: RegExp };
+  readonly error?: { code: string; message: RegExp; lines?: readonly RegExp[] };
 }
 
 const CASES: readonly Case[] = [
@@ -41,13 +41,13 @@ const CASES: readonly Case[] = [
     // All of the load is out of plane: a plane model would predict zero everywhere.
     deck: 'shell-s8r.inp', exit: 1,
     expect: [{ code: 'element-type', severity: 'warning', at: /^\*ELEMENT/i, message: /S8R/ }, { code: 'analysis', severity: 'error', at: /^\d+, 3, -/, message: /out of plane/ }],
-    error: { code: 'not-applicable', message: /out of plane/ },
+    error: { code: 'not-applicable', message: /out of plane/, lines: [/^\d+, 3, -/] },
   },
   {
     // Beams only: no face for the features to work on; an element-type error at the *ELEMENT line.
     deck: 'beam-b32.inp', exit: 1,
     expect: [{ code: 'element-type', severity: 'error', at: /^\*ELEMENT/i, message: /B32 .*cannot run/ }],
-    error: { code: 'not-applicable', message: /beam-b32\.inp:\d+: element type B32/ },
+    error: { code: 'not-applicable', message: /beam-b32\.inp:\d+: element type B32/, lines: [/^\*ELEMENT/i] },
   },
   { deck: 'long-beam-c3d10.inp', exit: 3, expect: [{ code: 'envelope', severity: 'warning', message: /^L = 1000 is outside the training range/ }], absent: ['element-type'] },
   // Pressure is a load: no boundary finding; the plate is still far from the training set.
@@ -57,6 +57,11 @@ const CASES: readonly Case[] = [
   // The assembly reads: sets with instance= resolve, so there is a support and a load.
   { deck: 'assembly-flange.inp', exit: 3, expect: [{ code: 'envelope', severity: 'warning', message: /n_nodes/ }], absent: ['boundary', 'element-type'] },
   { deck: 'column-frequency-free.inp', exit: 1, expect: [], error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\) and no loads/ } },
+  // Heat transfer: no elastic constants, so it stops at the material; the message names both lines.
+  {
+    deck: 'flange-heat-dc3d10.inp', exit: 1, expect: [],
+    error: { code: 'bad-input', message: /material STEEL has no \*ELASTIC.*\*HEAT TRANSFER analysis/, lines: [/^\*MATERIAL/i, /^\*HEAT TRANSFER/i] },
+  },
   // ccx reads SPRING1 elements; so must we, and then say what is missing.
   { deck: 'flange-springs-noboundary.inp', exit: 1, expect: [], error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\)/ } },
 ];
@@ -100,6 +105,7 @@ for (const c of CASES) {
       assert.ok(c.error);
       assert.equal(run.error?.code, c.error.code, JSON.stringify(run));
       assert.match(run.error.message, c.error.message);
+      for (const re of c.error.lines ?? []) assert.ok(run.error.message.includes(`${c.deck}:${lineOf(text, re)}`), `${re} line in: ${run.error.message}`);
     }
   });
 }
