@@ -56,14 +56,30 @@ const CASES: readonly Case[] = [
   { deck: 'column-buckle-c3d10.inp', exit: 3, expect: [{ code: 'analysis', severity: 'warning', at: /^\*BUCKLE/i, message: /\*BUCKLE/ }] },
   // The assembly reads: sets with instance= resolve, so there is a support and a load.
   { deck: 'assembly-flange.inp', exit: 3, expect: [{ code: 'envelope', severity: 'warning', message: /n_nodes/ }], absent: ['boundary', 'element-type'] },
-  { deck: 'column-frequency-free.inp', exit: 1, expect: [], error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\) and no loads/ } },
+  {
+    // A deck without supports or loads still gets its findings at their lines, besides how to add them.
+    deck: 'column-frequency-free.inp', exit: 1,
+    expect: [
+      { code: 'boundary', severity: 'error', at: /^\*STEP/i, message: /no node is fixed/ },
+      { code: 'boundary', severity: 'error', at: /^\*STEP/i, message: /no load/ },
+      { code: 'analysis', severity: 'warning', at: /^\*FREQUENCY/i, message: /\*FREQUENCY/ },
+    ],
+    error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\) and no loads/ },
+  },
   // Heat transfer: no elastic constants, so it stops at the material; the message names both lines.
   {
     deck: 'flange-heat-dc3d10.inp', exit: 1, expect: [],
     error: { code: 'bad-input', message: /material STEEL has no \*ELASTIC.*\*HEAT TRANSFER analysis/, lines: [/^\*MATERIAL/i, /^\*HEAT TRANSFER/i] },
   },
   // ccx reads SPRING1 elements; so must we, and then say what is missing.
-  { deck: 'flange-springs-noboundary.inp', exit: 1, expect: [], error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\)/ } },
+  {
+    deck: 'flange-springs-noboundary.inp', exit: 1,
+    expect: [
+      { code: 'boundary', severity: 'error', at: /^\*STEP/i, message: /no node is fixed/ },
+      { code: 'element-type', severity: 'warning', at: /^\*ELEMENT, TYPE=SPRING1/i, message: /SPRING1/ },
+    ],
+    error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\)/ },
+  },
 ];
 
 async function predict(deck: string): Promise<{ code: number; run: JsonRun; err: string }> {
