@@ -167,3 +167,11 @@ test('a plane deck with part of its load out of plane: an analysis warning at th
   assert.ok(run.findings?.some((f) => f.code === 'analysis' && f.severity === 'warning' && f.line === line && /out of plane/.test(f.message)), JSON.stringify(run.findings));
   assert.ok(run.fields?.some((f) => f.name === 'von_mises'));
 });
+
+test('flare check reads every out-of-family deck without an error diagnostic (ccx reads them all)', async () => {
+  for (const d of CASES) {
+    let out = '';
+    const code = await main(['check', path.join(DIR, d.deck)], { out: (t) => void (out += t), err: (t) => void (out += t) });
+    assert.equal(code, 0, `${d.deck}: ${out}`);
+  }
+});
