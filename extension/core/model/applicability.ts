@@ -100,7 +100,8 @@ function partialSupport(mesh: Mesh, q: DeckQuantities): { node: string; source: 
   const dofs = q.meshDim === 2 ? 2 : 3;
   const mask = new Map<number, { bits: number; source: SourceLocation }>();
   for (const b of mesh.deck?.boundaries ?? []) {
-    if (b.value !== 0) continue;
+    // Only translational DOFs in the model's plane/space support (as deckQuantities' fixed flag).
+    if (b.value !== 0 || Math.max(1, b.firstDof) > Math.min(dofs, b.lastDof)) continue;
     const e = mask.get(b.node) ?? { bits: 0, source: b.source };
     for (let d = Math.max(1, b.firstDof); d <= Math.min(dofs, b.lastDof); d++) e.bits |= 1 << d;
     mask.set(b.node, e);

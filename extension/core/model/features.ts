@@ -62,8 +62,12 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   const n = mesh.points.length / d;
   const xyz = new Float64Array(n * 3);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xyz[i * 3 + k] = mesh.points[i * d + k];
+  const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
+  // Supported: a zero *BOUNDARY on a translational DOF of the model's plane or space. Rotations (4-6),
+  // temperature (11) or, on a plane deck, the out-of-plane DOF 3 alone (harmless in ccx) support nothing.
+  const dofs = volumetric ? 3 : 2;
   const fixed = new Uint8Array(n);
-  for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n) fixed[b.node] = 1;
+  for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n && Math.max(1, b.firstDof) <= Math.min(dofs, b.lastDof)) fixed[b.node] = 1;
   const force = new Float64Array(n * 3);
   const t = thickness && thickness > 0 ? thickness : planeThickness(mesh) ?? 1;
   // *CLOAD and face pressures (as consistent nodal forces) add up; each keeps its deck line.
@@ -83,7 +87,6 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
     return { ok: false, error: where + why };
   }
   if (!(mat.youngsModulus > 0)) return { ok: false, error: `${mat.source.file}:${mat.source.line}: Young's modulus must be positive, got ${mat.youngsModulus}` };
-  const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
   return {
     ok: true,
     value: {
