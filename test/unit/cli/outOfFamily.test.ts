@@ -175,3 +175,15 @@ test('flare check reads every out-of-family deck without an error diagnostic (cc
     assert.equal(code, 0, `${d.deck}: ${out}`);
   }
 });
+
+test('a plane deck that also holds the out-of-plane DOF 3 (harmless in ccx) is predicted as without it: no finding, the same field', async () => {
+  const golden = path.resolve(__dirname, '../../../models/golden/plate2d-elasticity.inp');
+  const text = fs.readFileSync(golden, 'latin1');
+  assert.match(text, /^FIX, 1, 2$/m);
+  const base = await predict(golden);
+  const held = await predictText('plate-dof3.inp', text.replace(/^FIX, 1, 2$/m, 'FIX, 1, 2\nNALL, 3, 3'));
+  assert.equal(base.code, 0, base.err);
+  assert.equal(held.code, 0, held.err);
+  assert.deepEqual(held.run.findings?.filter((f) => f.severity !== 'info'), []);
+  assert.deepEqual(held.run.fields, base.run.fields);
+});
