@@ -145,8 +145,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return failed(io, a.json, { code: 'bad-input', message: `${a.input} could not be read`, file: a.input }, diags);
   }
   const mesh = res.mesh;
+  // A plain mesh stops here; a deck without supports or loads goes on to the applicability check,
+  // so that its findings (and a *FREQUENCY step, an unsupported element) come out at their lines.
   const missing = missingForPrediction(mesh, a.input);
-  if (missing) return failed(io, a.json, { code: 'not-a-deck', message: missing, file: a.input });
+  if (missing && !mesh.deck) return failed(io, a.json, { code: 'not-a-deck', message: missing, file: a.input });
   const file = resolveModel(a.model, mesh);
   if (typeof file !== 'string') return failed(io, a.json, { code: 'no-model', message: file.error });
   const model = loadModel(file);
@@ -163,13 +165,16 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (!r.ok) {
     // The applicability check stopped it (no supports or loads the model can use): its findings, at their lines.
+    // Without supports or loads the error is what is missing and how to add it.
+    const code = missing ? 'not-a-deck' : r.code;
+    const message = missing ?? r.error;
     for (const f of r.findings ?? []) io.err(findingLine(f, a.input));
     if (a.json && r.findings) {
-      io.err(`flare predict: ${r.error}\n`);
-      io.out(JSON.stringify({ error: { code: r.code, message: r.error, file: a.input }, findings: r.findings.map((f) => findingJson(f, a.input)) }) + '\n');
+      io.err(`flare predict: ${message}\n`);
+      io.out(JSON.stringify({ error: { code, message, file: a.input }, findings: r.findings.map((f) => findingJson(f, a.input)) }) + '\n');
       return EXIT.failed;
     }
-    return failed(io, a.json, { code: r.code, message: r.error, file: a.input });
+    return failed(io, a.json, { code, message, file: a.input });
   }
   const p = r.prediction;
   const card = model.card;

@@ -7,6 +7,9 @@ import type { ModelCard, Range } from './card';
 import type { BuiltInputs, DeckQuantities } from './features';
 import type { Finding, FindingCode, FindingSeverity } from './findings';
 
+/** Cells the features can run on (solid and plane elements; not beams, springs, masses). */
+const RUNNABLE_CELL = /^(triangle|quad|tetra|hexahedron|wedge|pyramid)/;
+
 /** The procedures a static linear surrogate represents (ccx's *STATIC without NLGEOM). */
 const LINEAR_STATIC = new Set(['STATIC']);
 
@@ -23,12 +26,16 @@ export function applicability(mesh: Mesh, card: ModelCard, q: DeckQuantities, bu
   const file = { file: mesh.source.file, line: 0 };
   const fileOnly = (f: Finding): Finding => ({ ...f, file: mesh.source.file });
 
-  // Element types as written in the deck, at their *ELEMENT line.
+  // Element types as written in the deck, at their *ELEMENT line. Without any solid or plane element
+  // (beams, springs, masses only) the features have no faces to work on: an error, not a feature failure.
+  const runnable = mesh.cells.some((c) => RUNNABLE_CELL.test(c.type));
   const known = new Set(card.elementTypes.map((t) => t.toUpperCase()));
-  if (known.size > 0) {
-    for (const e of deck?.elementTypes ?? []) {
-      if (!known.has(e.name)) out.push(at('element-type', 'warning', `element type ${e.name} (${e.count} elements): model '${card.name}' was trained on ${card.elementTypes.join('/')} only`, e.source));
-    }
+  const cannotRun = runnable ? '' : `; with no solid or plane element the model cannot run`;
+  for (const e of deck?.elementTypes ?? []) {
+    if (known.size > 0 && !known.has(e.name)) out.push(at('element-type', runnable ? 'warning' : 'error', `element type ${e.name} (${e.count} elements): model '${card.name}' was trained on ${card.elementTypes.join('/')} only${cannotRun}`, e.source));
+  }
+  if (!runnable && (known.size === 0 || !out.some((f) => f.severity === 'error'))) {
+    out.push(at('element-type', 'error', `no solid or plane elements: model '${card.name}' cannot run${card.elementTypes.length ? ` (it was trained on ${card.elementTypes.join('/')})` : ''}`, deck?.elementTypes?.[0]?.source ?? file));
   }
 
   // Analysis: procedures, NLGEOM, several steps, and what the deck loads with beyond forces.
@@ -66,6 +73,19 @@ export function applicability(mesh: Mesh, card: ModelCard, q: DeckQuantities, bu
   if (nFixed === 0) out.push(at('boundary', 'error', 'no node is fixed (*BOUNDARY with value 0): the model needs supports', deck?.boundaries[0]?.source ?? firstStep ?? file));
   if (nLoaded === 0) out.push(at('boundary', 'error', 'no load: add *CLOAD forces or *DLOAD/*DSLOAD pressures (the model scales its fields by the total load)', firstStep ?? file));
   else if (Math.hypot(F[0], F[1], F[2]) === 0) out.push(at('boundary', 'error', 'the loads add up to zero: the model scales its fields by the total load', deck?.loads[0]?.source ?? firstStep ?? file));
+  // A plane model sees in-plane forces only: an out-of-plane (z) load, e.g. bending a shell, is dropped
+  // silently (all of it: the prediction is zero).
+  if (card.dimension === 2 && nLoaded > 0) {
+    let fz = 0;
+    let fAll = 0;
+    for (let i = 0; i < q.n; i++) {
+      fz += Math.abs(q.force[i * 3 + 2]);
+      fAll += Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]);
+    }
+    const src = deck?.loads.find((l) => l.dof === 3 && l.value !== 0)?.source ?? deck?.loads[0]?.source ?? deck?.faceLoads[0]?.source ?? firstStep ?? file;
+    if (Math.hypot(F[0], F[1]) === 0 && F[2] !== 0) out.push(at('analysis', 'error', `the loads are all out of plane (z): model '${card.name}' is a plane model and sees in-plane forces only (its prediction would be zero)`, src));
+    else if (fz > 1e-3 * fAll) out.push(at('analysis', 'warning', `${fmt((100 * fz) / fAll)} % of the load is out of plane (z): model '${card.name}' is a plane model and ignores it`, src));
+  }
   const partial = partialSupport(mesh, q);
   if (partial) out.push(at('boundary', 'warning', `node ${partial.node} is constrained in some directions only; the model treats every supported node as fully fixed`, partial.source));
 
@@ -80,7 +100,8 @@ function partialSupport(mesh: Mesh, q: DeckQuantities): { node: string; source: 
   const dofs = q.meshDim === 2 ? 2 : 3;
   const mask = new Map<number, { bits: number; source: SourceLocation }>();
   for (const b of mesh.deck?.boundaries ?? []) {
-    if (b.value !== 0) continue;
+    // Only translational DOFs in the model's plane/space support (as deckQuantities' fixed flag).
+    if (b.value !== 0 || Math.max(1, b.firstDof) > Math.min(dofs, b.lastDof)) continue;
     const e = mask.get(b.node) ?? { bits: 0, source: b.source };
     for (let d = Math.max(1, b.firstDof); d <= Math.min(dofs, b.lastDof); d++) e.bits |= 1 << d;
     mask.set(b.node, e);

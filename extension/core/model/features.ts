@@ -63,8 +63,12 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   const n = mesh.points.length / d;
   const xyz = new Float64Array(n * 3);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xyz[i * 3 + k] = mesh.points[i * d + k];
+  const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
+  // Supported: a zero *BOUNDARY on a translational DOF of the model's plane or space. Rotations (4-6),
+  // temperature (11) or, on a plane deck, the out-of-plane DOF 3 alone (harmless in ccx) support nothing.
+  const dofs = volumetric ? 3 : 2;
   const fixed = new Uint8Array(n);
-  for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n) fixed[b.node] = 1;
+  for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n && Math.max(1, b.firstDof) <= Math.min(dofs, b.lastDof)) fixed[b.node] = 1;
   const force = new Float64Array(n * 3);
   const t = thickness && thickness > 0 ? thickness : planeThickness(mesh) ?? 1;
   // *CLOAD and face pressures (as consistent nodal forces) add up; each keeps its deck line.
@@ -73,9 +77,17 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   // The material the sections use (first with a Young's modulus otherwise).
   const used = new Set((deck.sections ?? []).map((s) => s.material.toUpperCase()));
   const mat = deck.materials.find((m) => used.has(m.name.toUpperCase()) && m.youngsModulus !== undefined) ?? deck.materials.find((m) => m.youngsModulus !== undefined);
-  if (!mat || mat.youngsModulus === undefined) return { ok: false, error: `${mesh.source.file}: no *ELASTIC material with a Young's modulus` };
+  if (!mat || mat.youngsModulus === undefined) {
+    // Say where: the material that lacks *ELASTIC and, for heat-transfer and other non-static decks
+    // (which have no elastic constants), the procedure line that makes the deck out of reach.
+    const m0 = deck.materials.find((m) => used.has(m.name.toUpperCase())) ?? deck.materials[0];
+    const where = m0 ? `${m0.source.file}:${m0.source.line}: material ${m0.name} has no *ELASTIC (Young's modulus)` : `${mesh.source.file}: no *ELASTIC material with a Young's modulus`;
+    const step = deck.steps.find((x) => x.procedure && x.procedure !== 'STATIC');
+    const at = step ? step.procedureSource ?? step.source : undefined;
+    const why = step && at ? `; the step at ${at.file}:${at.line} is a *${step.procedure} analysis, and the model predicts static linear elasticity only` : '';
+    return { ok: false, error: where + why };
+  }
   if (!(mat.youngsModulus > 0)) return { ok: false, error: `${mat.source.file}:${mat.source.line}: Young's modulus must be positive, got ${mat.youngsModulus}` };
-  const volumetric = mesh.cells.some((c) => ['tetra', 'tetra10', 'hexahedron', 'hexahedron20', 'hexahedron27', 'wedge', 'wedge15', 'pyramid', 'pyramid13'].includes(c.type));
   return {
     ok: true,
     value: {

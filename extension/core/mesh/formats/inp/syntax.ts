@@ -7,7 +7,9 @@ import type { CellType, DeckItem, SourceLocation } from '../../types';
 export const EXACT: Record<string, CellType> = {
   C3D4: 'tetra', C3D10: 'tetra10', C3D8: 'hexahedron', C3D20: 'hexahedron20', C3D27: 'hexahedron27',
   C3D6: 'wedge', C3D15: 'wedge15', C3D5: 'pyramid', C3D13: 'pyramid13',
-  STRI3: 'triangle', STRI65: 'triangle6', R3D3: 'triangle', R3D4: 'quad', SPRINGA: 'line', DASHPOTA: 'line', GAPUNI: 'line', MASS: 'vertex',
+  STRI3: 'triangle', STRI65: 'triangle6', R3D3: 'triangle', R3D4: 'quad',
+  // ccx's spring, dashpot, gap, coupling and mass elements (SPRING1 and DCOUP3D hang on one node).
+  SPRING1: 'vertex', SPRING2: 'line', DCOUP3D: 'vertex', SPRINGA: 'line', DASHPOTA: 'line', GAPUNI: 'line', MASS: 'vertex',
 };
 
 /** Abaqus/CalculiX element type name → cell type (covers R/H/I/M/T variants and heat-transfer DC types). */
