@@ -43,8 +43,10 @@ export interface UnsavedText {
 }
 
 export interface StoreStats {
-  /** Parses started (each content version once). */
+  /** Parses made (each content version once). */
   readonly parses: number;
+  /** Parses every reader gave up on before the file was parsed. */
+  readonly abandoned: number;
   /** Reads answered by a finished parse of the same version. */
   readonly hits: number;
   /** Reads that waited for a parse of the same version already running. */
@@ -132,6 +134,7 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
   private seq = 0;
   private version = 0;
   private parses = 0;
+  private abandoned = 0;
   private hits = 0;
   private joined = 0;
 
@@ -177,7 +180,7 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
   }
 
   stats(): StoreStats {
-    return { parses: this.parses, hits: this.hits, joined: this.joined };
+    return { parses: this.parses, abandoned: this.abandoned, hits: this.hits, joined: this.joined };
   }
 
   private slots(uri: U): Slots<U> {
@@ -190,7 +193,6 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
   private start(uri: U, slots: Slots<U>, key: string, limits: StoreLimits, what: { text: UnsavedText } | { size: number }): Running<U> {
     const ctl = new AbortController();
     const seq = ++this.seq;
-    this.parses++;
     const promise = this.parse(uri, key, seq, limits, what, ctl.signal).then((entry) => {
       // A slower parse of an older version must not replace a newer one.
       const slot = entry.file.source === 'text' ? 'text' : 'disk';
@@ -214,7 +216,10 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
     let onAbort!: () => void;
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => {
-        if (--run.waiters === 0) run.ctl.abort(signal.reason);
+        if (--run.waiters === 0) {
+          this.abandoned++;
+          run.ctl.abort(signal.reason);
+        }
         reject(signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -243,6 +248,7 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
       // *INCLUDE and .pvtu pieces obey the same size limit, checked before they are read.
       const readIncluded = includeFileReader(limits.maxFileSizeMB * MIB);
       const t = performance.now();
+      this.parses++;
       const r = this.parseMesh(bytes, file, {
         signal,
         maxPoints: limits.maxPoints,
@@ -251,9 +257,9 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
           return readIncluded(f);
         },
       });
+      // Kept even when its readers left meanwhile: the parse is done and right for this version.
       parsed = { uri, source, mesh: r.mesh, diagnostics: r.diagnostics, bytes: bytes.byteLength, parseMs: performance.now() - t };
     }
-    signal.throwIfAborted();
     return { key, seq, includes, file: { ...parsed, version: ++this.version }, ...('text' in what ? { text: what.text.bytes } : {}) };
   }
 }

@@ -222,6 +222,8 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
       for (let i = 0; i < 100 && flare.files.latest(uri)?.source !== 'text'; i++) await new Promise((r) => setTimeout(r, 100));
       await flare.watcher.settled();
       const before = flare.files.stats();
+      const parsed: string[] = [];
+      const watch = flare.files.onDidChange((u) => parsed.push(`${vscode.workspace.asRelativePath(u)}@${flare.files.latest(u)?.source}`));
       const predicted = new Promise<PredictionRecord>((resolve) => {
         const sub = flare.predictions.onDidPredict((r) => { if (r.uri.toString() === uri.toString()) { sub.dispose(); resolve(r); } });
       });
@@ -231,7 +233,8 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
       await new Promise((r) => setTimeout(r, 3000));
       await flare.watcher.settled();
       const after = flare.files.stats();
-      assert.equal(after.parses - before.parses, 1, `one parse of the saved deck: ${JSON.stringify({ before, after })}`);
+      watch.dispose();
+      assert.equal(after.parses - before.parses, 1, `one parse of the saved deck: ${JSON.stringify({ before, after, parsed })}`);
       assert.ok(after.hits + after.joined - before.hits - before.joined >= 2, 'diagnostics, preview and prediction shared it');
       assert.equal(rec.mesh, flare.files.latest(uri)?.mesh, 'the prediction ran on the stored mesh');
     } finally {

@@ -74,7 +74,7 @@ test('save with a preview open: diagnostics, preview and prediction share one pa
   assert.equal(await store.read(deck, { signal: predict.signal }), d);
   assert.equal(parsed.length, 1);
   assert.deepEqual(changes, [deck.toString()], 'one change event for the new version');
-  assert.deepEqual(store.stats(), { parses: 1, hits: 2, joined: 2 });
+  assert.deepEqual(store.stats(), { parses: 1, abandoned: 0, hits: 2, joined: 2 });
 
   write(deck.fsPath, DECK(2));
   const next = await Promise.all([store.read(deck), store.read(deck), store.read(deck)]);
@@ -117,6 +117,7 @@ test('a reader that gives up does not cancel the parse for the others; when all 
   assert.ok((await again).mesh);
   assert.deepEqual(aborted, [], 'the abandoned parse stopped before parsing');
   assert.equal(parsed.length, 2);
+  assert.equal(store.stats().abandoned, 1);
 });
 
 test('limits are part of the version: a refused file is parsed once the limit is raised', async () => {
