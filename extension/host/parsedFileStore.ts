@@ -198,6 +198,8 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
       const slot = entry.file.source === 'text' ? 'text' : 'disk';
       if (this.files.get(uri.toString()) === slots && (slots[slot]?.seq ?? 0) < seq) {
         slots[slot] = entry;
+        // Unsaved text older than the file on disk was saved or dropped: do not keep its mesh too.
+        if (slot === 'disk' && (slots.text?.seq ?? seq) < seq) slots.text = undefined;
         if ((slots.latest?.seq ?? 0) < seq) slots.latest = entry;
         for (const l of [...this.listeners]) l(uri);
       }

@@ -152,6 +152,12 @@ test('unsaved text is its own version; the preview keeps the file on disk', asyn
   const reopened = await store.read(deck, { text: { version: 2, bytes: new TextEncoder().encode(DECK(4)) } });
   assert.notEqual(reopened, typed);
   assert.equal(parsed.length, 3);
+  // Saved: the newer file on disk replaces the text's parse, which is not kept beside it.
+  write(deck.fsPath, DECK(4));
+  const saved = await store.read(deck);
+  assert.equal(store.latest(deck), saved);
+  assert.notEqual(await store.read(deck, { text: { version: 2, bytes: new TextEncoder().encode(DECK(4)) } }), reopened);
+  assert.equal(parsed.length, 5);
 });
 
 test('a changed *INCLUDE file makes the including deck stale', async () => {
