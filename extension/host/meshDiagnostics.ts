@@ -46,9 +46,9 @@ export class MeshDiagnosticsService implements vscode.Disposable {
     return this.published.get(uri.toString());
   }
 
-  /** The parse of `uri`'s current content (or `unsaved` text) from the store; publishes its diagnostics. */
+  /** The parse of `uri`'s current content (or `unsaved` text) from the store, checks included; publishes its diagnostics. */
   async parse(uri: vscode.Uri, signal?: AbortSignal, unsaved?: UnsavedText): Promise<ParsedFile> {
-    const result = await this.files.read(uri, { ...(signal ? { signal } : {}), ...(unsaved ? { text: unsaved } : {}) });
+    const result = await this.files.read(uri, { checks: true, ...(signal ? { signal } : {}), ...(unsaved ? { text: unsaved } : {}) });
     signal?.throwIfAborted();
     const before = this.published.get(uri.toString());
     this.published.set(uri.toString(), result);

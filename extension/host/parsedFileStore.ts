@@ -2,7 +2,7 @@
 // without it, saving a deck with its preview open parsed it up to three times and kept two meshes.
 // No `vscode` here (the host passes its file system in), so unit tests drive it with plain objects.
 import * as fs from 'node:fs';
-import { readMesh, type Mesh, type MeshDiagnostic, type ReadOptions, type ReadResult } from '../core/mesh/index';
+import { checkMeshGeometry, readMesh, type Mesh, type MeshDiagnostic, type ReadOptions, type ReadResult } from '../core/mesh/index';
 import { includeFileReader } from '../core/mesh/includeFiles';
 
 /** What the store needs of a URI (vscode.Uri has it). */
@@ -59,8 +59,11 @@ export interface Subscription {
 
 /** The parsed-file service the host's consumers share. */
 export interface ParsedFiles<U extends FileUri> {
-  /** The parse of the current content (the file on disk, or `text`), parsing only a version not seen yet. */
-  read(uri: U, opts?: { readonly signal?: AbortSignal; readonly text?: UnsavedText }): Promise<ParsedFile<U>>;
+  /**
+   * The parse of the current content (the file on disk, or `text`), parsing only a version not seen
+   * yet. `checks` adds the geometric checks' findings (run once per version, on the same mesh).
+   */
+  read(uri: U, opts?: ReadRequest): Promise<ParsedFile<U>>;
   /** The newest parse of `uri` (disk or unsaved text), without reading anything. */
   latest(uri: U): ParsedFile<U> | undefined;
   /** Drops what is kept of `uri` (the file was deleted). */
@@ -68,6 +71,13 @@ export interface ParsedFiles<U extends FileUri> {
   /** Fires after a new version of `uri` was parsed (not on cache hits). */
   onDidChange(listener: (uri: U) => void): Subscription;
   stats(): StoreStats;
+}
+
+export interface ReadRequest {
+  readonly signal?: AbortSignal;
+  readonly text?: UnsavedText;
+  /** Diagnostics want the signed volume / area checks; drawing and predicting do not wait for them. */
+  readonly checks?: boolean;
 }
 
 export type MeshParser = (bytes: Uint8Array, fileName: string, opts: ReadOptions) => ReadResult;
@@ -89,6 +99,8 @@ interface Entry<U extends FileUri> {
   readonly key: string;
   readonly seq: number;
   readonly file: ParsedFile<U>;
+  /** `file` with the geometric checks' findings, made on the first read that asks for them. */
+  checked?: ParsedFile<U>;
   readonly includes: readonly IncludeStamp[];
   /** Unsaved text only: a reopened document counts its versions from 1 again, so the bytes decide. */
   readonly text?: Uint8Array;
@@ -142,7 +154,7 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
     this.parseMesh = deps.parse ?? readMesh;
   }
 
-  async read(uri: U, opts: { readonly signal?: AbortSignal; readonly text?: UnsavedText } = {}): Promise<ParsedFile<U>> {
+  async read(uri: U, opts: ReadRequest = {}): Promise<ParsedFile<U>> {
     const { signal, text } = opts;
     signal?.throwIfAborted();
     const limits = this.deps.limits(uri);
@@ -154,13 +166,14 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
     const have = text ? slots.text : slots.disk;
     if (have && have.key === key && (!text || (have.text && sameBytes(have.text, text.bytes))) && have.includes.every((i) => statStamp(i.file) === i.stamp)) {
       this.hits++;
-      return have.file;
+      return opts.checks ? this.checked(have) : have.file;
     }
     let run = slots.running.get(key);
     // A parse every reader gave up on is being aborted: it cannot serve a new reader.
     if (run && !run.ctl.signal.aborted) this.joined++;
     else run = this.start(uri, slots, key, limits, text ? { text } : { size: stat!.size });
-    return (await this.wait(run, signal)).file;
+    const entry = await this.wait(run, signal);
+    return opts.checks ? this.checked(entry) : entry.file;
   }
 
   latest(uri: U): ParsedFile<U> | undefined {
@@ -181,6 +194,12 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
 
   stats(): StoreStats {
     return { parses: this.parses, abandoned: this.abandoned, hits: this.hits, joined: this.joined };
+  }
+
+  private checked(entry: Entry<U>): ParsedFile<U> {
+    const { file } = entry;
+    if (!entry.checked) entry.checked = file.mesh ? { ...file, diagnostics: [...file.diagnostics, ...checkMeshGeometry(file.mesh)] } : file;
+    return entry.checked;
   }
 
   private slots(uri: U): Slots<U> {
@@ -254,6 +273,7 @@ export class ParsedFileStore<U extends FileUri> implements ParsedFiles<U> {
       const r = this.parseMesh(bytes, file, {
         signal,
         maxPoints: limits.maxPoints,
+        checks: false, // run by checked() for the readers that want them, on this same mesh
         readInclude: (f) => {
           includes.push({ file: f, stamp: statStamp(f) });
           return readIncluded(f);

@@ -62,16 +62,16 @@ test('save with a preview open: diagnostics, preview and prediction share one pa
   const watcher = new AbortController();
   const predict = new AbortController();
   const [d, p, r] = await Promise.all([
-    store.read(deck, { signal: watcher.signal }),
+    store.read(deck, { signal: watcher.signal, checks: true }),
     store.read(deck),
     store.read(deck, { signal: predict.signal }),
   ]);
   assert.equal(parsed.length, 1, 'one parse for three consumers');
-  assert.ok(d === p && p === r, 'all three get the same parse');
+  assert.ok(p === r && d.version === p.version && d.mesh === p.mesh, 'all three get the same parse');
   assert.ok(d.mesh);
   // And again later (the file watcher's debounced change event, the predict job): no new parse.
-  assert.equal(await store.read(deck), d);
-  assert.equal(await store.read(deck, { signal: predict.signal }), d);
+  assert.equal(await store.read(deck, { checks: true }), d, 'the checked parse is kept too');
+  assert.equal(await store.read(deck, { signal: predict.signal }), p);
   assert.equal(parsed.length, 1);
   assert.deepEqual(changes, [deck.toString()], 'one change event for the new version');
   assert.deepEqual(store.stats(), { parses: 1, abandoned: 0, hits: 2, joined: 2 });
@@ -79,7 +79,7 @@ test('save with a preview open: diagnostics, preview and prediction share one pa
   write(deck.fsPath, DECK(2));
   const next = await Promise.all([store.read(deck), store.read(deck), store.read(deck)]);
   assert.equal(parsed.length, 2, 'the new version is parsed once');
-  assert.ok(next.every((x) => x === next[0]) && next[0] !== d && next[0].version > d.version);
+  assert.ok(next.every((x) => x === next[0]) && next[0] !== p && next[0].version > p.version);
   assert.equal(store.latest(deck), next[0]);
   assert.equal(changes.length, 2);
 });
@@ -198,4 +198,18 @@ test('an older version finishing late does not replace a newer one; forget drops
   assert.equal(await store.read(deck), fresh);
   store.forget(deck);
   assert.equal(store.latest(deck), undefined);
+});
+
+test('the geometric checks run for diagnostics on the same parse; the preview does not wait for them', async () => {
+  const { store, write, parsed } = setup();
+  const deck = uriOf('/w/inverted.inp');
+  write(deck.fsPath, fs.readFileSync(path.join(__dirname, '../../fixtures/mesh/inverted.inp'), 'utf8'));
+  const preview = await store.read(deck);
+  const diagnostics = await store.read(deck, { checks: true });
+  assert.equal(parsed.length, 1);
+  assert.equal(diagnostics.mesh, preview.mesh);
+  const codes = (f: typeof preview) => f.diagnostics.map((d) => d.code);
+  const direct = readMesh(fs.readFileSync(path.join(__dirname, '../../fixtures/mesh/inverted.inp')), deck.fsPath).diagnostics;
+  assert.deepEqual(diagnostics.diagnostics, direct, 'the findings of a read with the checks, in the same order');
+  assert.ok(codes(diagnostics).some((c) => !codes(preview).includes(c)), `geometric findings only with checks: ${codes(diagnostics)}`);
 });
