@@ -4,7 +4,7 @@ import type { Tensors } from '../core/runtime/backend';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
 import type { PredictionService } from './predictionService';
 import { readSettings } from './settings';
-import { MeshPreviewProvider } from './meshPreviewProvider';
+import type { PreviewRegistry } from './previewRegistry';
 import { RUNTIME_BACKEND_CHOICES, type RuntimeBackendChoice } from '../core/protocol/messages';
 
 export interface BenchmarkRow {
@@ -31,7 +31,7 @@ export interface BenchmarkOptions {
  * host's runtime (WebAssembly, multi-threaded) and, when a preview of the file is open, on those of its
  * webview (WebGPU, single-threaded WebAssembly, the engine), after one warm-up run each; logs a table.
  */
-export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnosticsService, predictions: PredictionService, log: vscode.LogOutputChannel, token: vscode.CancellationToken, opts: BenchmarkOptions = {}): Promise<BenchmarkRow[]> {
+export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnosticsService, predictions: PredictionService, previews: PreviewRegistry, log: vscode.LogOutputChannel, token: vscode.CancellationToken, opts: BenchmarkOptions = {}): Promise<BenchmarkRow[]> {
   const repeats = Number.isFinite(opts.repeats) ? Math.max(1, Math.floor(opts.repeats!)) : 3;
   const parsed = diagnostics.cached(uri) ?? (await diagnostics.parse(uri));
   if (!parsed.mesh) throw new Error('the file could not be read; see the Problems panel');
@@ -47,7 +47,7 @@ export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnostics
   for (const backend of rt.names()) {
     rows.push(await timeRuns('extension host', backend, repeats, token, () => rt.run({ model: model.opened.handle, inputs, backend })));
   }
-  const client = await MeshPreviewProvider.runnerFor(uri);
+  const client = await previews.runnerFor(uri);
   if (client) {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());

@@ -15,6 +15,8 @@ import { registerLimitActions } from './limitActions';
 import { checkSummary } from './checkReport';
 import { DeckContext } from './deckContext';
 import { trustBanner } from './trust';
+import { ParsedFileStore, type ParsedFiles } from './parsedFileStore';
+import { PreviewRegistry } from './previewRegistry';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
 export interface FlareApi {
@@ -26,26 +28,28 @@ export interface FlareApi {
   readonly status: FlareStatusBar;
   /** The `flare.activeIsDeck` context key (Predict Fields is offered only on decks). */
   readonly deckContext: DeckContext;
+  /** The parsed-file store: tests count its parses. */
+  readonly files: ParsedFiles<vscode.Uri>;
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
   const log = vscode.window.createOutputChannel('FLARE', { log: true });
   context.subscriptions.push(log);
-  context.subscriptions.push(MeshPreviewProvider.register(context, log));
-
-  const diagnostics = new MeshDiagnosticsService(log);
+  // One parse per version of a file, shared by diagnostics, predictions and previews.
+  const files = new ParsedFileStore<vscode.Uri>({
+    source: { stat: (uri) => vscode.workspace.fs.stat(uri), read: (uri) => vscode.workspace.fs.readFile(uri) },
+    limits: (uri) => readSettings(uri),
+  });
+  const previews = new PreviewRegistry(log);
+  const diagnostics = new MeshDiagnosticsService(files, log);
   const isPreviewOpen = (uri: vscode.Uri) => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === MeshPreviewProvider.viewType && t.input.uri.toString() === uri.toString()));
   const status = new FlareStatusBar();
-  const predictions = new PredictionService(context, diagnostics, status, log);
+  const predictions = new PredictionService(context, diagnostics, status, log, previews);
   // A preview opened after a prediction shows it (e.g. from a limit diagnostic's quick fix).
-  MeshPreviewProvider.fieldSource = (uri) => {
+  context.subscriptions.push(previews, MeshPreviewProvider.register(context, log, previews, files, (uri) => {
     const rec = predictions.last(uri);
-    return rec ? previewFields(rec) : [];
-  };
-  MeshPreviewProvider.trustSource = (uri) => {
-    const rec = predictions.last(uri);
-    return rec ? trustBanner(rec.verdict) : undefined;
-  };
+    return { fields: rec ? previewFields(rec) : [], trust: rec ? trustBanner(rec.verdict) : undefined };
+  }));
   // After a save: re-predict where someone looks at the result (open preview) or when asked to.
   const deckContext = new DeckContext(diagnostics);
   const onSaved = (uri: vscode.Uri) => {
@@ -63,10 +67,10 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     });
   };
   const onDeleted = (uri: vscode.Uri) => status.causeGone(uri, `${vscode.workspace.asRelativePath(uri)} was deleted`);
-  const watcher = new MeshFileWatcher(diagnostics, log, isPreviewOpen, onSaved, onDeleted);
+  const watcher = new MeshFileWatcher(diagnostics, files, log, isPreviewOpen, onSaved, onDeleted);
   context.subscriptions.push(diagnostics, watcher, status, predictions, deckContext);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));
-  registerPredictCommands(context, predictions, log);
+  registerPredictCommands(context, predictions, previews, files, log);
   registerLimitActions(context, diagnostics, log);
 
   context.subscriptions.push(
@@ -86,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
       const inMesh = mesh !== undefined && node < mesh.points.length / d;
       const coords: [number, number, number] | undefined = inMesh ? [mesh.points[node * d], mesh.points[node * d + 1], d > 2 ? mesh.points[node * d + 2] : 0] : undefined;
       const nodeId = inMesh ? mesh.pointIds?.[node] : undefined;
-      return MeshPreviewProvider.focusNode(target, node, { ...(nodeId !== undefined ? { nodeId } : {}), ...(coords ? { coords } : {}) });
+      return previews.focusNode(target, node, { ...(nodeId !== undefined ? { nodeId } : {}), ...(coords ? { coords } : {}) });
     }),
     vscode.commands.registerCommand('flare.showRuntimeInfo', () => showRuntimeInfo(context, log)),
     vscode.commands.registerCommand('flare.checkFile', async (uri?: vscode.Uri) => {
@@ -109,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
       const target = commandTarget(uri);
       if (!target || !isMeshUri(target)) return void vscode.window.showWarningMessage('FLARE: open a deck or mesh to benchmark the model on.');
       try {
-        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'FLARE: benchmarking', cancellable: true }, (_p, token) => runBenchmark(target, diagnostics, predictions, log, token, opts ?? {}));
+        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'FLARE: benchmarking', cancellable: true }, (_p, token) => runBenchmark(target, diagnostics, predictions, previews, log, token, opts ?? {}));
       } catch (e) {
         void vscode.window.showErrorMessage(`FLARE: benchmark failed: ${e instanceof Error ? e.message : String(e)}`);
         return undefined;
@@ -117,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher, predictions, status, deckContext, logUri: context.logUri };
+  return { diagnostics, watcher, predictions, status, deckContext, files, logUri: context.logUri };
 }
 
 export function deactivate(): void {}

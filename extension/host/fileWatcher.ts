@@ -3,14 +3,16 @@ import picomatch from 'picomatch';
 import { KeyedWorkQueue } from './workQueue';
 import { MESH_EXTENSIONS, readSettings } from './settings';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
+import type { ParsedFiles } from './parsedFileStore';
 
 const MESH_RE = new RegExp(`\\.(${MESH_EXTENSIONS.join('|')})$`, 'i');
 export const isMeshUri = (uri: vscode.Uri): boolean => MESH_RE.test(uri.path);
 
 /**
- * Keeps diagnostics in step with mesh and deck files: re-parses (debounced, superseding) files someone
+ * The host's one watcher of mesh and deck files: re-parses (debounced, superseding) files someone
  * looks at — open as text, open in the preview, or parsed before — when they change on disk or in the
- * editor; ignores files nobody looks at. `onSaved` lets the host re-predict after a save.
+ * editor, through the diagnostics into the shared store, whose change event redraws open previews;
+ * ignores files nobody looks at. `onSaved` lets the host re-predict after a save.
  */
 export class MeshFileWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -28,6 +30,7 @@ export class MeshFileWatcher implements vscode.Disposable {
 
   constructor(
     private readonly diagnostics: MeshDiagnosticsService,
+    private readonly files: ParsedFiles<vscode.Uri>,
     private readonly log: vscode.LogOutputChannel,
     private readonly isPreviewOpen: (uri: vscode.Uri) => boolean,
     private readonly onSaved: (uri: vscode.Uri) => void,
@@ -70,7 +73,7 @@ export class MeshFileWatcher implements vscode.Disposable {
       const w = vscode.workspace.createFileSystemWatcher(glob);
       w.onDidChange((uri) => { if (this.wants(uri, false)) { this.schedule(uri); this.onSaved(uri); } });
       w.onDidCreate((uri) => { if (this.wants(uri, false)) this.schedule(uri); });
-      w.onDidDelete((uri) => { this.cancel(uri); this.diagnostics.forget(uri); this.onDeleted(uri); });
+      w.onDidDelete((uri) => { this.cancel(uri); this.diagnostics.forget(uri); this.files.forget(uri); this.onDeleted(uri); });
       this.watchers.push(w);
     }
   }
@@ -101,7 +104,7 @@ export class MeshFileWatcher implements vscode.Disposable {
 
   private enqueue(key: string, uri: vscode.Uri, doc?: vscode.TextDocument): void {
     this.deferred.delete(key);
-    const unsaved = doc && doc.isDirty ? new TextEncoder().encode(doc.getText()) : undefined;
+    const unsaved = doc && doc.isDirty ? { version: doc.version, bytes: new TextEncoder().encode(doc.getText()) } : undefined;
     this.queue.push(key, async (signal) => {
       await this.diagnostics.parse(uri, signal, unsaved);
       if (this.requests.get(key)?.uri === uri && !this.timers.has(key) && !this.deferred.has(key)) this.requests.delete(key);

@@ -1,16 +1,8 @@
 import * as vscode from 'vscode';
-import { readMesh, type Mesh, type MeshDiagnostic } from '../core/mesh/index';
-import { includeFileReader } from '../core/mesh/includeFiles';
-import { readSettings } from './settings';
+import type { MeshDiagnostic } from '../core/mesh/index';
+import type { ParsedFile as StoredFile, ParsedFiles, UnsavedText } from './parsedFileStore';
 
-export interface ParsedFile {
-  readonly uri: vscode.Uri;
-  readonly mesh?: Mesh;
-  readonly diagnostics: readonly MeshDiagnostic[];
-  readonly bytes: number;
-  readonly parseMs: number;
-  readonly version: number;
-}
+export type ParsedFile = StoredFile<vscode.Uri>;
 
 const SEVERITY: Record<MeshDiagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -29,52 +21,39 @@ export function toVsDiagnostic(d: MeshDiagnostic, lineLength = 1000): vscode.Dia
   return diag;
 }
 
-/** Parses mesh and deck files and owns the `flare` diagnostics of parsing (the Problems panel). */
+/**
+ * Owns the `flare` diagnostics of parsing (the Problems panel): publishes the parse findings of the
+ * files it is asked about. The parsing itself is the shared store's, so a file the preview or a
+ * prediction already parsed in this version is not parsed again.
+ */
 export class MeshDiagnosticsService implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('flare');
-  private readonly cache = new Map<string, ParsedFile>();
+  /** The parse whose findings are published, per file. */
+  private readonly published = new Map<string, ParsedFile>();
   private readonly extra = new Map<string, vscode.Diagnostic[]>();
-  private versionCounter = 0;
   private readonly onDidParseEmitter = new vscode.EventEmitter<ParsedFile>();
   readonly onDidParse = this.onDidParseEmitter.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly files: ParsedFiles<vscode.Uri>, private readonly log: vscode.LogOutputChannel) {}
 
   dispose(): void {
     this.collection.dispose();
     this.onDidParseEmitter.dispose();
-    this.cache.clear();
+    this.published.clear();
   }
 
   cached(uri: vscode.Uri): ParsedFile | undefined {
-    return this.cache.get(uri.toString());
+    return this.published.get(uri.toString());
   }
 
-  /** Reads and parses `uri`, publishes its diagnostics, and caches the mesh for prediction. */
-  async parse(uri: vscode.Uri, signal?: AbortSignal, unsaved?: Uint8Array): Promise<ParsedFile> {
-    const settings = readSettings(uri);
-    const file = uri.scheme === 'file' ? uri.fsPath : uri.toString();
-    const stat = unsaved ? { size: unsaved.byteLength } : await vscode.workspace.fs.stat(uri);
-    let result: ParsedFile;
-    if (stat.size > settings.maxFileSizeMB * 1024 * 1024) {
-      const mb = (stat.size / 1024 / 1024).toFixed(1);
-      result = { uri, bytes: stat.size, parseMs: 0, version: ++this.versionCounter, diagnostics: [{ severity: 'error', code: 'file-too-large', message: `file is ${mb} MB, above flare.limits.maxFileSizeMB (${settings.maxFileSizeMB} MB); raise the setting to read it`, file, line: 1 }] };
-    } else {
-      const bytes = unsaved ?? (await vscode.workspace.fs.readFile(uri));
-      signal?.throwIfAborted();
-      const t = performance.now();
-      const r = readMesh(bytes, file, {
-        signal,
-        maxPoints: settings.maxPoints,
-        // *INCLUDE and .pvtu pieces obey the same size limit, checked before they are read.
-        readInclude: includeFileReader(settings.maxFileSizeMB * 1024 * 1024),
-      });
-      result = { uri, mesh: r.mesh, diagnostics: r.diagnostics, bytes: bytes.byteLength, parseMs: performance.now() - t, version: ++this.versionCounter };
-    }
+  /** The parse of `uri`'s current content (or `unsaved` text) from the store, checks included; publishes its diagnostics. */
+  async parse(uri: vscode.Uri, signal?: AbortSignal, unsaved?: UnsavedText): Promise<ParsedFile> {
+    const result = await this.files.read(uri, { checks: true, ...(signal ? { signal } : {}), ...(unsaved ? { text: unsaved } : {}) });
     signal?.throwIfAborted();
-    this.cache.set(uri.toString(), result);
+    const before = this.published.get(uri.toString());
+    this.published.set(uri.toString(), result);
     this.publish(uri);
-    this.log.info(`parsed ${vscode.workspace.asRelativePath(uri)}: ${result.mesh ? `${result.mesh.points.length / result.mesh.dimension} points` : 'no mesh'}, ${result.diagnostics.length} findings, ${result.parseMs.toFixed(0)} ms`);
+    if (before !== result) this.log.info(`parsed ${vscode.workspace.asRelativePath(uri)}: ${result.mesh ? `${result.mesh.points.length / result.mesh.dimension} points` : 'no mesh'}, ${result.diagnostics.length} findings, ${result.parseMs.toFixed(0)} ms`);
     this.onDidParseEmitter.fire(result);
     return result;
   }
@@ -87,7 +66,7 @@ export class MeshDiagnosticsService implements vscode.Disposable {
   }
 
   forget(uri: vscode.Uri): void {
-    this.cache.delete(uri.toString());
+    this.published.delete(uri.toString());
     this.extra.delete(uri.toString());
     this.collection.delete(uri);
   }
@@ -98,7 +77,7 @@ export class MeshDiagnosticsService implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri): void {
-    const parsed = this.cache.get(uri.toString());
+    const parsed = this.published.get(uri.toString());
     const own = (parsed?.diagnostics ?? []).map((d) => toVsDiagnostic(d));
     this.collection.set(uri, [...own, ...(this.extra.get(uri.toString()) ?? [])]);
   }

@@ -5,6 +5,8 @@ import { compareWithReference, type CompareResult } from '../core/analysis/compa
 import { findCcx, runCcx } from '../core/solver/ccx';
 import { BUILTIN_MODELS, NotPredictable, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
 import { MeshPreviewProvider } from './meshPreviewProvider';
+import type { PreviewRegistry } from './previewRegistry';
+import type { ParsedFiles } from './parsedFileStore';
 import { isMeshUri } from './fileWatcher';
 import { readSettings } from './settings';
 import { offerRaiseLimit } from './limitActions';
@@ -37,7 +39,7 @@ function summarize(r: Extract<CompareResult, { ok: true }>): CompareSummary {
 }
 
 /** Registers predict, export, compare, verify, model selection and model card commands. */
-export function registerPredictCommands(context: vscode.ExtensionContext, service: PredictionService, log: vscode.LogOutputChannel): void {
+export function registerPredictCommands(context: vscode.ExtensionContext, service: PredictionService, previews: PreviewRegistry, files: ParsedFiles<vscode.Uri>, log: vscode.LogOutputChannel): void {
   const needPrediction = async (uri: vscode.Uri, token?: vscode.CancellationToken): Promise<PredictionRecord> => {
     const last = service.last(uri);
     if (last) return last;
@@ -66,8 +68,8 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
     const r = compareWithReference(rec.mesh, rec.prediction.fields.map((f) => ({ ...f, values: f.values })), result);
     if (!r.ok) throw new Error(r.error);
     for (const c of r.comparisons) {
-      MeshPreviewProvider.showFields(deckUri, { name: `${c.field} (${label})`, components: c.components, values: c.reference, unit: c.unit, source: 'reference', show: false });
-      MeshPreviewProvider.showFields(deckUri, { name: `${c.field} error (predicted − ${label})`, components: c.components, values: c.difference, unit: c.unit, source: 'reference', show: c.field === 'von_mises' });
+      previews.showFields(deckUri, { name: `${c.field} (${label})`, components: c.components, values: c.reference, unit: c.unit, source: 'reference', show: false });
+      previews.showFields(deckUri, { name: `${c.field} error (predicted − ${label})`, components: c.components, values: c.difference, unit: c.unit, source: 'reference', show: c.field === 'von_mises' });
     }
     const s = summarize(r);
     const lines = s.fields.map((f) => `${f.field}: relative L2 ${fmtPct(f.relativeL2)}, max |error| ${f.maxAbs.toPrecision(3)} ${f.unit}, 99th-percentile |error| ${f.p99Abs.toPrecision(3)} ${f.unit}, 99th-percentile value off by ${fmtPct(f.p99ValueRelError)}`);
@@ -142,8 +144,8 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         const result = resultUri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, defaultUri: vscode.Uri.joinPath(t, '..'), openLabel: 'Compare', filters: { 'Solver results': ['frd', 'vtu'] } }))?.[0];
         if (!result) return undefined;
         const rec = await needPrediction(t);
-        const bytes = await vscode.workspace.fs.readFile(result);
-        const r = readMesh(bytes, result.fsPath, { checks: false });
+        // Through the store: a result already open in a preview is not parsed again.
+        const r = await files.read(result);
         if (!r.mesh) throw new Error(`cannot read ${path.basename(result.path)}: ${r.diagnostics.find((d) => d.severity === 'error')?.message ?? 'unknown error'}`);
         return await compare(t, rec, r.mesh, path.basename(result.path));
       } catch (e) {

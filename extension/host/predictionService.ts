@@ -11,7 +11,7 @@ import type { MeshDiagnosticsService } from './meshDiagnostics';
 import { backendLabel, type FlareStatusBar, type RunLocation } from './statusBar';
 import { attachNode } from './codeActions';
 import { readSettings } from './settings';
-import { MeshPreviewProvider } from './meshPreviewProvider';
+import type { PreviewRegistry } from './previewRegistry';
 import type { WebviewRuntimeClient } from './webviewRuntimeClient';
 import type { FieldsMessage } from './previewPayload';
 import type { Finding } from '../core/model/findings';
@@ -130,6 +130,7 @@ export class PredictionService implements vscode.Disposable {
     private readonly diagnostics: MeshDiagnosticsService,
     private readonly status: FlareStatusBar,
     private readonly log: vscode.LogOutputChannel,
+    private readonly previews: PreviewRegistry,
   ) {}
 
   last(uri: vscode.Uri): PredictionRecord | undefined {
@@ -228,7 +229,7 @@ export class PredictionService implements vscode.Disposable {
     progress?.('loading the model');
     const model = await this.resolveModel(await this.allowedModel(settings.model, notes), mesh);
     stop();
-    const runner = await MeshPreviewProvider.runnerFor(uri);
+    const runner = await this.previews.runnerFor(uri);
     stop();
     let p: Prediction | undefined;
     let where: RunLocation = 'Node';
@@ -283,8 +284,8 @@ export class PredictionService implements vscode.Disposable {
     const place = where === 'preview' ? `the preview webview${adapter ? ` (${adapter})` : ''}` : 'the extension host (Node)';
     this.log.info(`predicted ${vscode.workspace.asRelativePath(uri)} with ${model.name} on ${backend} in ${place}: features ${p.featureMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms (session ${p.sessionMs.toFixed(0)} ms)${p.notes.length ? `; ${p.notes.join('; ')}` : ''}`);
     this.publishFindings(rec, settings.vonMisesLimitMPa, settings.displacementLimitMM);
-    for (const f of previewFields(rec)) MeshPreviewProvider.showFields(uri, f);
-    MeshPreviewProvider.showTrust(uri, trustBanner(verdict));
+    for (const f of previewFields(rec)) this.previews.showFields(uri, f);
+    this.previews.showTrust(uri, trustBanner(verdict));
     this.onDidPredictEmitter.fire(rec);
     return rec;
   }

@@ -93,9 +93,16 @@ export function checkMesh(mesh: Mesh, diag: Diagnostics = new Diagnostics(mesh.s
     diag.add('info', 'mixed-dimensions', `mesh mixes ${[...dims].sort().map((d) => names[d]).join(', ')}; lower-dimensional cells are treated as boundary or auxiliary elements`, 1);
   }
 
-  if (opts.geometry !== false) {
-    for (const block of mesh.cells) checkGeometry(mesh, block, diag);
-  }
+  if (opts.geometry !== false) checkMeshGeometry(mesh, diag);
+  return diag.list;
+}
+
+/**
+ * The signed volume / area checks alone, for a mesh read with `checks: false`: the host's preview
+ * draws without them, and its diagnostics run them later on the same parse.
+ */
+export function checkMeshGeometry(mesh: Mesh, diag: Diagnostics = new Diagnostics(mesh.source.file)): MeshDiagnostic[] {
+  for (const block of mesh.cells) checkGeometry(mesh, block, diag);
   return diag.list;
 }
 

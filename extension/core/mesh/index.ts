@@ -8,7 +8,7 @@ import { pointCount } from './types';
 
 export * from './types';
 export { FORMATS, formatForFile, supportedExtensions } from './registry';
-export { checkMesh } from './checks';
+export { checkMesh, checkMeshGeometry } from './checks';
 export { extractSurface, type Surface } from './surface';
 export { writeVtu, type VtuWriteOptions } from './writers/vtu';
 export { writeVtk, type VtkWriteOptions } from './writers/vtk';

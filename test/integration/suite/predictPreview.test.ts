@@ -204,4 +204,42 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(vscode.Uri.file(path.dirname(uri.fsPath)), { recursive: true });
   });
+  it('saving a deck with its preview open parses it once for diagnostics, preview and prediction', async () => {
+    const flare = await api();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const [small] = await plateDecks();
+    const uri = vscode.Uri.joinPath(small, '..', '..', 'store-test', 'plate.inp');
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.fs.readFile(small));
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'flare.meshPreview', vscode.ViewColumn.Two);
+      await capture();
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(uri, new vscode.Position(0, 0), '** edited beside its preview\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      // The unsaved text is a version of its own: let its parse happen before counting.
+      for (let i = 0; i < 100 && flare.files.latest(uri)?.source !== 'text'; i++) await new Promise((r) => setTimeout(r, 100));
+      await flare.watcher.settled();
+      const before = flare.files.stats();
+      const parsed: string[] = [];
+      const watch = flare.files.onDidChange((u) => parsed.push(`${vscode.workspace.asRelativePath(u)}@${flare.files.latest(u)?.source}`));
+      const predicted = new Promise<PredictionRecord>((resolve) => {
+        const sub = flare.predictions.onDidPredict((r) => { if (r.uri.toString() === uri.toString()) { sub.dispose(); resolve(r); } });
+      });
+      await doc.save();
+      const rec = await predicted;
+      // The file system watcher's change event comes after the save event: let it arrive and settle.
+      await new Promise((r) => setTimeout(r, 3000));
+      await flare.watcher.settled();
+      const after = flare.files.stats();
+      watch.dispose();
+      assert.equal(after.parses - before.parses, 1, `one parse of the saved deck: ${JSON.stringify({ before, after, parsed })}`);
+      assert.ok(after.hits + after.joined - before.hits - before.joined >= 2, 'diagnostics, preview and prediction shared it');
+      assert.equal(rec.mesh, flare.files.latest(uri)?.mesh, 'the prediction ran on the stored mesh');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(vscode.Uri.file(path.dirname(uri.fsPath)), { recursive: true });
+    }
+  });
 });
