@@ -87,7 +87,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         const vm = p.fields.find((f) => f.name === 'von_mises');
         let max = 0;
         if (vm) for (const v of vm.values) if (v > max) max = v;
-        const result = `max von Mises ${max.toFixed(1)} MPa in ${(p.ms + p.featureMs).toFixed(0)} ms`;
+        const result = `max von Mises ${max.toFixed(1)} ${vm?.unit ?? ''} in ${(p.ms + p.featureMs).toFixed(0)} ms`;
         const open = (a: string | undefined) => {
           if (a === 'Open Preview') void vscode.commands.executeCommand('flare.openPreview', t);
           else if (a === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');

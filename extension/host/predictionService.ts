@@ -300,6 +300,11 @@ export class PredictionService implements vscode.Disposable {
       if (c.limit === undefined) continue;
       const f = p.fields.find((x) => x.name === c.field);
       if (!f) continue;
+      // The settings are in MPa and mm; a model whose card gives other units is not compared against them.
+      if (f.unit !== c.unit) {
+        this.log.warn(`${c.setting} is in ${c.unit} but ${rec.model.name} predicts ${c.field} in ${f.unit}: not checked`);
+        continue;
+      }
       const v = f.components === 1 ? f.values : magnitude(f.values, f.components);
       const over: number[] = [];
       for (let i = 0; i < v.length; i++) if (!(v[i] <= c.limit)) over.push(i);
