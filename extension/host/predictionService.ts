@@ -4,7 +4,7 @@ import type { Mesh } from '../core/mesh/index';
 import { createNodeRuntime } from '../core/runtime/node';
 import type { FlareRuntime } from '../core/runtime/runtime';
 import { predictDeck, type Prediction } from '../core/runtime/pipeline';
-import { resolveModel, type ResolvedModel as PipelineModel } from '../core/runtime/resolveModel';
+import { resolveModel, type ModelFiles, type ResolvedModel as PipelineModel } from '../core/runtime/resolveModel';
 import { InProcessRunner, type ModelRunner } from '../core/runtime/runner';
 import { isBuiltinModel } from '../core/model/modelChoice';
 import { magnitude } from '../core/analysis/fieldStats';
@@ -99,7 +99,7 @@ export function previewFields(rec: PredictionRecord): Omit<FieldsMessage, 'type'
 export class PredictionService implements vscode.Disposable {
   private runtime: Promise<FlareRuntime> | undefined;
   private readonly models = new Map<string, ResolvedModel>();
-  private readonly files;
+  private readonly files: ModelFiles<vscode.Uri>;
   private readonly records = new Map<string, PredictionRecord>();
   private readonly inflight = new Map<string, AbortController>();
   private readonly toldRestricted = new Set<string>();
