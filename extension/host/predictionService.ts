@@ -98,6 +98,7 @@ export function previewFields(rec: PredictionRecord): Omit<FieldsMessage, 'type'
  */
 export class PredictionService implements vscode.Disposable {
   private runtime: Promise<FlareRuntime> | undefined;
+  private hostRunner: Promise<ModelRunner> | undefined;
   private readonly models = new Map<string, ResolvedModel>();
   private readonly files: ModelFiles<vscode.Uri>;
   private readonly records = new Map<string, PredictionRecord>();
@@ -132,8 +133,9 @@ export class PredictionService implements vscode.Disposable {
   }
 
   /** The extension host's runner: wasm in Node (the fallback when the preview cannot run a model). */
-  async inProcessRunner(): Promise<ModelRunner> {
-    return new InProcessRunner(await this.getRuntime(), 'auto', 'the extension host (Node)');
+  inProcessRunner(): Promise<ModelRunner> {
+    this.hostRunner ??= this.getRuntime().then((rt) => new InProcessRunner(rt, 'auto', 'the extension host (Node)'));
+    return this.hostRunner;
   }
 
   /** Built-in name → shipped file; a path → workspace file (never in Restricted Mode). */

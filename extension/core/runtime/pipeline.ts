@@ -109,7 +109,7 @@ export interface DeckRequest<L> {
   readonly cache?: Map<string, ResolvedModel<L>>;
   /** The runner to try, asked for once the inputs are built (a preview may still be loading). */
   readonly runner: () => Promise<ModelRunner>;
-  /** Where to run when that runner fails for its own reasons (not when it is cancelled or refuses the input). */
+  /** Where to run when that runner fails for its own reasons (not when it is cancelled or refuses the input); not retried when it is the same runner. */
   readonly fallback?: () => Promise<ModelRunner>;
   readonly signal?: AbortSignal;
   readonly channel?: string;
@@ -148,6 +148,7 @@ export async function predictDeck<L>(mesh: Mesh, req: DeckRequest<L>): Promise<D
   const r = await attempt(first);
   if (r.ok || !req.fallback || NOT_THE_RUNNERS_FAULT.has(r.code)) return r;
   const next = await req.fallback();
+  if (next === first) return r;
   const why = `${first.description} could not run ${model.name} (${r.error}); running it in ${next.description} instead`;
   notes.push(why);
   req.hooks?.onFallback?.(why);

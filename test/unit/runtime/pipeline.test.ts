@@ -164,3 +164,17 @@ test('a cancelled run is not handed to the fallback', async () => {
   assert.ok(!r.ok && r.code === 'cancelled');
   assert.deepEqual(calls, ['webview']);
 });
+
+test('without a preview the host runner is also the fallback: a failure is not retried on it', async () => {
+  let calls = 0;
+  const host: ModelRunner = {
+    kind: 'in-process', description: 'the extension host (Node)',
+    run: () => { calls++; return Promise.resolve({ ok: false, error: { code: 'too-large', message: 'too many points' }, notes: [] }); },
+  };
+  const r = await predictDeck(read(PLATE), {
+    model: { setting: 'auto', allowFiles: true }, files: nodeModelFiles(),
+    runner: () => Promise.resolve(host), fallback: () => Promise.resolve(host),
+  });
+  assert.ok(!r.ok && r.code === 'too-large' && r.model?.name === 'plate2d-elasticity');
+  assert.equal(calls, 1);
+});
