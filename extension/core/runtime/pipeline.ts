@@ -96,7 +96,7 @@ export async function predict(runner: ModelRunner, model: OpenedModel, mesh: Mes
 
 export interface PipelineHooks {
   progress?(message: string): void;
-  /** Before a runner starts: the first one, then the fallback. */
+  /** When a runner takes the deck (before its inputs are built): the first one, then the fallback. */
   onRun?(runner: ModelRunner, modelName: string): void;
   /** The first runner failed and the fallback takes over (`why` is also in the notes). */
   onFallback?(why: string): void;
@@ -107,7 +107,7 @@ export interface DeckRequest<L> {
   readonly files: ModelFiles<L>;
   /** Opened models by key, kept across runs. */
   readonly cache?: Map<string, ResolvedModel<L>>;
-  /** The runner to try, asked for once the inputs are built (a preview may still be loading). */
+  /** The runner to try, asked for once the model is open (a preview may still be loading). */
   readonly runner: () => Promise<ModelRunner>;
   /** Where to run when that runner fails for its own reasons (not when it is cancelled or refuses the input); not retried when it is the same runner. */
   readonly fallback?: () => Promise<ModelRunner>;
@@ -132,6 +132,11 @@ export async function predictDeck<L>(mesh: Mesh, req: DeckRequest<L>): Promise<D
   const resolved = await resolveModel(req.files, mesh, req.model, req.cache);
   if (!resolved.ok) return { ok: false, code: resolved.code, error: resolved.error };
   const model = resolved.model;
+  const first = await req.runner();
+  const stopped = cancelled();
+  if (stopped) return { ...stopped, model };
+  // Announced before the features are built: for the user they are part of the run.
+  req.hooks?.onRun?.(first, model.name);
   const prep = prepareInputs(mesh, model.opened);
   if (!prep.ok) return { ...prep, model };
   const notes: string[] = [];
@@ -139,12 +144,10 @@ export async function predictDeck<L>(mesh: Mesh, req: DeckRequest<L>): Promise<D
   const attempt = async (runner: ModelRunner): Promise<DeckPrediction<L>> => {
     const stop = cancelled();
     if (stop) return { ...stop, model };
-    req.hooks?.onRun?.(runner, model.name);
     req.hooks?.progress?.(`running ${model.name}${runner.kind === 'webview' ? ' in the preview' : ''}`);
     const r = await runPrepared(runner, model.opened, prep.prepared, opts);
     return r.ok ? { ok: true, model, prediction: r.prediction, runner, notes } : { ...(cancelled() ?? r), model };
   };
-  const first = await req.runner();
   const r = await attempt(first);
   if (r.ok || !req.fallback || NOT_THE_RUNNERS_FAULT.has(r.code)) return r;
   const next = await req.fallback();
@@ -152,6 +155,7 @@ export async function predictDeck<L>(mesh: Mesh, req: DeckRequest<L>): Promise<D
   const why = `${first.description} could not run ${model.name} (${r.error}); running it in ${next.description} instead`;
   notes.push(why);
   req.hooks?.onFallback?.(why);
+  req.hooks?.onRun?.(next, model.name);
   return attempt(next);
 }
 
