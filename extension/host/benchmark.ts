@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { buildInputs, deckQuantities } from '../core/model/features';
-import type { Tensors } from '../core/runtime/backend';
+import { prepareInputs } from '../core/runtime/pipeline';
+import { InProcessRunner, type RunnerResult } from '../core/runtime/runner';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
 import type { PredictionService } from './predictionService';
 import { readSettings } from './settings';
@@ -36,16 +36,15 @@ export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnostics
   const parsed = diagnostics.cached(uri) ?? (await diagnostics.parse(uri));
   if (!parsed.mesh) throw new Error('the file could not be read; see the Problems panel');
   const model = await predictions.resolveModel(readSettings(uri).model, parsed.mesh);
-  if (!model.opened.card) throw new Error(`model ${model.name} has no card, so its input features are unknown`);
-  const q = deckQuantities(parsed.mesh);
-  if (!q.ok) throw new Error(q.error);
-  const built = buildInputs(model.opened.card, q.value);
-  if (!built.ok) throw new Error(built.error);
-  const inputs: Tensors = built.value.tensors;
+  // The pipeline's own inputs, so the benchmark times what a prediction runs.
+  const prep = prepareInputs(parsed.mesh, model.opened);
+  if (!prep.ok) throw new Error(prep.error);
+  const { inputs, n } = prep.prepared;
   const rt = await predictions.getRuntime();
   const rows: BenchmarkRow[] = [];
   for (const backend of rt.names()) {
-    rows.push(await timeRuns('extension host', backend, repeats, token, () => rt.run({ model: model.opened.handle, inputs, backend })));
+    const runner = new InProcessRunner(rt, backend, 'the extension host');
+    rows.push(await timeRuns('extension host', backend, repeats, token, () => runner.run(model.opened.handle, inputs)));
   }
   const client = await previews.runnerFor(uri);
   if (client) {
@@ -53,26 +52,21 @@ export async function runBenchmark(uri: vscode.Uri, diagnostics: MeshDiagnostics
     const sub = token.onCancellationRequested(() => abort.abort());
     try {
       for (const choice of (Array.isArray(opts.webview) ? opts.webview : DEFAULT_WEBVIEW_BACKENDS).filter((c) => RUNTIME_BACKEND_CHOICES.includes(c))) {
-        rows.push(await timeRuns('preview webview', choice, repeats, token, () => client.runAs(choice, model.opened.handle, inputs, abort.signal), (r) => {
-          // name the back end (and adapter) the webview really used
-          const info = client.infoFor(Object.values(r.outputs)[0].data);
-          return info ? `${info.backend}${info.adapter ? ` (${info.adapter})` : ''}` : undefined;
-        }));
+        // Each row names the back end (and adapter) the webview really used.
+        rows.push(await timeRuns('preview webview', choice, repeats, token, () => client.runAs(choice, model.opened.handle, inputs, { signal: abort.signal }), (r) => `${r.backend}${r.adapter ? ` (${r.adapter})` : ''}`));
       }
     } finally {
       sub.dispose();
     }
   }
   const table = ['| where | back end | median | min | runs |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.where} | ${r.backend} | ${r.medianMs?.toFixed(1) ?? '—'} ms | ${r.minMs?.toFixed(1) ?? '—'} ms | ${r.runs}${r.error ? ` (${r.error})` : ''} |`)];
-  log.info(`benchmark ${model.name} on ${vscode.workspace.asRelativePath(uri)} (${q.value.n} points):\n${table.join('\n')}`);
+  log.info(`benchmark ${model.name} on ${vscode.workspace.asRelativePath(uri)} (${n} points):\n${table.join('\n')}`);
   log.show(true);
   return rows;
 }
 
-type TimedRun = { readonly ok: true; readonly outputs: Tensors; readonly ms: number } | { readonly ok: false; readonly error: { readonly message: string } };
-
 /** One warm-up run and `repeats` timed ones (stops at the first error or on cancel), as a table row. */
-async function timeRuns(where: string, backend: string, repeats: number, token: vscode.CancellationToken, run: () => Promise<TimedRun>, labelOf?: (r: Extract<TimedRun, { ok: true }>) => string | undefined): Promise<BenchmarkRow> {
+async function timeRuns(where: string, backend: string, repeats: number, token: vscode.CancellationToken, run: () => Promise<RunnerResult>, labelOf?: (r: Extract<RunnerResult, { ok: true }>) => string | undefined): Promise<BenchmarkRow> {
   const ms: number[] = [];
   let error: string | undefined;
   let label = backend;

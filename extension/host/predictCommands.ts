@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { readMesh, writeVtu, type Mesh } from '../core/mesh/index';
 import { compareWithReference, type CompareResult } from '../core/analysis/compareFields';
 import { findCcx, runCcx } from '../core/solver/ccx';
-import { BUILTIN_MODELS, NotPredictable, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
+import { BUILTIN_MODELS } from '../core/model/modelChoice';
+import { NotPredictable, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import type { PreviewRegistry } from './previewRegistry';
 import type { ParsedFiles } from './parsedFileStore';
@@ -88,7 +89,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         const vm = p.fields.find((f) => f.name === 'von_mises');
         let max = 0;
         if (vm) for (const v of vm.values) if (v > max) max = v;
-        const result = `max von Mises ${max.toFixed(1)} MPa in ${(p.ms + p.featureMs).toFixed(0)} ms`;
+        const result = `max von Mises ${max.toFixed(1)} ${vm?.unit ?? ''} in ${(p.ms + p.featureMs).toFixed(0)} ms`;
         const open = (a: string | undefined) => {
           if (a === 'Open Preview') void vscode.commands.executeCommand('flare.openPreview', t);
           else if (a === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');

@@ -2,30 +2,23 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Mesh } from '../core/mesh/index';
 import { createNodeRuntime } from '../core/runtime/node';
-import { FlareRuntime } from '../core/runtime/runtime';
-import { openModel, type OpenedModel } from '../core/runtime/model';
-import { predict, type Prediction } from '../core/runtime/predict';
+import type { FlareRuntime } from '../core/runtime/runtime';
+import { predictDeck, type Prediction } from '../core/runtime/pipeline';
+import { resolveModel, type ModelFiles, type ResolvedModel as PipelineModel } from '../core/runtime/resolveModel';
+import { InProcessRunner, type ModelRunner } from '../core/runtime/runner';
+import { isBuiltinModel } from '../core/model/modelChoice';
 import { magnitude } from '../core/analysis/fieldStats';
-import { isPlanar } from '../core/analysis/compareFields';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
 import { backendLabel, type FlareStatusBar, type RunLocation } from './statusBar';
 import { attachNode } from './codeActions';
 import { readSettings } from './settings';
 import type { PreviewRegistry } from './previewRegistry';
-import type { WebviewRuntimeClient } from './webviewRuntimeClient';
 import type { FieldsMessage } from './previewPayload';
 import type { Finding } from '../core/model/findings';
-import { missingForPrediction } from '../core/model/predictable';
 import { trustBanner, trustVerdict, type TrustVerdict } from './trust';
+import { hostModelFiles } from './hostModelFiles';
 
-export const BUILTIN_MODELS = ['bracket3d-elasticity', 'plate2d-elasticity'] as const;
-
-export interface ResolvedModel {
-  readonly name: string;
-  readonly uri: vscode.Uri;
-  readonly builtin: boolean;
-  readonly opened: OpenedModel;
-}
+export type ResolvedModel = PipelineModel<vscode.Uri>;
 
 export interface PredictionRecord {
   readonly uri: vscode.Uri;
@@ -96,13 +89,6 @@ export function previewFields(rec: PredictionRecord): Omit<FieldsMessage, 'type'
   return rec.prediction.fields.map((f) => ({ name: `${f.name} (predicted)`, components: f.components, values: f.values, unit: f.unit, source: 'prediction', show: f.name === 'von_mises' }));
 }
 
-const isBuiltin = (name: string): boolean => (BUILTIN_MODELS as readonly string[]).includes(name);
-
-/** Built-in model for a mesh when the setting says `auto`: plane decks get the 2D model. */
-export function autoModelFor(mesh: Mesh): string {
-  return isPlanar(mesh) ? 'plate2d-elasticity' : 'bracket3d-elasticity';
-}
-
 /**
  * Runs predictions in the file's preview webview when one is visible (WebGPU or wasm there, through
  * the runtime bridge), otherwise headless in the extension host (onnxruntime-web's WebAssembly build
@@ -112,10 +98,11 @@ export function autoModelFor(mesh: Mesh): string {
  */
 export class PredictionService implements vscode.Disposable {
   private runtime: Promise<FlareRuntime> | undefined;
+  private hostRunner: Promise<ModelRunner> | undefined;
   private readonly models = new Map<string, ResolvedModel>();
+  private readonly files: ModelFiles<vscode.Uri>;
   private readonly records = new Map<string, PredictionRecord>();
   private readonly inflight = new Map<string, AbortController>();
-  private readonly webviewRuntimes = new WeakMap<WebviewRuntimeClient, FlareRuntime>();
   private readonly toldRestricted = new Set<string>();
   /** Other files (includes) that hold a deck's findings, to clear them with the deck's. */
   private readonly findingFiles = new Map<string, vscode.Uri[]>();
@@ -126,12 +113,14 @@ export class PredictionService implements vscode.Disposable {
   readonly onDidStart = this.onDidStartEmitter.event;
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    context: vscode.ExtensionContext,
     private readonly diagnostics: MeshDiagnosticsService,
     private readonly status: FlareStatusBar,
     private readonly log: vscode.LogOutputChannel,
     private readonly previews: PreviewRegistry,
-  ) {}
+  ) {
+    this.files = hostModelFiles(context.extensionUri);
+  }
 
   last(uri: vscode.Uri): PredictionRecord | undefined {
     return this.records.get(uri.toString());
@@ -144,36 +133,17 @@ export class PredictionService implements vscode.Disposable {
     return this.runtime;
   }
 
+  /** The extension host's runner: wasm in Node (the fallback when the preview cannot run a model). */
+  inProcessRunner(): Promise<ModelRunner> {
+    this.hostRunner ??= this.getRuntime().then((rt) => new InProcessRunner(rt, 'auto', 'the extension host (Node)'));
+    return this.hostRunner;
+  }
+
   /** Built-in name → shipped file; a path → workspace file (never in Restricted Mode). */
   async resolveModel(setting: string, mesh: Mesh | undefined): Promise<ResolvedModel> {
-    const name = setting === 'auto' || setting === '' ? (mesh ? autoModelFor(mesh) : BUILTIN_MODELS[0]) : setting;
-    const builtin = (BUILTIN_MODELS as readonly string[]).includes(name);
-    let uri: vscode.Uri;
-    if (builtin) {
-      uri = vscode.Uri.joinPath(this.context.extensionUri, 'models', `${name}.onnx`);
-    } else {
-      if (!vscode.workspace.isTrusted) throw new Error(`model '${name}' is a workspace file; workspace models do not run in Restricted Mode (trust the workspace, or use a built-in model)`);
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      uri = path.isAbsolute(name) ? vscode.Uri.file(name) : folder ? vscode.Uri.joinPath(folder, name) : vscode.Uri.file(name);
-    }
-    const key = uri.toString();
-    const cached = this.models.get(key);
-    if (cached) return cached;
-    let bytes: Uint8Array;
-    try {
-      bytes = await vscode.workspace.fs.readFile(uri);
-    } catch {
-      throw new Error(`model file not found: ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}`);
-    }
-    let cardText: string | undefined;
-    try {
-      cardText = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path: uri.path.replace(/\.onnx$/i, '.card.json') })));
-    } catch { /* the card embedded in the ONNX metadata is used */ }
-    const r = openModel(bytes, key, cardText);
-    if (!r.ok) throw new Error(`cannot open model ${path.basename(uri.path)}: ${r.error}`);
-    const resolved: ResolvedModel = { name: r.model.card?.name ?? name, uri, builtin, opened: r.model };
-    this.models.set(key, resolved);
-    return resolved;
+    const r = await resolveModel(this.files, mesh, { setting, allowFiles: vscode.workspace.isTrusted }, this.models);
+    if (!r.ok) throw new Error(r.error);
+    return r.model;
   }
 
   /** Cancels the run in flight for `uri`, if any (e.g. the file changed under it). Returns whether one was. */
@@ -222,58 +192,47 @@ export class PredictionService implements vscode.Disposable {
       throw new Error(`the file could not be read${first ? `: line ${first.line}: ${first.message}` : ''}`);
     }
     const mesh = parsed.mesh;
-    const missing = missingForPrediction(mesh, uri.path);
-    if (missing) throw new NotPredictable(missing);
     const settings = readSettings(uri);
     const notes: string[] = [];
-    progress?.('loading the model');
-    const model = await this.resolveModel(await this.allowedModel(settings.model, notes), mesh);
+    const setting = await this.allowedModel(settings.model, notes);
     stop();
-    const runner = await this.previews.runnerFor(uri);
+    let started = false;
+    const r = await predictDeck(mesh, {
+      model: { setting, allowFiles: vscode.workspace.isTrusted }, files: this.files, cache: this.models, signal, channel: uri.toString(),
+      // The file's preview runs it when one is open (its WebGPU or wasm), else the extension host.
+      runner: async () => (await this.previews.runnerFor(uri)) ?? (await this.inProcessRunner()),
+      fallback: () => this.inProcessRunner(),
+      hooks: {
+        ...(progress ? { progress } : {}),
+        onRun: (runner, name) => {
+          const where: RunLocation = runner.kind === 'webview' ? 'preview' : 'Node';
+          if (!started) this.onDidStartEmitter.fire({ uri, where });
+          started = true;
+          this.status.show('busy', { model: name, backend: where === 'Node' ? 'wasm' : settings.backend === 'auto' ? 'auto' : backendLabel(settings.backend), where });
+        },
+        onFallback: (why) => this.log.warn(why),
+      },
+    });
     stop();
-    let p: Prediction | undefined;
-    let where: RunLocation = 'Node';
-    let adapter: string | undefined;
-    if (runner) {
-      this.onDidStartEmitter.fire({ uri, where: 'preview' });
-      this.status.show('busy', { model: model.name, backend: settings.backend === 'auto' ? 'auto' : backendLabel(settings.backend), where: 'preview' });
-      progress?.(`running ${model.name} in the preview`);
-      const r = await predict(this.webviewRuntime(runner), model.opened, mesh, { backend: runner.name, signal });
-      stop();
-      // The back end is the one the webview reports (the client's own name is only its registry slot).
-      const info = r.ok && r.prediction.fields[0] ? runner.infoFor(r.prediction.fields[0].values) : undefined;
-      if (r.ok && info) {
-        p = { ...r.prediction, backend: info.backend, notes: [...r.prediction.notes, ...info.notes] };
-        adapter = info.adapter;
-        where = 'preview';
-      } else if (!r.ok && (r.code === 'bad-input' || r.code === 'bad-model' || r.code === 'not-applicable')) {
-        // Not the webview's fault: Node would refuse the same input.
-        this.refusedFindings(uri, model.name, r.findings);
-        this.status.show('error', { model: model.name, message: r.error, uri });
-        throw new Error(r.error);
-      } else {
-        const why = `the preview webview could not run ${model.name} (${r.ok ? 'it did not say which back end ran it' : r.error}); running it in the extension host (Node) instead`;
-        this.log.warn(why);
-        notes.push(why);
+    if (!r.ok) {
+      if (r.code === 'not-a-deck') {
+        // A deck without supports or loads: its findings go to Problems at their lines too.
+        if (r.model) this.refusedFindings(uri, r.model.name, r.findings);
+        throw new NotPredictable(r.error);
       }
-    }
-    if (!p) {
-      const runtime = await this.getRuntime();
-      stop();
-      if (!runner) this.onDidStartEmitter.fire({ uri, where: 'Node' });
-      this.status.show('busy', { model: model.name, backend: 'wasm', where: 'Node' });
-      progress?.(`running ${model.name}`);
-      const r = await predict(runtime, model.opened, mesh, { backend: 'auto', channel: uri.toString(), signal });
-      stop();
-      if (!r.ok) {
-        this.refusedFindings(uri, model.name, r.findings);
-        this.status.show('error', { model: model.name, message: r.error, uri });
-        throw new Error(r.error);
+      if (r.model) {
+        this.refusedFindings(uri, r.model.name, r.findings);
+        this.status.show('error', { model: r.model.name, message: r.error, uri });
       }
-      p = r.prediction;
+      throw new Error(r.error);
     }
+    notes.push(...r.notes);
+    const p: Prediction = r.prediction;
+    const where: RunLocation = r.runner.kind === 'webview' ? 'preview' : 'Node';
+    const adapter = where === 'preview' ? p.adapter : undefined;
+    const model = r.model;
     const verdict = trustVerdict(p.findings);
-    const rec: PredictionRecord = { uri, mesh, model, prediction: p, where, ...(adapter ? { adapter } : {}), notes, verdict, at: Date.now() };
+    const rec: PredictionRecord = { uri, mesh, model: r.model, prediction: p, where, ...(adapter ? { adapter } : {}), notes, verdict, at: Date.now() };
     this.records.set(uri.toString(), rec);
     const backend = backendLabel(p.backend);
     const shown = { model: model.name, backend, where, ...(adapter ? { adapter } : {}), ms: p.ms + p.featureMs, ...(notes.length ? { message: notes.join('\n\n') } : {}) };
@@ -290,16 +249,6 @@ export class PredictionService implements vscode.Disposable {
     return rec;
   }
 
-  /** The runtime over one preview's bridge client (its own registry, so supersession stays per webview). */
-  private webviewRuntime(client: WebviewRuntimeClient): FlareRuntime {
-    let rt = this.webviewRuntimes.get(client);
-    if (!rt) {
-      rt = new FlareRuntime([client]);
-      this.webviewRuntimes.set(client, rt);
-    }
-    return rt;
-  }
-
   /**
    * Restricted Mode runs built-in models only. A model file named by the user's settings is not run:
    * the built-in model is. The workspace's `flare.model` is withheld by VS Code there (a restricted
@@ -309,7 +258,7 @@ export class PredictionService implements vscode.Disposable {
     if (vscode.workspace.isTrusted) return setting;
     let note: string | undefined;
     let use = setting;
-    if (setting !== '' && setting !== 'auto' && !isBuiltin(setting)) {
+    if (setting !== '' && setting !== 'auto' && !isBuiltinModel(setting)) {
       use = 'auto';
       note = `Restricted Mode: the model file '${setting}' is not run in an untrusted workspace; the built-in model for this mesh runs instead. Trust the workspace to use the file.`;
     } else {
@@ -358,6 +307,11 @@ export class PredictionService implements vscode.Disposable {
       if (c.limit === undefined) continue;
       const f = p.fields.find((x) => x.name === c.field);
       if (!f) continue;
+      // The settings are in MPa and mm; a model whose card gives other units is not compared against them.
+      if (f.unit !== c.unit) {
+        this.log.warn(`${c.setting} is in ${c.unit} but ${rec.model.name} predicts ${c.field} in ${f.unit}: not checked`);
+        continue;
+      }
       const v = f.components === 1 ? f.values : magnitude(f.values, f.components);
       const over: number[] = [];
       for (let i = 0; i < v.length; i++) if (!(v[i] <= c.limit)) over.push(i);

@@ -1,30 +1,20 @@
-// Host side of the runtime bridge (extension/core/runtime/bridge.ts runs in the webview): a runtime back
-// end whose `run` posts `predictRun` to a webview and resolves with its `predictResult`. The model's
-// bytes travel once per webview page; output arrays come back as transferred ArrayBuffers.
-import { BACKEND_NAMES, type Availability, type Backend, type BackendName, type BackendRun, type ModelHandle, type ProgressListener, type Tensors } from '../core/runtime/backend';
+// Host side of the runtime bridge (extension/core/runtime/bridge.ts runs in the webview): the runner
+// that posts `predictRun` to a preview's webview and resolves with its `predictResult`, reporting the
+// back end and adapter the webview's own runtime chose. The model's bytes travel once per webview
+// page; output arrays come back as transferred ArrayBuffers.
+import { BACKEND_NAMES, type BackendName, type ModelHandle, type ProgressListener, type Tensors } from '../core/runtime/backend';
+import type { ModelRunner, RunnerOptions, RunnerResult } from '../core/runtime/runner';
 import type { HostToWebview, RuntimeBackendChoice, WebviewToHost } from '../core/protocol/messages';
 
 type Answer = Extract<WebviewToHost, { type: 'predictResult' | 'predictError' }>;
 
-/** Which back end and adapter the webview used for one run (its own runtime chose among its back ends). */
-export interface WebviewRunInfo {
-  readonly backend: BackendName;
-  readonly adapter?: string;
-  readonly isFallbackAdapter?: boolean;
-  readonly notes: readonly string[];
-}
-
-export class WebviewRuntimeClient implements Backend {
-  /**
-   * The host registers this client in a FlareRuntime of its own, which needs a back-end name; the
-   * name the webview really used is in `infoFor`. 'wasm' is only the registry slot.
-   */
-  readonly name: BackendName = 'wasm';
+export class WebviewRuntimeClient implements ModelRunner {
+  readonly kind = 'webview';
+  readonly description = 'the preview webview';
   private nextId = 1;
   private readonly pending = new Map<number, { done: (a: Answer | { type: 'lost'; reason: string }) => void; onProgress: ProgressListener }>();
   /** Model keys the current webview page holds (a reload forgets them). */
   private readonly sentModels = new Set<string>();
-  private readonly infos = new WeakMap<Float32Array, WebviewRunInfo>();
 
   constructor(
     private readonly post: (m: HostToWebview) => Thenable<boolean>,
@@ -55,35 +45,25 @@ export class WebviewRuntimeClient implements Backend {
     this.pending.clear();
   }
 
-  /** Back end, adapter and notes of the run that produced `outputData` (one of its output arrays). */
-  infoFor(outputData: Float32Array): WebviewRunInfo | undefined {
-    return this.infos.get(outputData);
-  }
-
-  available(): Promise<Availability> {
-    return Promise.resolve({ ok: true, detail: 'in the preview webview' });
-  }
-
-  /** No limit here: the webview's runtime knows its device and refuses (`too-large`) what does not fit. */
-  maxPoints(): number {
-    return Number.MAX_SAFE_INTEGER;
-  }
-
-  run(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener): Promise<BackendRun> {
-    return this.runAs(this.backendSetting(), model, inputs, signal, onProgress);
+  /** A run on the back end the flare.runtime.backend setting names (the webview's runtime picks for `auto`); no size limit here: the webview knows its device and refuses (`too-large`) what does not fit. */
+  run(model: ModelHandle, inputs: Tensors, opts: RunnerOptions = {}): Promise<RunnerResult> {
+    return this.runAs(this.backendSetting(), model, inputs, opts);
   }
 
   /** One run with the webview's runtime told to use `choice` instead of the setting (the benchmark's rows). */
-  async runAs(choice: RuntimeBackendChoice, model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener = () => undefined): Promise<BackendRun> {
+  async runAs(choice: RuntimeBackendChoice, model: ModelHandle, inputs: Tensors, opts: RunnerOptions = {}): Promise<RunnerResult> {
     const sendModel = !this.sentModels.has(model.key);
-    const r = await this.runOnce(choice, model, inputs, signal, onProgress, sendModel);
+    const r = await this.runOnce(choice, model, inputs, opts, sendModel);
     // The page no longer has the model it was sent (it reloaded before we heard): send it again.
-    if (!r.ok && r.error.code === 'bad-model' && !sendModel) return this.runOnce(choice, model, inputs, signal, onProgress, true);
+    if (!r.ok && r.error.code === 'bad-model' && !sendModel) return this.runOnce(choice, model, inputs, opts, true);
     return r;
   }
 
-  private async runOnce(choice: RuntimeBackendChoice, model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener, sendModel: boolean): Promise<BackendRun> {
-    if (signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'cancelled' } };
+  private async runOnce(choice: RuntimeBackendChoice, model: ModelHandle, inputs: Tensors, opts: RunnerOptions, sendModel: boolean): Promise<RunnerResult> {
+    const signal = opts.signal;
+    const onProgress: ProgressListener = opts.onProgress ?? (() => undefined);
+    const failed = (code: Extract<RunnerResult, { ok: false }>['error']['code'], message: string, notes: readonly string[] = []): RunnerResult => ({ ok: false, error: { code, message }, notes });
+    if (signal?.aborted) return failed('cancelled', 'cancelled');
     const requestId = this.nextId++;
     const answer = new Promise<Answer | { type: 'lost'; reason: string }>((done) => this.pending.set(requestId, { done, onProgress }));
     const onAbort = (): void => {
@@ -91,43 +71,39 @@ export class WebviewRuntimeClient implements Backend {
       this.pending.get(requestId)?.done({ type: 'lost', reason: 'cancelled' });
       this.pending.delete(requestId);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const delivered = await this.post({
         // A plain Uint8Array: VS Code serializes typed arrays by constructor name, and Node's Buffer
         // (what workspace.fs.readFile gives) would arrive as JSON, which the webview refuses.
         type: 'predictRun', requestId, key: model.key, model: sendModel ? new Uint8Array(model.bytes.buffer, model.bytes.byteOffset, model.bytes.byteLength) : new Uint8Array(0), backend: choice,
         inputs: Object.entries(inputs).map(([name, t]) => ({ name, data: t.data, dims: [...t.dims] })),
+        ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
       });
       if (!delivered) {
         this.pending.delete(requestId);
-        return { ok: false, error: { code: 'unavailable', message: 'the preview webview did not take the request (hidden or closed)' } };
+        return failed('unavailable', 'the preview webview did not take the request (hidden or closed)');
       }
       if (sendModel) this.sentModels.add(model.key);
       const a = await answer;
-      if (a.type === 'lost') return { ok: false, error: { code: a.reason === 'cancelled' ? 'cancelled' : 'unavailable', message: a.reason } };
+      if (a.type === 'lost') return failed(a.reason === 'cancelled' ? 'cancelled' : 'unavailable', a.reason);
       if (a.type === 'predictError') {
         // The page may have dropped the model (e.g. it failed to open): send it again next time.
         if (a.code === 'bad-model') this.sentModels.delete(model.key);
         const code = a.code === 'cancelled' || a.code === 'too-large' || a.code === 'device-lost' || a.code === 'unavailable' || a.code === 'bad-input' || a.code === 'bad-model' ? a.code : 'run-failed';
-        return { ok: false, error: { code, message: a.message + (a.notes.length ? ` (${a.notes.join('; ')})` : '') } };
+        return failed(code, a.message, a.notes);
       }
       const backend = (BACKEND_NAMES as readonly string[]).includes(a.backend) ? (a.backend as BackendName) : undefined;
-      if (!backend) return { ok: false, error: { code: 'run-failed', message: `the webview reported an unknown back end '${a.backend}'` } };
+      if (!backend) return failed('run-failed', `the webview reported an unknown back end '${a.backend}'`, a.notes);
       const outputs: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
-      const info: WebviewRunInfo = { backend, ...(a.adapter ? { adapter: a.adapter } : {}), ...(a.isFallbackAdapter !== undefined ? { isFallbackAdapter: a.isFallbackAdapter } : {}), notes: a.notes };
-      for (const o of a.outputs) {
-        outputs[o.name] = { data: o.data, dims: o.dims };
-        this.infos.set(o.data, info);
-      }
-      return { ok: true, outputs, ms: a.ms, sessionMs: a.sessionMs };
+      for (const o of a.outputs) outputs[o.name] = { data: o.data, dims: o.dims };
+      return { ok: true, outputs, backend, ...(a.adapter ? { adapter: a.adapter } : {}), ms: a.ms, sessionMs: a.sessionMs, notes: a.notes };
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
-  dispose(): Promise<void> {
+  dispose(): void {
     this.reset('the preview closed');
-    return Promise.resolve();
   }
 }

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../command';
 import { readNpy, toFloat32, type NpyArray } from '../../core/runtime/npy';
 import { openModel } from '../../core/runtime/model';
-import { createNodeRuntime, modelKey } from '../../core/runtime/node';
+import { createNodeRuntime } from '../../core/runtime/node';
+import { modelKey } from '../../core/runtime/nodeModelFiles';
 import { BACKEND_NAMES, type BackendName, type Tensors } from '../../core/runtime/backend';
 
 export const REL_TOLERANCE = 1e-4;

@@ -1,17 +1,15 @@
 // `flare predict DECK [--model NAME|PATH] [--backend …] [--out FILE.vtu|FILE.json] [--json] [--strict]`: reads a
 // deck, builds the card's features, runs the model, writes the predicted fields and the applicability findings.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { CliCommand, CliIo } from '../command';
 import { readMesh, writeVtu, type DataArray, type Mesh } from '../../core/mesh/index';
 import { includeFileReader } from '../../core/mesh/includeFiles';
-import { openModel, type OpenedModel } from '../../core/runtime/model';
-import { createNodeRuntime, modelKey } from '../../core/runtime/node';
-import { predict, type Prediction } from '../../core/runtime/predict';
-import { BACKEND_NAMES, type BackendName } from '../../core/runtime/backend';
-import { adapterLabel } from '../../core/runtime/gpuDevice';
+import { createNodeRuntime } from '../../core/runtime/node';
+import { nodeModelFiles } from '../../core/runtime/nodeModelFiles';
+import { predictDeck, type Prediction } from '../../core/runtime/pipeline';
+import { InProcessRunner } from '../../core/runtime/runner';
+import { BACKEND_NAMES, errorMessage, type BackendName } from '../../core/runtime/backend';
 import { ENGINE_PREFERRED_FROM } from '../../core/runtime/engineBackend';
-import { missingForPrediction } from '../../core/model/predictable';
 import { EXIT, findingJson, findingLine, predictedExitCode } from '../findings';
 
 const USAGE = `Usage: flare predict DECK [--model NAME|PATH] [--backend auto|${BACKEND_NAMES.join('|')}] [--out FILE.vtu|FILE.json] [--json] [--strict]
@@ -67,43 +65,6 @@ function parseArgs(args: string[]): Args | string {
   return a;
 }
 
-/** The shipped models folder: models/ of the extension (walking up from this file or dist/cli.js). */
-export function modelsDir(): string | undefined {
-  for (let d = __dirname, i = 0; i < 6; i++, d = path.dirname(d)) {
-    const p = path.join(d, 'models');
-    if (fs.existsSync(path.join(p, 'card_template.json')) || fs.existsSync(path.join(p, 'bracket3d-elasticity.onnx'))) return p;
-  }
-  return undefined;
-}
-
-function resolveModel(spec: string | undefined, mesh: Mesh): string | { error: string } {
-  const volumetric = mesh.cells.some((c) => /^(tetra|hexahedron|wedge|pyramid)/.test(c.type));
-  const name = spec ?? (volumetric ? 'bracket3d-elasticity' : 'plate2d-elasticity');
-  if (spec && (spec.endsWith('.onnx') || spec.includes('/') || spec.includes(path.sep))) return spec;
-  const dir = modelsDir();
-  const file = dir ? path.join(dir, `${name}.onnx`) : undefined;
-  if (!file || !fs.existsSync(file)) {
-    const have = dir ? fs.readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)) : [];
-    return { error: `no shipped model '${name}'${dir ? ` in ${dir}` : ''} (available: ${have.join(', ') || 'none'}); pass --model PATH.onnx` };
-  }
-  return file;
-}
-
-function loadModel(file: string): OpenedModel | { error: string } {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    return { error: `cannot read model ${file}: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  const sidecar = file.replace(/\.onnx$/i, '.card.json');
-  const r = openModel(bytes, modelKey(file));
-  if (!r.ok) return { error: `${file}: ${r.error}` };
-  if (r.model.card || !fs.existsSync(sidecar)) return r.model;
-  const withCard = openModel(bytes, modelKey(file), fs.readFileSync(sidecar, 'utf8'));
-  return withCard.ok ? withCard.model : { error: `${file}: ${withCard.error}` };
-}
-
 function withFields(mesh: Mesh, p: Prediction): Mesh {
   const n = mesh.points.length / mesh.dimension;
   const data: DataArray[] = p.fields.map((f) => ({ name: f.name, components: f.components, values: f.values }));
@@ -136,7 +97,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     bytes = fs.readFileSync(a.input);
   } catch (e) {
-    return failed(io, a.json, { code: 'cannot-read', message: `cannot read ${a.input}: ${e instanceof Error ? e.message : String(e)}`, file: a.input });
+    return failed(io, a.json, { code: 'cannot-read', message: `cannot read ${a.input}: ${errorMessage(e)}`, file: a.input });
   }
   const res = readMesh(bytes, a.input, { readInclude: includeFileReader() });
   const errors = res.diagnostics.filter((d) => d.severity === 'error');
@@ -145,51 +106,41 @@ async function run(args: string[], io: CliIo): Promise<number> {
     return failed(io, a.json, { code: 'bad-input', message: `${a.input} could not be read`, file: a.input }, diags);
   }
   const mesh = res.mesh;
-  // A plain mesh stops here; a deck without supports or loads goes on to the applicability check,
-  // so that its findings (and a *FREQUENCY step, an unsupported element) come out at their lines.
-  const missing = missingForPrediction(mesh, a.input);
-  if (missing && !mesh.deck) return failed(io, a.json, { code: 'not-a-deck', message: missing, file: a.input });
-  const file = resolveModel(a.model, mesh);
-  if (typeof file !== 'string') return failed(io, a.json, { code: 'no-model', message: file.error });
-  const model = loadModel(file);
-  if ('error' in model) return failed(io, a.json, { code: 'bad-model', message: model.error });
   // The engine and wasm are always registered: the engine takes meshes past the other back ends'
   // size limits, wasm takes over after a GPU device loss.
   const wanted: BackendName[] = [...new Set<BackendName>(a.backend === 'auto' ? ['wasm', 'node-cpu', 'engine'] : [a.backend, 'engine', 'wasm'])];
   const rt = await createNodeRuntime({ backends: wanted });
   let r;
   try {
-    r = await predict(rt, model, mesh, { backend: a.backend });
+    r = await predictDeck(mesh, { model: { setting: a.model, allowFiles: true }, files: nodeModelFiles(), runner: () => Promise.resolve(new InProcessRunner(rt, a.backend)) });
   } finally {
     await rt.dispose();
   }
   if (!r.ok) {
     // The applicability check stopped it (no supports or loads the model can use): its findings, at their lines.
-    // Without supports or loads the error is what is missing and how to add it.
-    const code = missing ? 'not-a-deck' : r.code;
-    const message = missing ?? r.error;
     for (const f of r.findings ?? []) io.err(findingLine(f, a.input));
     if (a.json && r.findings) {
-      io.err(`flare predict: ${message}\n`);
-      io.out(JSON.stringify({ error: { code, message, file: a.input }, findings: r.findings.map((f) => findingJson(f, a.input)) }) + '\n');
+      io.err(`flare predict: ${r.error}\n`);
+      io.out(JSON.stringify({ error: { code: r.code, message: r.error, file: a.input }, findings: r.findings.map((f) => findingJson(f, a.input)) }) + '\n');
       return EXIT.failed;
     }
-    return failed(io, a.json, { code, message, file: a.input });
+    return failed(io, a.json, { code: r.code, message: r.error, file: a.input });
   }
   const p = r.prediction;
-  const card = model.card;
+  const card = r.model.opened.card;
+  const file = r.model.location;
   const n = mesh.points.length / mesh.dimension;
   const findings = p.findings.map((f) => findingJson(f, a.input));
   for (const f of p.findings) io.err(findingLine(f, a.input));
   if (a.json) {
     io.out(JSON.stringify({
-      model: card?.name ?? file, modelFile: file, backend: p.backend, adapter: p.adapter ? adapterLabel(p.adapter) : null, ms: p.ms, featureMs: p.featureMs, points: n,
+      model: card?.name ?? file, modelFile: file, backend: p.backend, adapter: p.adapter ?? null, ms: p.ms, featureMs: p.featureMs, points: n,
       fields: p.fields.map((f) => ({ name: f.name, unit: f.unit, components: f.components, ...minMax(f.values, f.components) })),
       findings, notes: p.notes, ...(a.out ? { out: a.out } : {}),
     }) + '\n');
   } else {
     io.out(`model    ${card ? `${card.name} ${card.version}` : file} (${file})\n`);
-    io.out(`backend  ${p.backend}${p.adapter ? ` on ${adapterLabel(p.adapter)}` : ''}\n`);
+    io.out(`backend  ${p.backend}${p.adapter ? ` on ${p.adapter}` : ''}\n`);
     io.out(`points   ${n}\n`);
     io.out(`time     ${(p.featureMs + p.sessionMs + p.ms).toFixed(0)} ms (features ${p.featureMs.toFixed(0)}, session ${p.sessionMs.toFixed(0)}, run ${p.ms.toFixed(0)})\n`);
     for (const note of p.notes) io.out(`note     ${note}\n`);
@@ -203,7 +154,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         fs.writeFileSync(a.out, writeVtu(withFields(mesh, p), { compress: true }));
       } else {
         const json = {
-          model: card?.name ?? file, backend: p.backend, adapter: p.adapter ? adapterLabel(p.adapter) : null, ms: p.ms, points: n,
+          model: card?.name ?? file, backend: p.backend, adapter: p.adapter ?? null, ms: p.ms, points: n,
           node_id: Array.from(mesh.pointIds ?? Int32Array.from({ length: n }, (_, i) => i + 1)),
           fields: Object.fromEntries(p.fields.map((f) => [f.name, { unit: f.unit, components: f.components, values: Array.from(f.values) }])),
           findings, notes: p.notes,
@@ -211,7 +162,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         fs.writeFileSync(a.out, JSON.stringify(json));
       }
     } catch (e) {
-      return failed(io, a.json, { code: 'cannot-write', message: `cannot write ${a.out}: ${e instanceof Error ? e.message : String(e)}`, file: a.out });
+      return failed(io, a.json, { code: 'cannot-write', message: `cannot write ${a.out}: ${errorMessage(e)}`, file: a.out });
     }
     if (!a.json) io.out(`wrote    ${a.out}\n`);
   }

@@ -1,6 +1,7 @@
 // Pairs a prediction with a solver result (CalculiX .frd, or a .vtu) node by node and computes the
 // error statistics engineers ask for: relative L2, max and 99th percentile, per field.
 import type { DataArray, Mesh } from '../mesh/types';
+import { isPlaneDeck } from '../model/modelChoice';
 import { headlineStats, pairedErrorStats, vonMises, type ErrorStats } from './fieldStats';
 
 export interface ReferenceFields {
@@ -66,15 +67,10 @@ export function matchNodes(deck: Mesh, result: Mesh): Int32Array | string {
   return map;
 }
 
-/** A deck of only plane (triangle/quad) elements: the plane-stress models' domain. */
-export function isPlanar(mesh: Mesh): boolean {
-  return mesh.cells.length > 0 && mesh.cells.every((c) => c.type.startsWith('triangle') || c.type.startsWith('quad'));
-}
-
 export function compareWithReference(deck: Mesh, predicted: { name: string; components: number; values: Float32Array; unit: string }[], result: Mesh): CompareResult {
   const map = matchNodes(deck, result);
   if (typeof map === 'string') return { ok: false, error: map };
-  const ref = referenceFields(result, isPlanar(deck));
+  const ref = referenceFields(result, isPlaneDeck(deck));
   const comparisons: FieldComparison[] = [];
   let matched = 0;
   for (const f of predicted) {

@@ -5,6 +5,7 @@
 import type { CellType, Mesh, NodalLoad } from '../mesh/types';
 import { pressureForces, type LoadIssue } from './deckLoads';
 import type { ModelCard } from './card';
+import { isPlaneDeck } from './modelChoice';
 
 /** What a deck provides, per node in *NODE order. */
 export interface DeckQuantities {
@@ -55,8 +56,8 @@ export interface BuiltInputs {
 
 export type FeatureResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Reads the deck quantities from a mesh read by readMesh (needs its `deck` data). */
-export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<DeckQuantities> {
+/** Reads the deck quantities from a mesh read by readMesh (needs its `deck` data); thickness only from its *SOLID SECTION. */
+export function deckQuantities(mesh: Mesh): FeatureResult<DeckQuantities> {
   const deck = mesh.deck;
   if (!deck) return { ok: false, error: `${mesh.source.file}: not a solver deck (no *BOUNDARY / *CLOAD / *MATERIAL data): a model needs fixed nodes, loads and a material` };
   const d = mesh.dimension;
@@ -70,7 +71,7 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   const fixed = new Uint8Array(n);
   for (const b of deck.boundaries) if (b.value === 0 && b.node >= 0 && b.node < n && Math.max(1, b.firstDof) <= Math.min(dofs, b.lastDof)) fixed[b.node] = 1;
   const force = new Float64Array(n * 3);
-  const t = thickness && thickness > 0 ? thickness : planeThickness(mesh) ?? 1;
+  const t = planeThickness(mesh) ?? 1;
   // *CLOAD and face pressures (as consistent nodal forces) add up; each keeps its deck line.
   const pressure = pressureForces(mesh, sectionThickness(mesh, t));
   for (const l of [...deck.loads, ...pressure.loads]) if (l.dof >= 1 && l.dof <= 3 && l.node >= 0 && l.node < n) force[l.node * 3 + l.dof - 1] += l.value;
@@ -91,7 +92,7 @@ export function deckQuantities(mesh: Mesh, thickness?: number): FeatureResult<De
   return {
     ok: true,
     value: {
-      n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: volumetric ? 3 : 2,
+      n, xyz, fixed, force, E: mat.youngsModulus, ...(mat.poissonRatio !== undefined ? { nu: mat.poissonRatio } : {}), thickness: t, meshDim: isPlaneDeck(mesh) ? 2 : 3,
       pressureLoads: pressure.loads, loadIssues: pressure.issues,
       cells: mesh.cells.map((c) => ({ type: c.type, connectivity: c.connectivity })),
     },

@@ -33,3 +33,19 @@ export function openModel(bytes: Uint8Array, key: string, cardText?: string): Op
   const handle: ModelHandle = { key, bytes, info, ...(attention ? { attention } : {}) };
   return { ok: true, model: { handle, ...(card ? { card } : {}), ...(cardProblem ? { cardProblem } : {}) } };
 }
+
+/** The card file a model may have beside it: `<name>.card.json` for `<name>.onnx`. */
+export function sidecarCardPath(modelPath: string): string {
+  return modelPath.replace(/\.onnx$/i, '') + '.card.json';
+}
+
+/**
+ * The one card precedence: the card embedded in the ONNX metadata when it is valid (it travels with
+ * the weights it describes), else the `.card.json` beside the model (read only then), else none.
+ */
+export async function openModelWithCard(bytes: Uint8Array, key: string, readSidecar: () => Promise<string | undefined>): Promise<OpenResult> {
+  const embedded = openModel(bytes, key);
+  if (!embedded.ok || embedded.model.card) return embedded;
+  const text = await readSidecar();
+  return text === undefined ? embedded : openModel(bytes, key, text);
+}

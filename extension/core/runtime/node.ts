@@ -192,9 +192,3 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
   for (const b of opts.extra ?? []) rt.register(b);
   return rt;
 }
-
-/** Reads a model file into a handle (key = path + size + mtime). */
-export function modelKey(file: string): string {
-  const st = fs.statSync(file);
-  return `${path.resolve(file)}:${st.size}:${st.mtimeMs}`;
-}

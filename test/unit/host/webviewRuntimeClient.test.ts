@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { WebviewRuntimeClient } from '../../../extension/host/webviewRuntimeClient';
 import { RuntimeBridge } from '../../../extension/core/runtime/bridge';
 import { createNodeRuntime } from '../../../extension/core/runtime/node';
-import { FlareRuntime } from '../../../extension/core/runtime/runtime';
 import { openModel } from '../../../extension/core/runtime/model';
 import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
 import { parseHostToWebview, parseWebviewToHost, type HostToWebview } from '../../../extension/core/protocol/messages';
@@ -39,7 +38,7 @@ async function setup() {
   const x = readNpy(fs.readFileSync(path.join(REF, 'x.npy')));
   assert.ok(x.ok);
   const inputs = { x: { data: toFloat32(x.array), dims: x.array.shape } };
-  return { webviewRuntime, client, sent, page, newPage, model: o.model.handle, inputs, runtime: new FlareRuntime([client]) };
+  return { webviewRuntime, client, sent, page, newPage, model: o.model.handle, inputs };
 }
 
 test('webview runtime client: outputs equal a direct run, the model travels once, a new page gets it again', async () => {
@@ -47,18 +46,20 @@ test('webview runtime client: outputs equal a direct run, the model travels once
   try {
     const direct = await s.webviewRuntime.run({ model: s.model, inputs: s.inputs, backend: 'wasm' });
     assert.ok(direct.ok);
-    const r = await s.runtime.run({ model: s.model, inputs: s.inputs, backend: s.client.name });
+    const r = await s.client.run(s.model, s.inputs);
     assert.ok(r.ok, r.ok ? '' : r.error.message);
     assert.deepEqual(r.outputs.y.data, direct.outputs.y.data);
-    assert.equal(s.client.infoFor(r.outputs.y.data)?.backend, 'wasm');
+    // The runner says what it is and which back end the webview used: no stand-in name.
+    assert.equal(s.client.kind, 'webview');
+    assert.equal(r.backend, 'wasm');
     const first = s.sent[0];
     assert.ok(first.type === 'predictRun' && first.model.byteLength > 0 && first.model.constructor === Uint8Array, 'model bytes as a plain Uint8Array (a Buffer would not survive VS Code serialization)');
-    await s.runtime.run({ model: s.model, inputs: s.inputs, backend: s.client.name });
+    await s.client.run(s.model, s.inputs);
     const second = s.sent[1];
     assert.ok(second.type === 'predictRun' && second.model.byteLength === 0, 'the page keeps the model');
     // A page reload we did not hear of: it has no model, says so, and gets the bytes again.
     s.newPage();
-    const again = await s.runtime.run({ model: s.model, inputs: s.inputs, backend: s.client.name });
+    const again = await s.client.run(s.model, s.inputs);
     assert.ok(again.ok, again.ok ? '' : again.error.message);
     const [a, b] = s.sent.slice(2);
     assert.ok(a.type === 'predictRun' && a.model.byteLength === 0 && b.type === 'predictRun' && b.model.byteLength > 0);
@@ -72,13 +73,13 @@ test('webview runtime client: cancellation and a page that goes away end the run
   try {
     s.page.drop = true;
     const ctl = new AbortController();
-    const pending = s.runtime.run({ model: s.model, inputs: s.inputs, backend: s.client.name, signal: ctl.signal });
+    const pending = s.client.run(s.model, s.inputs, { signal: ctl.signal });
     await new Promise((r) => setImmediate(r));
     ctl.abort();
     const r = await pending;
     assert.ok(!r.ok && r.error.code === 'cancelled');
     assert.ok(s.sent.some((m) => m.type === 'predictCancel'), 'the page is told to cancel');
-    const lost = s.runtime.run({ model: s.model, inputs: s.inputs, backend: s.client.name });
+    const lost = s.client.run(s.model, s.inputs);
     await new Promise((r) => setImmediate(r));
     s.client.reset('the preview was hidden');
     const l = await lost;

@@ -11,7 +11,8 @@ import { buildInputs, deckQuantities, nodeTopology, usesFeaturesV2 } from '../..
 import { openModel } from '../../../extension/core/runtime/model';
 import { createNodeRuntime } from '../../../extension/core/runtime/node';
 import { readNpy, toFloat32 } from '../../../extension/core/runtime/npy';
-import { maxPrincipal, predict } from '../../../extension/core/runtime/predict';
+import { maxPrincipal, predict } from '../../../extension/core/runtime/pipeline';
+import { InProcessRunner } from '../../../extension/core/runtime/runner';
 
 const FIX = path.resolve(__dirname, '../../fixtures/models-v2');
 const MODELS = path.resolve(__dirname, '../../../models');
@@ -74,7 +75,7 @@ for (const c of cases) {
       const { mesh, model } = load(c);
       const rt = await createNodeRuntime({ backends: [backend], wasmThreads: 1 });
       try {
-        const r = await predict(rt, model, mesh, { backend });
+        const r = await predict(new InProcessRunner(rt, backend), model, mesh);
         assert.ok(r.ok, r.ok ? '' : r.error);
         const byName = Object.fromEntries(r.prediction.fields.map((f) => [f.name, f]));
         assert.deepEqual(Object.keys(byName).sort(), ['displacement', 'max_principal', 'stress', 'von_mises']);
