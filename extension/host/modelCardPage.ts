@@ -49,7 +49,7 @@ const METRIC_LABELS: Readonly<Record<string, string>> = {
   vm: 'von Mises, rel. L2', rel_l2_von_mises: 'von Mises, rel. L2',
   u: '|u|, rel. L2', rel_l2_disp_mag: '|u|, rel. L2',
   p99: 'P99 of von Mises, rel. error', rel_err_p99_von_mises: 'P99 of von Mises, rel. error',
-  hot1: 'hot spots (top 1 % of nodes), rel. error',
+  hot1: 'von Mises on the hottest 1 % of nodes, rel. L2',
   sxx: 'σxx, rel. L2', syy: 'σyy, rel. L2', szz: 'σzz, rel. L2', sxy: 'σxy, rel. L2', syz: 'σyz, rel. L2', szx: 'σzx, rel. L2',
   max_principal: 'max principal stress, rel. L2',
 };
