@@ -11,6 +11,7 @@ import type { ParsedFiles } from './parsedFileStore';
 import { isMeshUri } from './fileWatcher';
 import { readSettings } from './settings';
 import { offerRaiseLimit } from './limitActions';
+import { showModelCardPage } from './modelCardView';
 
 /** The target of a command: its argument, else the active editor's file, else the active preview's. */
 export function commandTarget(uri?: vscode.Uri): vscode.Uri | undefined {
@@ -215,8 +216,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         const mesh = t ? service.last(t)?.mesh : undefined;
         const model = await service.resolveModel(typeof name === 'string' ? name : readSettings().model, mesh);
         const card = model.opened.card;
-        const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(card ?? { note: model.opened.cardProblem ?? 'this model has no card' }, null, 2) });
-        await vscode.window.showTextDocument(doc, { preview: true });
+        showModelCardPage(card, { problem: model.opened.cardProblem, source: model.builtin ? `${model.name} (built-in)` : vscode.workspace.asRelativePath(model.uri) });
         return card?.name;
       } catch (e) {
         report(e, 'model card');

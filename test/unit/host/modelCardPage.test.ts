@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseCard, type ModelCard } from '../../../extension/core/model/card';
+import { cardPageCsp, escapeHtml, renderModelCardPage } from '../../../extension/host/modelCardPage';
+
+const root = path.resolve(__dirname, '../../..');
+
+function shippedCard(name: string): ModelCard {
+  const r = parseCard(fs.readFileSync(path.join(root, 'models', `${name}.card.json`), 'utf8'), name);
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors));
+  return r.card;
+}
+
+/** The page's text with tags removed and entities decoded, whitespace collapsed (what a reader sees). */
+function visibleText(html: string): string {
+  return html.replace(/<style[\s\S]*?<\/style>/g, ' ').replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+test('plate2d v2 card: name, family, units, accuracy with the noise floor, envelope with units, training data', () => {
+  const card = shippedCard('plate2d-elasticity');
+  const html = renderModelCardPage(card, { nonce: 'abc123', source: 'plate2d-elasticity (built-in)' });
+  const text = visibleText(html);
+  assert.match(text, /plate2d-elasticity v2\./);
+  assert.match(text, /family: plate2d/);
+  assert.match(text, /von_mises MPa/);
+  assert.match(text, /displacement mm/);
+  // metrics.test.summary.vm.mean = 0.2056 → 20.6 %; noise floor vm 0.0567 → 5.67 %; |u| 0.0269 → 2.69 %.
+  assert.match(text, /von Mises, rel\. L2 20\.6 % 20\.0 % 46\.1 % 43\.8 % 5\.67 % 5\.81 %/);
+  assert.match(text, /\|u\|, rel\. L2 2\.69 % 2\.08 %/);
+  assert.match(text, /noise floor of the data/);
+  assert.match(text, /200 test decks, 1,408,706 nodes/);
+  assert.match(text, /largest bounding-box edge L 80\.13 … 140 mm/);
+  assert.match(text, /Young's modulus E 210,000 MPa/);
+  assert.match(text, /2,000 training decks, 200 test decks \(held out\)/);
+  assert.match(text, /Mahalanobis distance above 4\.064/);
+});
+
+test('bracket3d v1 card (rel_l2_* metrics with p90, no noise floor) renders its accuracy', () => {
+  const text = visibleText(renderModelCardPage(shippedCard('bracket3d-elasticity'), { nonce: 'n' }));
+  assert.match(text, /von Mises, rel\. L2 44\.0 % 42\.3 % 56\.7 %/);
+  assert.match(text, /P99 of von Mises, rel\. error 19\.3 %/);
+  assert.match(text, /This card has no measured noise floor/);
+  assert.match(text, /per-node input features/);
+});
+
+test('card text is escaped: a hostile workspace card cannot inject markup or script', () => {
+  const card = shippedCard('plate2d-elasticity');
+  const evil = '<script>alert(1)</script><img src=x onerror="alert(2)">';
+  const hostile: ModelCard = {
+    ...card,
+    name: evil, description: `desc ${evil}`, family: `"'&`,
+    assumptions: [evil],
+    outputs: card.outputs.map((o) => ({ ...o, unit: `<b>${o.unit}</b>` })),
+    metrics: { test: { summary: { [evil]: { mean: 0.5 } } } },
+    envelope: { [evil]: [1, 2] },
+  };
+  const html = renderModelCardPage(hostile, { nonce: 'n0nce', source: evil });
+  assert.doesNotMatch(html, /<script|<img|onerror="/i);
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(html.includes('&quot;&#39;&amp;'));
+  assert.ok(html.includes('&lt;b&gt;MPa&lt;/b&gt;'));
+  assert.match(visibleText(html), /<script>alert\(1\)<\/script>.* 50\.0 %/);
+});
+
+test('the page carries a CSP that admits only the nonce\'d style, and says why there is no card', () => {
+  const html = renderModelCardPage(undefined, { nonce: 'Zm9v', problem: 'model card invalid: name: <missing>' });
+  assert.ok(html.includes(`content="${cardPageCsp('Zm9v')}"`));
+  assert.equal(cardPageCsp('Zm9v'), "default-src 'none'; style-src 'nonce-Zm9v'");
+  assert.match(html, /<style nonce="Zm9v">/);
+  assert.doesNotMatch(html, /<script/);
+  assert.match(visibleText(html), /model card invalid: name: <missing>/);
+  assert.equal(escapeHtml('a<b>&"\''), 'a&lt;b&gt;&amp;&quot;&#39;');
+});
