@@ -216,7 +216,7 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         const mesh = t ? service.last(t)?.mesh : undefined;
         const model = await service.resolveModel(typeof name === 'string' ? name : readSettings().model, mesh);
         const card = model.opened.card;
-        showModelCardPage(card, { problem: model.opened.cardProblem, source: model.builtin ? `${model.name} (built-in)` : vscode.workspace.asRelativePath(model.uri) });
+        showModelCardPage(card, { problem: model.opened.cardProblem, source: model.builtin ? `${model.name} (built-in)` : vscode.workspace.asRelativePath(model.location) });
         return card?.name;
       } catch (e) {
         report(e, 'model card');
