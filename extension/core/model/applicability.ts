@@ -131,6 +131,9 @@ function envelopeFinding(f: EnvelopeFinding, deck: Mesh['deck']): Finding {
 /** Quantities the outputs are rescaled by exactly (linear elasticity): outside the range is only informative. */
 const EXACTLY_SCALED = new Set(['P', 'sigma_ref', 'E', 'traction']);
 
+/** Fraction of a training range's width accepted beyond each end (sampling margin). */
+const ENVELOPE_MARGIN = 0.02;
+
 /** Compares a deck with the card's training envelope; returns findings (empty when in range). */
 export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltInputs): EnvelopeFinding[] {
   const s = built.scales;
@@ -142,7 +145,9 @@ export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltIn
   for (const [k, range] of Object.entries(card.envelope)) {
     const v = values[k];
     if (v === undefined) continue;
-    const tol = 1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1);
+    // The range is the min/max of a finite training sample, which falls short of the family's
+    // true bounds by about width/n: a margin keeps in-family decks at the edges from a warning.
+    const tol = Math.max(1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1), ENVELOPE_MARGIN * (range[1] - range[0]));
     if (v >= range[0] - tol && v <= range[1] + tol) continue;
     const exact = EXACTLY_SCALED.has(k);
     out.push({
