@@ -1,6 +1,8 @@
 // The preview's UI: VS Code-native controls (@vscode-elements/elements) around a MeshView, theme
 // colours from VS Code's CSS variables, keyboard control of the 3D view, and the view state kept in
 // the webview's setState so a reload (hidden tab, window reload) comes back as it was.
+// Over 400 lines on purpose: it is the message switch and the control wiring of one page; the
+// parts with their own logic (toolbar, banner, probe, theme) are already modules of their own.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { MeshView, DEFAULT_SETTINGS, validCamera, validPick, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings } from './meshView';

@@ -3,6 +3,8 @@
 // attention as MatMul + Softmax) and turns it into a typed FlarePlan — or a refusal that names
 // the node where matching stopped. The walk follows data flow from the graph input; at the end
 // every node on the data path to the output must have been explained by the match.
+// One file on purpose (~500 lines): the matcher is one walk whose cursor and consumed-node set
+// every pattern shares; split up, each piece would need that state passed in and out.
 import { decodeOnnxModel, tensorFloats, tensorInts, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnxProto';
 import { geluTanh } from './cpuReference';
 import { checkPlan, type BlockPlan, type EngineRefusal, type FlarePlan, type LayerNormParams, type Linear, type MlpLayer, type TailPlan } from './plan';

@@ -2,6 +2,8 @@
 // (and its reference implementation models/flare/features.py) defines them, plus the scale input
 // that the graph uses to turn normalized outputs into physical fields (the applicability checks
 // are in applicability.ts). float64 throughout, float32 at the end, like numpy.
+// One file on purpose (~400 lines): the column table, the topology flags and the scales mirror
+// features.py one to one, and parity with it on the goldens is checked as a whole.
 import type { CellType, Mesh, NodalLoad } from '../mesh/types';
 import { pressureForces, type LoadIssue } from './deckLoads';
 import type { ModelCard } from './card';
