@@ -77,7 +77,7 @@ report(async () => {
 
   const shipped = await model('/models/bracket3d-elasticity.onnx');
   const g = '/models/golden/bracket3d-elasticity';
-  const inputs = { x: await npy(`${g}.x.npy`), scale: await npy(`${g}.scale.npy`) };
+  const inputs = { x: await npy(`${g}.x.npy`), scale: await npy(`${g}.scale.npy`), load_dir: await npy(`${g}.load_dir.npy`) };
   const gy = await npy(`${g}.y.npy`);
   const order = shipped.info.outputs.map((o) => o.name);
   const se = await rt.run({ model: shipped, inputs, backend: 'engine' });
