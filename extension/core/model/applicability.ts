@@ -21,36 +21,10 @@ const at = (code: FindingCode, severity: FindingSeverity, message: string, loc?:
  * run at all (no support, no load); `built` (the model inputs) adds the training-envelope findings.
  */
 export function applicability(mesh: Mesh, card: ModelCard, q: DeckQuantities, built?: BuiltInputs): Finding[] {
-  const out: Finding[] = [];
+  const out = deckFindings(mesh, card);
   const deck = mesh.deck;
   const file = { file: mesh.source.file, line: 0 };
   const fileOnly = (f: Finding): Finding => ({ ...f, file: mesh.source.file });
-
-  // Element types as written in the deck, at their *ELEMENT line. Without any solid or plane element
-  // (beams, springs, masses only) the features have no faces to work on: an error, not a feature failure.
-  const runnable = mesh.cells.some((c) => RUNNABLE_CELL.test(c.type));
-  const known = new Set(card.elementTypes.map((t) => t.toUpperCase()));
-  const cannotRun = runnable ? '' : `; with no solid or plane element the model cannot run`;
-  for (const e of deck?.elementTypes ?? []) {
-    if (known.size > 0 && !known.has(e.name)) out.push(at('element-type', runnable ? 'warning' : 'error', `element type ${e.name} (${e.count} elements): model '${card.name}' was trained on ${card.elementTypes.join('/')} only${cannotRun}`, e.source));
-  }
-  if (!runnable && (known.size === 0 || !out.some((f) => f.severity === 'error'))) {
-    out.push(at('element-type', 'error', `no solid or plane elements: model '${card.name}' cannot run${card.elementTypes.length ? ` (it was trained on ${card.elementTypes.join('/')})` : ''}`, deck?.elementTypes?.[0]?.source ?? file));
-  }
-
-  // Analysis: procedures, NLGEOM, several steps, and what the deck loads with beyond forces.
-  const steps = deck?.steps ?? [];
-  for (const s of steps) {
-    if (s.procedure && !LINEAR_STATIC.has(s.procedure)) out.push(at('analysis', 'warning', `*${s.procedure} analysis in step '${s.name}': the model predicts static linear response only`, s.procedureSource ?? s.source));
-    if (s.nlgeom) out.push(at('analysis', 'warning', `step '${s.name}' is geometrically non-linear (NLGEOM): the model is linear`, s.source));
-  }
-  if (steps.length > 1) out.push(at('analysis', 'warning', `${steps.length} steps: the model sees the loads of all steps added together as one static load case`, steps[1].source));
-  for (const u of deck?.unsupported ?? []) {
-    const what = `*${u.keyword}${u.detail ? ` ${u.detail}` : ''}`;
-    if (u.kind === 'material') out.push(at('material', 'warning', `${what}: the model assumes one isotropic linear elastic material`, u.source));
-    else if (u.kind === 'load') out.push(at('analysis', 'warning', `${what} is not represented by the model (it sees nodal forces and pressures only): the prediction ignores it`, u.source));
-    else out.push(at('analysis', 'warning', `${what} changes the analysis in a way the model does not represent`, u.source));
-  }
   for (const i of q.loadIssues ?? []) out.push(at('analysis', 'warning', `${i.message}: the prediction ignores it`, i.source));
 
   // Material: one homogeneous isotropic material.
@@ -60,7 +34,7 @@ export function applicability(mesh: Mesh, card: ModelCard, q: DeckQuantities, bu
   if (distinct.size > 1) out.push(at('material', 'warning', `${distinct.size} different elastic materials: the model assumes one homogeneous material (it uses E = ${q.E})`, mats[1].source));
 
   // Supports and loads: without them the model cannot run.
-  const firstStep = steps[0]?.source;
+  const firstStep = deck?.steps?.[0]?.source;
   let nFixed = 0;
   let nLoaded = 0;
   const F = [0, 0, 0];
@@ -92,6 +66,43 @@ export function applicability(mesh: Mesh, card: ModelCard, q: DeckQuantities, bu
   if (built) for (const f of checkEnvelope(card, q, built)) out.push(fileOnly(envelopeFinding(f, deck)));
   const dist = distanceFinding(card, q, usedNodes(mesh));
   if (dist) out.push(fileOnly(dist));
+  return out;
+}
+
+/**
+ * The findings that need only the deck as read (element types, procedures, unsupported keywords):
+ * they are reported even when the deck's quantities cannot be built (e.g. a heat-transfer deck
+ * without *ELASTIC), so the user sees why at the right lines.
+ */
+export function deckFindings(mesh: Mesh, card: ModelCard): Finding[] {
+  const out: Finding[] = [];
+  const deck = mesh.deck;
+  const file = { file: mesh.source.file, line: 0 };
+  // Element types as written in the deck, at their *ELEMENT line. Without any solid or plane element
+  // (beams, springs, masses only) the features have no faces to work on: an error, not a feature failure.
+  const runnable = mesh.cells.some((c) => RUNNABLE_CELL.test(c.type));
+  const known = new Set(card.elementTypes.map((t) => t.toUpperCase()));
+  const cannotRun = runnable ? '' : `; with no solid or plane element the model cannot run`;
+  for (const e of deck?.elementTypes ?? []) {
+    if (known.size > 0 && !known.has(e.name)) out.push(at('element-type', runnable ? 'warning' : 'error', `element type ${e.name} (${e.count} elements): model '${card.name}' was trained on ${card.elementTypes.join('/')} only${cannotRun}`, e.source));
+  }
+  if (!runnable && (known.size === 0 || !out.some((f) => f.severity === 'error'))) {
+    out.push(at('element-type', 'error', `no solid or plane elements: model '${card.name}' cannot run${card.elementTypes.length ? ` (it was trained on ${card.elementTypes.join('/')})` : ''}`, deck?.elementTypes?.[0]?.source ?? file));
+  }
+
+  // Analysis: procedures, NLGEOM, several steps, and what the deck loads with beyond forces.
+  const steps = deck?.steps ?? [];
+  for (const s of steps) {
+    if (s.procedure && !LINEAR_STATIC.has(s.procedure)) out.push(at('analysis', 'warning', `*${s.procedure} analysis in step '${s.name}': the model predicts static linear response only`, s.procedureSource ?? s.source));
+    if (s.nlgeom) out.push(at('analysis', 'warning', `step '${s.name}' is geometrically non-linear (NLGEOM): the model is linear`, s.source));
+  }
+  if (steps.length > 1) out.push(at('analysis', 'warning', `${steps.length} steps: the model sees the loads of all steps added together as one static load case`, steps[1].source));
+  for (const u of deck?.unsupported ?? []) {
+    const what = `*${u.keyword}${u.detail ? ` ${u.detail}` : ''}`;
+    if (u.kind === 'material') out.push(at('material', 'warning', `${what}: the model assumes one isotropic linear elastic material`, u.source));
+    else if (u.kind === 'load') out.push(at('analysis', 'warning', `${what} is not represented by the model (it sees nodal forces and pressures only): the prediction ignores it`, u.source));
+    else out.push(at('analysis', 'warning', `${what} changes the analysis in a way the model does not represent`, u.source));
+  }
   return out;
 }
 
@@ -131,7 +142,7 @@ function envelopeFinding(f: EnvelopeFinding, deck: Mesh['deck']): Finding {
 /** Quantities the outputs are rescaled by exactly (linear elasticity): outside the range is only informative. */
 const EXACTLY_SCALED = new Set(['P', 'sigma_ref', 'E', 'traction']);
 
-/** Fraction of a training range's width accepted beyond each end (sampling margin). */
+/** Fraction of a training range's bound accepted beyond it (sampling margin). */
 const ENVELOPE_MARGIN = 0.02;
 
 /** Compares a deck with the card's training envelope; returns findings (empty when in range). */
@@ -145,10 +156,11 @@ export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltIn
   for (const [k, range] of Object.entries(card.envelope)) {
     const v = values[k];
     if (v === undefined) continue;
-    // The range is the min/max of a finite training sample, which falls short of the family's
-    // true bounds by about width/n: a margin keeps in-family decks at the edges from a warning.
-    const tol = Math.max(1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1), ENVELOPE_MARGIN * (range[1] - range[0]));
-    if (v >= range[0] - tol && v <= range[1] + tol) continue;
+    // The range is the min/max of a finite training sample, which falls a little short of the
+    // family's true bounds: a margin relative to each bound keeps in-family decks at the edges from
+    // a warning (relative, not a share of the width: n_nodes spans decades).
+    const eps = 1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1);
+    if (v >= range[0] - Math.max(eps, ENVELOPE_MARGIN * Math.abs(range[0])) && v <= range[1] + Math.max(eps, ENVELOPE_MARGIN * Math.abs(range[1]))) continue;
     const exact = EXACTLY_SCALED.has(k);
     out.push({
       quantity: k, value: v, range, severity: exact ? 'info' : 'warning',

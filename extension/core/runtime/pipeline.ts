@@ -4,7 +4,7 @@
 // Every deck fact (thickness, 2D/3D, loads, material) comes from the reader's structured deck data.
 import type { Mesh } from '../mesh/types';
 import type { ModelCard } from '../model/card';
-import { applicability } from '../model/applicability';
+import { applicability, deckFindings } from '../model/applicability';
 import { buildInputs, deckQuantities, type FeatureScales } from '../model/features';
 import type { Finding } from '../model/findings';
 import { missingForPrediction } from '../model/predictable';
@@ -57,7 +57,8 @@ export function prepareInputs(mesh: Mesh, model: OpenedModel): { ok: true; prepa
   if (!card) return { ok: false, code: 'bad-model', error: model.cardProblem ?? 'the model has no model card (flare.card metadata or a .card.json beside it): its features are unknown' };
   const t0 = performance.now();
   const q = deckQuantities(mesh);
-  if (!q.ok) return { ok: false, code: 'bad-input', error: q.error };
+  // The deck-only findings (a *HEAT TRANSFER step, an unsupported element) still say why, at their lines.
+  if (!q.ok) return { ok: false, code: 'bad-input', error: q.error, findings: deckFindings(mesh, card) };
   // Without supports or loads the model cannot run: say why at the deck's lines, not as a feature error.
   const pre = applicability(mesh, card, q.value);
   const errors = pre.filter((f) => f.severity === 'error');
