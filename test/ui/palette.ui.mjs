@@ -1,10 +1,12 @@
 // UI test: installs the packaged .vsix into a fresh code-server, runs a FLARE command from the
-// command palette like a user, waits for its answer in the workbench, and saves a screenshot.
+// command palette like a user, waits for its answer in the workbench, and saves a screenshot; then
+// the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { codeServerCli, launchChromium, makeDirs, root, startCodeServer } from '../../scripts/lib/code-server.mjs';
+import { bracketFlow } from './bracket.flow.mjs';
 import { previewFlow } from './preview.flow.mjs';
 
 const results = process.env.FLARE_TEST_RESULTS || path.join(root, 'out', 'test-results', 'ui.json');
@@ -59,6 +61,12 @@ try {
   } catch (e) {
     record('preview flow', false, String(e?.stack ?? e).slice(0, 1500));
     await page.screenshot({ path: path.join(artifacts, 'ui-preview-failure.png') }).catch(() => {});
+  }
+  try {
+    await bracketFlow(page, artifacts, record);
+  } catch (e) {
+    record('bracket3d flow', false, String(e?.stack ?? e).slice(0, 1500));
+    await page.screenshot({ path: path.join(artifacts, 'ui-bracket-failure.png') }).catch(() => {});
   }
 } catch (e) {
   record('UI flow', false, String(e?.stack ?? e).slice(0, 1500));

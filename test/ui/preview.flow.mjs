@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodePng, share } from './png.mjs';
 
-async function palette(page, text, row) {
+export async function palette(page, text, row) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 30_000 });
@@ -17,7 +17,7 @@ async function palette(page, text, row) {
   await item.first().click();
 }
 
-async function quickOpen(page, name) {
+export async function quickOpen(page, name) {
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 30_000 });
@@ -29,7 +29,7 @@ async function quickOpen(page, name) {
 }
 
 /** The preview's inner webview frame (the one with the toolbar), once it is there. */
-async function previewFrame(page, timeoutMs = 90_000) {
+export async function previewFrame(page, timeoutMs = 90_000) {
   const t = Date.now();
   while (Date.now() - t < timeoutMs) {
     for (const f of page.frames()) {
@@ -43,7 +43,7 @@ async function previewFrame(page, timeoutMs = 90_000) {
 }
 
 /** What the preview shows, read from its DOM. */
-function viewState(frame) {
+export function viewState(frame) {
   return frame.evaluate(() => {
     const v = (id) => document.getElementById(id)?.value;
     const pick = document.querySelector('.pick');

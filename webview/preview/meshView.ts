@@ -342,6 +342,8 @@ export class MeshView {
     if (!ctx) return;
     ctx.clearRect(0, 0, this.overlay.width, this.overlay.height);
     this.drawDecorations(ctx, this.overlay.width, this.overlay.height, window.devicePixelRatio || 1);
+    // The scalar bar's full title (name, component, unit) on its canvas, so UI tests can read it.
+    this.overlay.dataset.title = this.bar?.title ?? '';
   }
 
   /** Scalar bar, triad and side-by-side labels, in a context of w × h pixels at `scale` pixels per CSS pixel. */
