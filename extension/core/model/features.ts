@@ -291,12 +291,14 @@ export function nodeTopology(q: DeckQuantities): FeatureResult<NodeTopology> {
   return { ok: true, value: { loaded, free, h } };
 }
 
-export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<FeatureScales> {
+/** The scales that depend on geometry and loads only; n_loaded needs the card's loaded flags (buildInputs). */
+type DeckScales = Omit<FeatureScales, 'nLoaded'>;
+
+function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<DeckScales> {
   const lo = [Infinity, Infinity, Infinity];
   const hi = [-Infinity, -Infinity, -Infinity];
   const F = [0, 0, 0];
   let nFixed = 0;
-  let nLoaded = 0;
   for (let i = 0; i < q.n; i++) {
     for (let k = 0; k < 3; k++) {
       const v = q.xyz[i * 3 + k];
@@ -305,7 +307,6 @@ export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<Feat
       F[k] += q.force[i * 3 + k];
     }
     nFixed += q.fixed[i];
-    if (Math.hypot(q.force[i * 3], q.force[i * 3 + 1], q.force[i * 3 + 2]) > 0) nLoaded++;
   }
   if (q.n === 0) return { ok: false, error: 'the deck has no nodes' };
   const center: [number, number, number] = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2];
@@ -317,7 +318,7 @@ export function featureScales(q: DeckQuantities, dim: 2 | 3): FeatureResult<Feat
   const sigmaRef = dim === 2 ? P / (q.thickness * L) : P / (L * L);
   return {
     ok: true,
-    value: { center, L, Ftot: [F[0], F[1], F[2]], P, dir: [F[0] / P, F[1] / P, F[2] / P], sigmaRef, uRef: (sigmaRef * L) / q.E, thickness: q.thickness, dim, nFixed, nLoaded },
+    value: { center, L, Ftot: [F[0], F[1], F[2]], P, dir: [F[0] / P, F[1] / P, F[2] / P], sigmaRef, uRef: (sigmaRef * L) / q.E, thickness: q.thickness, dim, nFixed },
   };
 }
 
@@ -329,7 +330,7 @@ interface ColumnContext {
   loaded: () => Uint8Array;
   topo: () => NodeTopology;
 }
-type Column = (q: DeckQuantities, s: FeatureScales, i: number, ctx: ColumnContext) => number;
+type Column = (q: DeckQuantities, s: DeckScales, i: number, ctx: ColumnContext) => number;
 
 /** Every feature column this extension knows, by the card's column name. */
 export const FEATURE_COLUMNS: Readonly<Record<string, Column>> = {
