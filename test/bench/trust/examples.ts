@@ -5,10 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../extension/cli/main';
-import { readMesh } from '../../../extension/core/mesh/index';
-import { compareWithReference } from '../../../extension/core/analysis/compareFields';
-
-interface OutJson { model: string; findings: { severity: string; code: string }[]; fields: Record<string, { unit: string; components: number; values: number[] }> }
+import { compareJsonWithResult } from './solverCompare';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 const pct = (v: number | undefined): string => (v === undefined ? '?' : `${(100 * v).toFixed(1)} %`);
@@ -21,12 +18,7 @@ async function one(deck: string): Promise<string> {
     const out = path.join(dir, 'p.json');
     const code = await main(['predict', deck, '--out', out], { out: () => undefined, err: () => undefined });
     if (code !== 0) return `| ${path.basename(deck)} | flare predict exit ${code} | | | | |`;
-    const pred = JSON.parse(fs.readFileSync(out, 'utf8')) as OutJson;
-    const mesh = readMesh(fs.readFileSync(deck), deck).mesh;
-    const result = readMesh(fs.readFileSync(frd), frd).mesh;
-    if (!mesh || !result) return `| ${path.basename(deck)} | unreadable deck or result | | | | |`;
-    const fields = Object.entries(pred.fields).map(([name, f]) => ({ name, unit: f.unit, components: f.components, values: Float32Array.from(f.values) }));
-    const r = compareWithReference(mesh, fields, result);
+    const { prediction: pred, compared: r } = compareJsonWithResult(deck, out, frd);
     if (!r.ok) return `| ${path.basename(deck)} | ${r.error} | | | | |`;
     const vm = r.comparisons.find((c) => c.field === 'von_mises')?.stats;
     const u = r.comparisons.find((c) => c.field === 'displacement')?.magnitudeStats;
