@@ -222,11 +222,12 @@ def make_sample(
         meta["t_total"] = time.time() - t0
         return meta
     except RuntimeError as e:
-        mc.close_gmsh(gmsh)
-        if "jacobian" in str(e) and ho_fix != "linear":
-            shutil.rmtree(tmp, ignore_errors=True)
-            return make_sample(seed, outdir, keep, verify, h_frac, "linear", refine, solve)
-        raise
+        retry = (
+            None
+            if ho_fix == "linear"
+            else (lambda: make_sample(seed, outdir, keep, verify, h_frac, "linear", refine, solve))
+        )
+        return mc.retry_or_raise(gmsh, e, tmp, retry)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -212,11 +212,12 @@ def make_sample(
         meta["t_total"] = time.time() - t0
         return meta
     except RuntimeError as e:
-        mc.close_gmsh(gmsh)
-        if "jacobian" in str(e) and not linear_mid:
-            shutil.rmtree(tmp, ignore_errors=True)
-            return make_sample(seed, outdir, keep, verify, h_frac, True, refine, solve)
-        raise
+        retry = (
+            None
+            if linear_mid
+            else (lambda: make_sample(seed, outdir, keep, verify, h_frac, True, refine, solve))
+        )
+        return mc.retry_or_raise(gmsh, e, tmp, retry)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -127,6 +127,17 @@ def close_gmsh(gmsh):
         pass
 
 
+def retry_or_raise(gmsh, err, tmp, retry):
+    """After a RuntimeError in a sample: finalize gmsh; a jacobian failure of the curved quadratic
+    mesh is tried once more with `retry` (straight-sided elements; None when this was that try),
+    anything else is raised again."""
+    close_gmsh(gmsh)
+    if retry is None or "jacobian" not in str(err):
+        raise err
+    shutil.rmtree(tmp, ignore_errors=True)
+    return retry()
+
+
 def tmpdir(job):
     base = os.path.join(tempfile.gettempdir(), "flarefem")
     os.makedirs(base, exist_ok=True)
