@@ -59,14 +59,18 @@ export async function runInBrowser<T>(entry: string, opts: BrowserRunOptions = {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); if (process.env.FLARE_TEST_VERBOSE) console.log('[page]', m.text()); });
+    let done: (json: string) => void = () => undefined;
     const result = new Promise<T>((resolve, reject) => {
-      void page.exposeFunction('__flareDone', (json: string) => {
+      done = (json) => {
         const r = JSON.parse(json) as T & { error?: string };
         if (r && typeof r === 'object' && 'error' in r && r.error) reject(new Error(`browser: ${r.error}`));
         else resolve(r);
-      });
+      };
       setTimeout(() => reject(new Error(`browser test timed out; page errors: ${errors.join(' | ') || 'none'}`)), opts.timeoutMs ?? 120_000).unref();
     });
+    // Exposed before the page loads: a fast page called __flareDone before it existed (a CI run
+    // failed with "window.__flareDone is not a function").
+    await page.exposeFunction('__flareDone', (json: string) => done(json));
     await page.goto(`http://127.0.0.1:${port}/`);
     return await result;
   } finally {
