@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { readMesh } from '../../../extension/core/mesh/index';
 import type { FlareApi } from '../../../extension/host/extension';
 import type { PredictionRecord } from '../../../extension/host/predictionService';
+import { structuredPlateDeck } from './previewHelpers';
 
 const EXT_ID = 'flare-sim.flare-vscode';
 
@@ -152,7 +153,9 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
     const flare = await api();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const [small, large] = await plateDecks();
-    const first = new TextDecoder().decode(await vscode.workspace.fs.readFile(large));
+    // ~40k nodes: the webview runs this for seconds, so the edit and save below land while it runs
+    // (with the 4,876-node example deck a loaded CI machine once finished the run first).
+    const first = structuredPlateDeck(140, 70);
     const second = new TextDecoder().decode(await vscode.workspace.fs.readFile(small));
     const secondPoints = readMesh(new TextEncoder().encode(second), 'second.inp').mesh!;
     const uri = vscode.Uri.joinPath(large, '..', '..', 'cancel-test', 'plate.inp');

@@ -42,6 +42,38 @@ two hexahedra
 `;
 
 /** Writes `text` to <workspace>/<folder>/<name> (creating the folder) and returns its URI. */
+/**
+ * A rectangular steel plate of (2·nx+1)·(2·ny+1) nodes in CPS6 triangles, clamped at x = 0 and pulled
+ * at x = max: a plate2d deck of any size, for tests that need a prediction to take a while.
+ */
+export function structuredPlateDeck(nx: number, ny: number, width = 80, height = 40): string {
+  const cols = 2 * nx + 1, rows = 2 * ny + 1;
+  const id = (i: number, j: number): number => j * cols + i + 1;
+  const out = ['*HEADING', `structured plate ${cols}x${rows} nodes`, '*NODE, NSET=NALL'];
+  for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) out.push(`${id(i, j)}, ${(width * i) / (cols - 1)}, ${(height * j) / (rows - 1)}, 0`);
+  out.push('*ELEMENT, TYPE=CPS6, ELSET=PART');
+  let e = 0;
+  for (let j = 0; j < rows - 1; j += 2) {
+    for (let i = 0; i < cols - 1; i += 2) {
+      // Corners a b c d (counter-clockwise from lower left), split along a–c; mid-side nodes follow the corners.
+      const [a, b, c, d] = [id(i, j), id(i + 2, j), id(i + 2, j + 2), id(i, j + 2)];
+      out.push(`${++e}, ${a}, ${b}, ${c}, ${id(i + 1, j)}, ${id(i + 2, j + 1)}, ${id(i + 1, j + 1)}`);
+      out.push(`${++e}, ${a}, ${c}, ${d}, ${id(i + 1, j + 1)}, ${id(i + 1, j + 2)}, ${id(i, j + 1)}`);
+    }
+  }
+  const edge = (i: number): number[] => Array.from({ length: rows }, (_, j) => id(i, j));
+  out.push('*NSET, NSET=FIX', ...chunk(edge(0)), '*NSET, NSET=LOAD', ...chunk(edge(cols - 1)));
+  out.push('*MATERIAL, NAME=MAT', '*ELASTIC', '210000, 0.3', '*SOLID SECTION, ELSET=PART, MATERIAL=MAT', '1');
+  out.push('*STEP', '*STATIC', '*BOUNDARY', 'FIX, 1, 2', '*CLOAD', `LOAD, 1, ${(4000 / rows).toFixed(4)}`, '*NODE FILE', 'U', '*EL FILE', 'S', '*END STEP', '');
+  return out.join('\n');
+}
+
+function chunk(ids: number[]): string[] {
+  const lines: string[] = [];
+  for (let k = 0; k < ids.length; k += 16) lines.push(ids.slice(k, k + 16).join(', '));
+  return lines;
+}
+
 export function writeFixture(folder: string, name: string, text: string): vscode.Uri {
   const dir = path.join(workspace, folder);
   fs.mkdirSync(dir, { recursive: true });
