@@ -9,6 +9,8 @@ by step: linear warm-up, constant, linear decay over the last --decay fraction. 
 fp32 output head, fused AdamW.  <run>/ckpt.pt (one file, overwritten every --ckpt-every
 seconds and at the end) holds model, optimizer, step and every RNG state: rerunning the same
 command resumes exactly.  --time-limit stops early (checkpointed) for time-boxed device calls.
+--new-cycle continues a run that finished before --steps (its decay left the learning rate at 0)
+up to --steps with a new warm-up/constant/decay cycle; rerunning the same command resumes it.
 Several GPUs: torchrun --nproc_per_node=G (DistributedDataParallel; the global batch is split
 across ranks; rank 0 writes logs and checkpoints; a checkpoint resumes on any GPU count).
 """
@@ -64,12 +66,14 @@ class Pack:
 
 
 def lr_at(step, a):
-    if step < a.warmup:
-        return a.lr * (step + 1) / a.warmup
-    d0 = int(a.steps * (1 - a.decay))
-    if step < d0:
+    """The schedule of the current cycle, which starts at step a.start (0, or where --extend began)."""
+    s, total = step - a.start, a.steps - a.start
+    if s < a.warmup:
+        return a.lr * (s + 1) / a.warmup
+    d0 = int(total * (1 - a.decay))
+    if s < d0:
         return a.lr
-    return a.lr * max(0.0, (a.steps - step) / max(1, a.steps - d0))
+    return a.lr * max(0.0, (total - s) / max(1, total - d0))
 
 
 @torch.no_grad()
@@ -166,10 +170,17 @@ def main():
         help="seconds for the whole run: after 300 steps the step count is fixed from "
         "the measured rate (then stored in the checkpoint, so resumes agree)",
     )
+    ap.add_argument(
+        "--new-cycle",
+        action="store_true",
+        help="a run in <run> that finished before --steps continues to --steps with a new warm-up and decay",
+    )
     ap.add_argument("--ckpt-every", type=float, default=180.0, help="seconds")
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--eval-max", type=int, default=None)
     a = ap.parse_args()
+    if a.new_cycle and a.budget:
+        ap.error("--new-cycle ends at --steps: bound each call with --time-limit, not --budget")
     t_start = time.time()
     ddp = int(os.environ.get("WORLD_SIZE", "1")) > 1
     if ddp:
@@ -207,6 +218,7 @@ def main():
     gen = torch.Generator(device=device)
     gen.manual_seed(a.seed)
     step, elapsed_prev = 0, 0.0
+    a.start = 0
     os.makedirs(a.run, exist_ok=True)
     ck = os.path.join(a.run, "ckpt.pt")
     if os.path.exists(ck):
@@ -217,9 +229,15 @@ def main():
         gen.set_state(st["gen"].cpu() if not cuda else st["gen"].cpu())
         torch.set_rng_state(st["cpu_rng"])
         train.y_std = st["y_std"].to(device)
+        wanted = a.steps
         if not st["args"].get("budget"):  # the run's step count was fixed already
             a.steps, a.budget = st["args"]["steps"], 0
+        a.start = st["args"].get("start", 0)
         elapsed_prev = st.get("elapsed", 0.0)
+        if a.new_cycle and step >= st["args"]["steps"] and wanted > step:
+            a.start, a.steps, elapsed_prev = step, wanted, 0.0
+            if rank == 0:
+                print("new cycle from step %d to %d" % (step, wanted), flush=True)
         train.y = train.y_raw / train.y_std
         if rank == 0:
             print("resumed at step", step, flush=True)
