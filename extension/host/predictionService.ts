@@ -217,7 +217,11 @@ export class PredictionService implements vscode.Disposable {
     if (!r.ok) {
       if (r.code === 'not-a-deck') {
         // A deck without supports or loads: its findings go to Problems at their lines too.
-        if (r.model) this.refusedFindings(uri, r.model.name, r.findings);
+        // The run had started (the status bar spins): it ends red, saying what is missing.
+        if (r.model) {
+          this.refusedFindings(uri, r.model.name, r.findings);
+          this.status.show('error', { model: r.model.name, message: r.error, uri });
+        }
         throw new NotPredictable(r.error);
       }
       if (r.model) {

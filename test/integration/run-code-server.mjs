@@ -17,10 +17,14 @@ const artifacts = path.join(root, 'test', 'artifacts');
 fs.mkdirSync(artifacts, { recursive: true });
 process.env.FLARE_TEST_ARTIFACTS = artifacts;
 
-/** One code-server, one folder (a fresh copy of examples/), one mocha run; resolves to the exit code. */
+/** One code-server, one folder (a fresh copy of examples/ and the out-of-family decks), one mocha run; resolves to the exit code. */
 async function runPass(pass, passResults) {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-ws-'));
   fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+  // The out-of-family corpus (issue 15) as a user's decks: outOfFamily.test.ts predicts on each.
+  const corpus = path.join(root, 'test', 'fixtures', 'out-of-family');
+  fs.mkdirSync(path.join(workspace, 'out-of-family'));
+  for (const f of fs.readdirSync(corpus).filter((n) => n.endsWith('.inp'))) fs.copyFileSync(path.join(corpus, f), path.join(workspace, 'out-of-family', f));
   fs.rmSync(passResults, { force: true });
   // The extension host inherits code-server's environment: this is how the tests learn their pass.
   process.env.FLARE_TEST_RESULTS = passResults;

@@ -7,46 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readMesh, writeVtu } from '../../../extension/core/mesh/index';
-import type { FlareApi } from '../../../extension/host/extension';
+import { api, assertFindingsInProblems, capture, flareProblems, folder, predict, until, type PredictAnswer } from './trustHelpers';
 
-const EXT_ID = 'flare-sim.flare-vscode';
 const FIXTURE = path.resolve(__dirname, '../../../../test/fixtures/trust/block-c3d8.inp');
-
-interface Banner { level: string; title: string; details: string[]; visible: boolean }
-interface Capture { state: { banner?: Banner; fields: { name: string; source: string }[] } }
-interface PredictAnswer { where: string; trust: { level: string; headline: string; reasons: string[] }; cancelled?: string; notPredictable?: string }
-
-async function api(): Promise<FlareApi> {
-  const ext = vscode.extensions.getExtension<FlareApi>(EXT_ID);
-  assert.ok(ext);
-  return ext.isActive ? ext.exports : await ext.activate();
-}
-
-const capture = async (): Promise<Capture> => (await vscode.commands.executeCommand('flare.preview.capture', 120_000)) as Capture;
-
-function folder(): vscode.Uri {
-  const f = vscode.workspace.workspaceFolders?.[0]?.uri;
-  assert.ok(f, 'a workspace folder');
-  return f;
-}
-
-/** Predicts, asking again when a run started by a file change superseded ours. */
-async function predict(uri: vscode.Uri): Promise<PredictAnswer> {
-  for (let i = 0; i < 5; i++) {
-    const r = (await vscode.commands.executeCommand('flare.predict', uri)) as PredictAnswer | undefined;
-    assert.ok(r, 'a prediction');
-    if (!r.cancelled) return r;
-  }
-  throw new Error('every prediction was superseded');
-}
-
-async function until(what: string, ok: () => boolean, ms = 15_000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The first line (1-based) of `keyword` in a deck's text. */
 function lineOf(text: string, keyword: RegExp): number {
@@ -85,18 +48,9 @@ describe('trust: escalation of predictions the model cannot vouch for', function
     assert.ok(flare.status.text.includes(r.trust.headline), flare.status.text);
     assert.ok(flare.status.tooltip.includes(r.trust.reasons[0]), flare.status.tooltip);
 
-    const rec = flare.predictions.last(deck);
-    assert.ok(rec);
-    const findings = rec.prediction.findings;
+    const findings = assertFindingsInProblems(flare, deck);
     assert.ok(findings.some((f) => f.severity === 'warning'));
-    const problems = vscode.languages.getDiagnostics(deck).filter((d) => typeof d.code === 'string' && d.code.startsWith('flare.'));
-    for (const f of findings) {
-      const at = (f.line ?? 1) - 1;
-      const d = problems.find((p) => p.code === `flare.${f.code}` && p.message.endsWith(f.message));
-      assert.ok(d, `Problems entry for ${f.code}: ${f.message} (have ${problems.map((p) => `${String(p.code)}@${p.range.start.line}`).join(', ')})`);
-      assert.equal(d.range.start.line, at, `${f.code} at line ${at + 1}`);
-      assert.equal(d.severity, f.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : f.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Information);
-    }
+    const problems = flareProblems(deck);
     // Deck-level findings (the envelope) sit at line 1; an element-type finding at the *ELEMENT line.
     assert.ok(problems.some((p) => p.code === 'flare.envelope' && p.range.start.line === 0 && p.severity === vscode.DiagnosticSeverity.Warning));
     const element = problems.find((p) => p.code === 'flare.element-type');

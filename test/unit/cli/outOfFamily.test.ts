@@ -2,85 +2,20 @@
 // (test/fixtures/out-of-family/, made by make.py, each run through ccx, see README.md there).
 // Each goes through the real CLI entry as `flare predict --json --strict`: the expected finding
 // codes, each at the line of the keyword (or data line) that causes it, and the exit code: 3 when it
-// predicted with warnings, 1 when it could not predict. No out-of-family deck may exit 0.
+// predicted with warnings, 1 when it could not predict. No out-of-family deck may exit 0. The table
+// (../../fixtures/out-of-family/cases.ts) is shared with the VS Code integration test.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../extension/cli/main';
+import { CASES, lineOf as deckLineOf } from '../../fixtures/out-of-family/cases';
 
 const DIR = path.resolve(__dirname, '../../fixtures/out-of-family');
 
 interface JsonFinding { severity: string; code: string; message: string; line?: number }
 interface JsonRun { findings?: JsonFinding[]; error?: { code: string; message: string }; fields?: { name: string; max: number }[] }
-
-interface Expected {
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  /** The deck line it must sit at: the first line matching this; undefined for deck-level findings (no line). */
-  readonly at?: RegExp;
-  readonly message?: RegExp;
-}
-
-interface Case {
-  readonly deck: string;
-  readonly exit: 1 | 3;
-  readonly expect: readonly Expected[];
-  /** Codes that must not be raised (e.g. no boundary finding on a pressure-only deck). */
-  readonly absent?: readonly string[];
-  /** For exit 1: the --json error code and what its message must say. */
-  readonly error?: { code: string; message: RegExp; lines?: readonly RegExp[] };
-}
-
-const CASES: readonly Case[] = [
-  { deck: 'block-c3d8.inp', exit: 3, expect: [{ code: 'element-type', severity: 'warning', at: /^\*ELEMENT/i, message: /C3D8 .*C3D10 only/ }] },
-  { deck: 'block-c3d20r.inp', exit: 3, expect: [{ code: 'element-type', severity: 'warning', at: /^\*ELEMENT/i, message: /C3D20R .*C3D10 only/ }] },
-  { deck: 'shell-s4-membrane.inp', exit: 3, expect: [{ code: 'element-type', severity: 'warning', at: /^\*ELEMENT/i, message: /S4 .*CPS6 only/ }, { code: 'distance', severity: 'warning' }] },
-  {
-    // All of the load is out of plane: a plane model would predict zero everywhere.
-    deck: 'shell-s8r.inp', exit: 1,
-    expect: [{ code: 'element-type', severity: 'warning', at: /^\*ELEMENT/i, message: /S8R/ }, { code: 'analysis', severity: 'error', at: /^\d+, 3, -/, message: /out of plane/ }],
-    error: { code: 'not-applicable', message: /out of plane/, lines: [/^\d+, 3, -/] },
-  },
-  {
-    // Beams only: no face for the features to work on; an element-type error at the *ELEMENT line.
-    deck: 'beam-b32.inp', exit: 1,
-    expect: [{ code: 'element-type', severity: 'error', at: /^\*ELEMENT/i, message: /B32 .*cannot run/ }],
-    error: { code: 'not-applicable', message: /beam-b32\.inp:\d+: element type B32/, lines: [/^\*ELEMENT/i] },
-  },
-  { deck: 'long-beam-c3d10.inp', exit: 3, expect: [{ code: 'envelope', severity: 'warning', message: /^L = 1000 is outside the training range/ }], absent: ['element-type'] },
-  // Pressure is a load: no boundary finding; the plate is still far from the training set.
-  { deck: 'plate-pressure-cps6.inp', exit: 3, expect: [{ code: 'distance', severity: 'warning' }], absent: ['boundary', 'element-type', 'analysis'] },
-  { deck: 'flange-plastic-c3d10.inp', exit: 3, expect: [{ code: 'material', severity: 'warning', at: /^\*PLASTIC/i, message: /\*PLASTIC/ }], absent: ['element-type'] },
-  { deck: 'column-buckle-c3d10.inp', exit: 3, expect: [{ code: 'analysis', severity: 'warning', at: /^\*BUCKLE/i, message: /\*BUCKLE/ }] },
-  // The assembly reads: sets with instance= resolve, so there is a support and a load.
-  { deck: 'assembly-flange.inp', exit: 3, expect: [{ code: 'envelope', severity: 'warning', message: /n_nodes/ }], absent: ['boundary', 'element-type'] },
-  {
-    // A deck without supports or loads still gets its findings at their lines, besides how to add them.
-    deck: 'column-frequency-free.inp', exit: 1,
-    expect: [
-      { code: 'boundary', severity: 'error', at: /^\*STEP/i, message: /no node is fixed/ },
-      { code: 'boundary', severity: 'error', at: /^\*STEP/i, message: /no load/ },
-      { code: 'analysis', severity: 'warning', at: /^\*FREQUENCY/i, message: /\*FREQUENCY/ },
-    ],
-    error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\) and no loads/ },
-  },
-  // Heat transfer: no elastic constants, so it stops at the material; the message names both lines.
-  {
-    deck: 'flange-heat-dc3d10.inp', exit: 1, expect: [{ code: 'analysis', severity: 'warning', at: /^\*HEAT TRANSFER/i, message: /HEAT TRANSFER analysis/ }],
-    error: { code: 'bad-input', message: /material STEEL has no \*ELASTIC.*\*HEAT TRANSFER analysis/, lines: [/^\*MATERIAL/i, /^\*HEAT TRANSFER/i] },
-  },
-  // ccx reads SPRING1 elements; so must we, and then say what is missing.
-  {
-    deck: 'flange-springs-noboundary.inp', exit: 1,
-    expect: [
-      { code: 'boundary', severity: 'error', at: /^\*STEP/i, message: /no node is fixed/ },
-      { code: 'element-type', severity: 'warning', at: /^\*ELEMENT, TYPE=SPRING1/i, message: /SPRING1/ },
-    ],
-    error: { code: 'not-a-deck', message: /no supports \(\*BOUNDARY\)/ },
-  },
-];
 
 async function predict(deck: string): Promise<{ code: number; run: JsonRun; err: string }> {
   let out = '';
@@ -91,9 +26,9 @@ async function predict(deck: string): Promise<{ code: number; run: JsonRun; err:
 
 /** The 1-based number of the first line of `text` matching `re`. */
 function lineOf(text: string, re: RegExp): number {
-  const i = text.split(/\r?\n/).findIndex((l) => re.test(l));
-  assert.ok(i >= 0, `no line matches ${re}`);
-  return i + 1;
+  const line = deckLineOf(text, re);
+  assert.ok(line >= 1, `no line matches ${re}`);
+  return line;
 }
 
 for (const c of CASES) {
