@@ -5,17 +5,27 @@
 import type { HostToWebview } from '../../extension/core/protocol/messages';
 import { createBrowserRuntime } from '../../extension/core/runtime/browser';
 import { RuntimeBridge, type Post } from '../../extension/core/runtime/bridge';
+import type { RawOutputs } from '../../extension/core/runtime/predictedFields';
 
-/** Returns a handler that takes the runtime messages (predictRun / predictCancel) and reports whether it did. */
-export function mountRuntime(post: Post): (msg: HostToWebview) => boolean {
+export interface MountedRuntime {
+  /** Takes the runtime messages (predictRun / predictCancel); reports whether it did. */
+  handle(msg: HostToWebview): boolean;
+  /** The outputs of a run of this page, while it keeps them (see `showRun`). */
+  kept(requestId: number): RawOutputs | undefined;
+}
+
+export function mountRuntime(post: Post): MountedRuntime {
   let bridge: RuntimeBridge | undefined;
-  return (msg) => {
-    if (msg.type !== 'predictRun' && msg.type !== 'predictCancel') return false;
-    if (!bridge) {
-      const media = document.body.dataset.media ?? '';
-      bridge = new RuntimeBridge(createBrowserRuntime({ ortBase: `${media}/ort/` }), post);
-    }
-    return bridge.handle(msg);
+  return {
+    handle: (msg) => {
+      if (msg.type !== 'predictRun' && msg.type !== 'predictCancel') return false;
+      if (!bridge) {
+        const media = document.body.dataset.media ?? '';
+        bridge = new RuntimeBridge(createBrowserRuntime({ ortBase: `${media}/ort/` }), post);
+      }
+      return bridge.handle(msg);
+    },
+    kept: (requestId) => bridge?.keptOutputs(requestId),
   };
 }
 
