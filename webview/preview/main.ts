@@ -2,8 +2,7 @@
 // The preview also runs predictions for its file (the runtime bridge), so the model uses this
 // webview's WebGPU adapter or WebAssembly instead of the extension host's CPU.
 import { parseHostToWebview, type HostToWebview, type WebviewToHost } from '../../extension/core/protocol/messages';
-import { previewFieldsFromOutputs } from '../../extension/core/runtime/predictedFields';
-import { mountRuntime, refuseMalformedRun } from '../runtime/mountRuntime';
+import { mountRuntime, refuseMalformedRun, showRunFields } from '../runtime/mountRuntime';
 import { PreviewApp, type PersistedState } from './previewApp';
 
 interface VsCodeApi {
@@ -65,14 +64,13 @@ function showField(msg: Omit<Extract<HostToWebview, { type: 'fields' }>, 'type'>
 
 /** A prediction this page ran: its arrays from the outputs it kept, as the host built them; else ask for them. */
 function showRun(msg: Extract<HostToWebview, { type: 'showRun' }>): void {
-  const outputs = runtime.kept(msg.requestId);
-  const built = outputs ? previewFieldsFromOutputs(msg.recipes, outputs, msg.points) : undefined;
-  if (!built?.ok) {
-    if (built) vscode.postMessage({ type: 'log', level: 'warn', message: `kept outputs of run ${msg.requestId} do not fit: ${built.error}` });
-    vscode.postMessage({ type: 'runMissing', requestId: msg.requestId });
+  const r = showRunFields(msg, runtime.kept(msg.requestId));
+  if (r.ok) {
+    for (const f of r.fields) showField(f);
     return;
   }
-  for (const f of built.value) showField(f);
+  if (r.why) vscode.postMessage({ type: 'log', level: 'warn', message: r.why });
+  vscode.postMessage(r.answer);
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
