@@ -17,6 +17,7 @@ import { DeckContext } from './deckContext';
 import { trustBanner } from './trust';
 import { ParsedFileStore, type ParsedFiles } from './parsedFileStore';
 import { PreviewRegistry } from './previewRegistry';
+import type { PanelTraffic } from './previewTraffic';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
 export interface FlareApi {
@@ -30,6 +31,8 @@ export interface FlareApi {
   readonly deckContext: DeckContext;
   /** The parsed-file store: tests count its parses. */
   readonly files: ParsedFiles<vscode.Uri>;
+  /** What the host posted to each open preview of a file, by message type: count and bytes. */
+  readonly previewTraffic: (uri: vscode.Uri) => PanelTraffic[];
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
@@ -121,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher, predictions, status, deckContext, files, logUri: context.logUri };
+  return { diagnostics, watcher, predictions, status, deckContext, files, logUri: context.logUri, previewTraffic: (uri) => previews.trafficOf(uri) };
 }
 
 export function deactivate(): void {}

@@ -76,7 +76,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   /** Builds the payload again from the store and re-sends it to every preview of the file (views and predictions are kept). */
   private reload(doc: MeshDocument): void {
     doc.payload = undefined;
-    for (const p of doc.panels) void this.send(doc, p, (m) => p.webview.postMessage(m));
+    for (const p of doc.panels) void this.send(doc, p, (m) => this.previews.post(p, m));
   }
 
   openCustomDocument(uri: vscode.Uri): MeshDocument {
@@ -92,7 +92,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
     const name = path.basename(document.uri.path);
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', name);
-    const post = (m: HostToWebview) => panel.webview.postMessage(m);
+    const post = (m: HostToWebview) => this.previews.post(panel, m);
     const runner = new WebviewRuntimeClient(post, () => readSettings(document.uri).backend);
     this.previews.addPanel(document, panel, runner);
     const subs: vscode.Disposable[] = [];
@@ -128,6 +128,10 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
           this.captures.get(msg.requestId)?.(msg);
           this.captures.delete(msg.requestId);
           this.pendingCapturePanels.delete(msg.requestId);
+          break;
+        case 'runMissing':
+          this.log.info(`preview of ${name} no longer has the outputs of run ${msg.requestId}: sending its arrays`);
+          await this.previews.resendFields(document, panel);
           break;
         case 'probeResult':
         case 'predictProgress':
@@ -203,7 +207,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
   private setView(settings: Record<string, unknown>): boolean {
     const panel = this.previews.lastActive;
     if (!panel) return false;
-    void this.previews.whenLoaded(panel).then(() => panel.webview.postMessage({ type: 'previewSettings', settings: JSON.stringify(settings) } satisfies HostToWebview));
+    void this.previews.whenLoaded(panel).then(() => this.previews.post(panel, { type: 'previewSettings', settings: JSON.stringify(settings) }));
     return true;
   }
 
@@ -229,7 +233,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
         }
         resolve({ dataUrl: m.dataUrl, state });
       });
-      void this.previews.whenLoaded(panel).then(() => panel.webview.postMessage({ type: 'previewCapture', requestId } satisfies HostToWebview));
+      void this.previews.whenLoaded(panel).then(() => this.previews.post(panel, { type: 'previewCapture', requestId }));
     });
   }
 }

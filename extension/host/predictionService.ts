@@ -13,7 +13,7 @@ import { backendLabel, type FlareStatusBar, type RunLocation } from './statusBar
 import { attachNode } from './codeActions';
 import { readSettings } from './settings';
 import type { PreviewRegistry } from './previewRegistry';
-import type { FieldsMessage } from './previewPayload';
+import { previewFields as previewArrays, type PreviewField } from '../core/runtime/predictedFields';
 import type { Finding } from '../core/model/findings';
 import { trustBanner, trustVerdict, type TrustVerdict } from './trust';
 import { hostModelFiles } from './hostModelFiles';
@@ -85,8 +85,8 @@ function cancelledBy(reason: unknown): PredictionCancelled {
 }
 
 /** The preview's arrays for a prediction ('von_mises (predicted)', …); von Mises is shown at once. */
-export function previewFields(rec: PredictionRecord): Omit<FieldsMessage, 'type'>[] {
-  return rec.prediction.fields.map((f) => ({ name: `${f.name} (predicted)`, components: f.components, values: f.values, unit: f.unit, source: 'prediction', show: f.name === 'von_mises' }));
+export function previewFields(rec: PredictionRecord): PreviewField[] {
+  return previewArrays(rec.prediction.fields);
 }
 
 /**
@@ -247,7 +247,9 @@ export class PredictionService implements vscode.Disposable {
     const place = where === 'preview' ? `the preview webview${adapter ? ` (${adapter})` : ''}` : 'the extension host (Node)';
     this.log.info(`predicted ${vscode.workspace.asRelativePath(uri)} with ${model.name} on ${backend} in ${place}: features ${p.featureMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms (session ${p.sessionMs.toFixed(0)} ms)${p.notes.length ? `; ${p.notes.join('; ')}` : ''}`);
     this.publishFindings(rec, settings.vonMisesLimitMPa, settings.displacementLimitMM);
-    for (const f of previewFields(rec)) this.previews.showFields(uri, f);
+    // The preview that ran it keeps the outputs: it is told which run to show, not sent them back.
+    const ran = r.runner.kind === 'webview' && p.keptAs !== undefined ? { runner: r.runner, requestId: p.keptAs, recipes: p.recipes, points: p.points } : undefined;
+    this.previews.showPrediction(uri, previewFields(rec), ran);
     this.previews.showTrust(uri, trustBanner(verdict));
     this.onDidPredictEmitter.fire(rec);
     return rec;

@@ -14,17 +14,25 @@ export interface PreviewPayload {
   readonly fields: FieldsMessage[];
 }
 
+/**
+ * `a` over a buffer of its own: VS Code posts a typed array's whole ArrayBuffer, so a view of a
+ * larger one (a reader's growable array: up to twice the size) would send the slack too.
+ */
+function exact<A extends Int32Array | Uint32Array | Float32Array>(a: A): A {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as A);
+}
+
 /** The surface message for `mesh`; `parseMs` is reported back to the user with the frame time. */
 export function surfaceMessage(mesh: Mesh, parseMs: number): SurfaceMessage {
   const s = extractSurface(mesh);
   const cells = mesh.cells.reduce((n, b) => n + cellCount(b), 0);
   return {
     type: 'surface',
-    points: s.points,
-    triangles: new Uint32Array(s.triangles.buffer, s.triangles.byteOffset, s.triangles.length),
-    nodeMap: new Uint32Array(s.nodeMap.buffer, s.nodeMap.byteOffset, s.nodeMap.length),
-    triangleCell: new Uint32Array(s.triangleCell.buffer, s.triangleCell.byteOffset, s.triangleCell.length),
-    ...(mesh.pointIds ? { nodeIds: mesh.pointIds } : {}),
+    points: exact(s.points),
+    triangles: exact(new Uint32Array(s.triangles.buffer, s.triangles.byteOffset, s.triangles.length)),
+    nodeMap: exact(new Uint32Array(s.nodeMap.buffer, s.nodeMap.byteOffset, s.nodeMap.length)),
+    triangleCell: exact(new Uint32Array(s.triangleCell.buffer, s.triangleCell.byteOffset, s.triangleCell.length)),
+    ...(mesh.pointIds ? { nodeIds: exact(mesh.pointIds) } : {}),
     volumePoints: mesh.points.length / mesh.dimension,
     cells,
     parseMs,

@@ -8,12 +8,23 @@ import type { FieldsMessage, PreviewPayload } from './previewPayload';
 import type { ParsedFile } from './meshDiagnostics';
 import type { WebviewRuntimeClient } from './webviewRuntimeClient';
 import type { TrustBanner } from './trust';
+import type { FieldRecipe, PreviewField } from '../core/runtime/predictedFields';
+import type { ModelRunner } from '../core/runtime/runner';
+import { messageBytes, type PanelTraffic } from './previewTraffic';
 
 export type TrustMessage = Extract<HostToWebview, { type: 'previewTrust' }>;
 
 /** The banner as a message; undefined takes the banner away. */
 export function trustMessage(banner: TrustBanner | undefined): TrustMessage {
   return banner ? { type: 'previewTrust', level: banner.level, title: banner.title, details: [...banner.details] } : { type: 'previewTrust', level: 'none', title: '', details: [] };
+}
+
+/** A prediction that ran in a preview's page: that page keeps its outputs and builds the arrays itself. */
+export interface RanInPage {
+  readonly runner: ModelRunner;
+  readonly requestId: number;
+  readonly recipes: readonly FieldRecipe[];
+  readonly points: number;
 }
 
 /** What the preview of one file shows: the parsed surface and fields, plus fields sent later (predictions). */
@@ -39,11 +50,31 @@ export class PreviewRegistry implements vscode.Disposable {
   private readonly loaded = new WeakMap<vscode.WebviewPanel, { promise: Promise<void>; resolve: () => void }>();
   /** Each panel's runtime bridge client: predictions for its file run in that webview. */
   private readonly runners = new WeakMap<vscode.WebviewPanel, WebviewRuntimeClient>();
+  /** Messages and bytes posted to each panel, by message type (tests: the prediction is not sent back to the page that ran it). */
+  private readonly traffic = new WeakMap<vscode.WebviewPanel, Map<string, { count: number; bytes: number }>>();
   private readonly onDidResolvePanelEmitter = new vscode.EventEmitter<MeshDocument>();
   /** The active (or last active) panel: capture and view settings go to it. */
   lastActive: vscode.WebviewPanel | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Every message to a preview's page goes through here, so it is counted. */
+  post(panel: vscode.WebviewPanel, msg: HostToWebview): Thenable<boolean> {
+    let byType = this.traffic.get(panel);
+    if (!byType) this.traffic.set(panel, (byType = new Map()));
+    const t = byType.get(msg.type) ?? { count: 0, bytes: 0 };
+    byType.set(msg.type, { count: t.count + 1, bytes: t.bytes + messageBytes(msg) });
+    return panel.webview.postMessage(msg);
+  }
+
+  /** What was posted to each open preview of `uri` so far (test API). */
+  trafficOf(uri: vscode.Uri): PanelTraffic[] {
+    const doc = this.documents.get(uri.toString());
+    return [...(doc?.panels ?? [])].map((p) => ({
+      active: p.active, visible: p.visible, viewColumn: p.viewColumn,
+      byType: Object.fromEntries([...(this.traffic.get(p) ?? new Map<string, { count: number; bytes: number }>())].map(([k, v]) => [k, { ...v }])),
+    }));
+  }
 
   /** A new preview document of `uri`; it leaves the registry when disposed. */
   open(uri: vscode.Uri): MeshDocument {
@@ -136,7 +167,7 @@ export class PreviewRegistry implements vscode.Disposable {
     const panels = [...doc.panels];
     await Promise.all(panels.map(async (p) => {
       await this.whenLoaded(p);
-      await p.webview.postMessage(msg);
+      await this.post(p, msg);
     }));
     if (panels[0]) this.lastActive = panels[0];
     return panels.length;
@@ -151,7 +182,7 @@ export class PreviewRegistry implements vscode.Disposable {
     if (!doc) return 0;
     const msg = trustMessage(banner);
     doc.trust = banner ? msg : undefined;
-    for (const p of doc.panels) void p.webview.postMessage(msg);
+    for (const p of doc.panels) void this.post(p, msg);
     return doc.panels.size;
   }
 
@@ -159,13 +190,30 @@ export class PreviewRegistry implements vscode.Disposable {
    * Adds or replaces a field (e.g. a prediction) in every preview of `uri`, now and after reloads.
    * Returns how many open previews received it.
    */
-  showFields(uri: vscode.Uri, field: Omit<FieldsMessage, 'type'>): number {
+  showFields(uri: vscode.Uri, field: PreviewField): number {
+    return this.showPrediction(uri, [field]);
+  }
+
+  /**
+   * Adds or replaces a prediction's fields in every preview of `uri`, now and after reloads. The
+   * preview whose page ran it (`ran`) is only told which run to show: it has the outputs, and
+   * builds the same arrays from them. Returns how many open previews received it.
+   */
+  showPrediction(uri: vscode.Uri, fields: readonly PreviewField[], ran?: RanInPage): number {
     const doc = this.documents.get(uri.toString());
     if (!doc) return 0;
-    const msg: FieldsMessage = { ...field, type: 'fields' };
-    doc.extraFields.set(field.name, msg);
-    for (const p of doc.panels) void p.webview.postMessage(msg);
+    const msgs: FieldsMessage[] = fields.map((f) => ({ ...f, type: 'fields' }));
+    for (const m of msgs) doc.extraFields.set(m.name, m);
+    for (const p of doc.panels) {
+      if (ran && this.runners.get(p) === ran.runner) void this.post(p, { type: 'showRun', requestId: ran.requestId, points: ran.points, recipes: ran.recipes });
+      else for (const m of msgs) void this.post(p, m);
+    }
     return doc.panels.size;
+  }
+
+  /** The page no longer has a run's outputs (`runMissing`): it gets the arrays the host keeps for reloads. */
+  async resendFields(doc: MeshDocument, panel: vscode.WebviewPanel): Promise<void> {
+    for (const m of doc.extraFields.values()) await this.post(panel, m);
   }
 
   dispose(): void {

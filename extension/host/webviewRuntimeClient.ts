@@ -1,7 +1,7 @@
 // Host side of the runtime bridge (extension/core/runtime/bridge.ts runs in the webview): the runner
 // that posts `predictRun` to a preview's webview and resolves with its `predictResult`, reporting the
 // back end and adapter the webview's own runtime chose. The model's bytes travel once per webview
-// page; output arrays come back as transferred ArrayBuffers.
+// page; the page keeps the outputs it sends back, under the request id (`keptAs`).
 import { BACKEND_NAMES, type BackendName, type ModelHandle, type ProgressListener, type Tensors } from '../core/runtime/backend';
 import type { ModelRunner, RunnerOptions, RunnerResult } from '../core/runtime/runner';
 import type { HostToWebview, RuntimeBackendChoice, WebviewToHost } from '../core/protocol/messages';
@@ -97,7 +97,7 @@ export class WebviewRuntimeClient implements ModelRunner {
       if (!backend) return failed('run-failed', `the webview reported an unknown back end '${a.backend}'`, a.notes);
       const outputs: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
       for (const o of a.outputs) outputs[o.name] = { data: o.data, dims: o.dims };
-      return { ok: true, outputs, backend, ...(a.adapter ? { adapter: a.adapter } : {}), ms: a.ms, sessionMs: a.sessionMs, notes: a.notes };
+      return { ok: true, outputs, backend, ...(a.adapter ? { adapter: a.adapter } : {}), ms: a.ms, sessionMs: a.sessionMs, notes: a.notes, keptAs: requestId };
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -127,3 +127,16 @@ export function topSurfaceNodes(perNode: ArrayLike<number>, nodeMap: ArrayLike<n
   }
   return best;
 }
+
+/** Length, finite min/max and float64 sum of an array: what tests compare with the host's values. */
+export function fieldChecksum(values: ArrayLike<number>): { length: number; min: number; max: number; sum: number } {
+  let min = Infinity, max = -Infinity, sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { length: values.length, min, max, sum };
+}

@@ -1,8 +1,8 @@
 // Webview entry for the mesh preview and the runtime info panel. Runs in the browser: no Node, no `vscode`.
 // The preview also runs predictions for its file (the runtime bridge), so the model uses this
 // webview's WebGPU adapter or WebAssembly instead of the extension host's CPU.
-import { parseHostToWebview, type WebviewToHost } from '../../extension/core/protocol/messages';
-import { mountRuntime, refuseMalformedRun } from '../runtime/mountRuntime';
+import { parseHostToWebview, type HostToWebview, type WebviewToHost } from '../../extension/core/protocol/messages';
+import { mountRuntime, refuseMalformedRun, showRunFields } from '../runtime/mountRuntime';
 import { PreviewApp, type PersistedState } from './previewApp';
 
 interface VsCodeApi {
@@ -58,6 +58,21 @@ function previewApp(): PreviewApp {
   return preview;
 }
 
+function showField(msg: Omit<Extract<HostToWebview, { type: 'fields' }>, 'type'>): void {
+  previewApp().field({ name: msg.name, components: msg.components, values: msg.values, ...(msg.unit ? { unit: msg.unit } : {}), association: msg.association ?? 'point', source: msg.source ?? 'prediction' }, msg.show ?? false);
+}
+
+/** A prediction this page ran: its arrays from the outputs it kept, as the host built them; else ask for them. */
+function showRun(msg: Extract<HostToWebview, { type: 'showRun' }>): void {
+  const r = showRunFields(msg, runtime.kept(msg.requestId));
+  if (r.ok) {
+    for (const f of r.fields) showField(f);
+    return;
+  }
+  if (r.why) vscode.postMessage({ type: 'log', level: 'warn', message: r.why });
+  vscode.postMessage(r.answer);
+}
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parseHostToWebview(event.data);
   if (!msg) {
@@ -65,7 +80,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     vscode.postMessage({ type: 'log', level: 'warn', message: 'dropped malformed message from host' });
     return;
   }
-  if (runtime(msg)) return;
+  if (runtime.handle(msg)) return;
   try {
     switch (msg.type) {
       case 'init':
@@ -81,7 +96,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
         previewApp().surface(msg);
         break;
       case 'fields':
-        previewApp().field({ name: msg.name, components: msg.components, values: msg.values, ...(msg.unit ? { unit: msg.unit } : {}), association: msg.association ?? 'point', source: msg.source ?? 'prediction' }, msg.show ?? false);
+        showField(msg);
+        break;
+      case 'showRun':
+        showRun(msg);
         break;
       case 'previewSettings':
         previewApp().settings(msg.settings);

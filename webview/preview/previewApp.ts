@@ -6,7 +6,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { MeshView, DEFAULT_SETTINGS, validCamera, validPick, sanitizeSettings, type AxisView, type CameraState, type FieldArray, type PickResult, type SurfaceData, type ViewSettings } from './meshView';
-import { componentLabel, componentModes, formatNumber, isIdArray, type ComponentMode } from './fieldMath';
+import { componentLabel, componentModes, fieldChecksum, formatNumber, isIdArray, type ComponentMode } from './fieldMath';
 import { PRESET_NAMES, isPresetName } from './colorMaps';
 import { createToolbar, el, setOptions, type Controls } from './toolbar';
 import { LineProbe } from './probeView';
@@ -408,7 +408,7 @@ export class PreviewApp {
     return {
       dataUrl: canvas.toDataURL('image/png'),
       state: JSON.stringify({
-        fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source })),
+        fileName: this.fileName, settings: this.view.getSettings(), camera: this.view.getCamera(), background: this.view.theme.background, coloring, fields: this.view.fieldList().map((f) => ({ name: f.name, components: f.components, association: f.association, source: f.source, checksum: fieldChecksum(f.values) })),
         devicePixelRatio: window.devicePixelRatio || 1, hotSpots: this.hotPanel.hidden ? [] : this.view.hotSpots(5), firstColoredFrameMs: this.firstColoredFrameMs, pixels: pixelStats(canvas, this.view.theme.background), status: this.status.textContent, statusIsError: this.status.classList.contains('error'), banner: this.banner.state(),
         pick: this.shownPick ? { node: this.shownPick.node, nodeId: this.shownPick.nodeId, coords: this.shownPick.coords, onSurface: this.shownPick.surfacePoint >= 0, values: this.shownPick.values, marker: this.view.markerAt } : undefined,
       }),

@@ -26,6 +26,12 @@ export type HostToWebview =
       /** Colour by it once added (predictions: yes). */
       readonly show?: boolean;
     }
+  /**
+   * Preview: show the prediction of run `requestId`, which this page ran and whose outputs it kept:
+   * the page builds the arrays from them (core/runtime/predictedFields.ts, as the host did) instead
+   * of being sent them back. A page without them answers `runMissing` and gets `fields` messages.
+   */
+  | { readonly type: 'showRun'; readonly requestId: number; readonly points: number; readonly recipes: readonly FieldRecipe[] }
   | { readonly type: 'previewCapture'; readonly requestId: number }
   /** Preview: a partial view-settings object as JSON (the webview keeps only well-typed fields). */
   | { readonly type: 'previewSettings'; readonly settings: string }
@@ -40,6 +46,8 @@ export type HostToWebview =
    */
   | { readonly type: 'previewTrust'; readonly level: 'warning' | 'error' | 'none'; readonly title: string; readonly details: readonly string[] };
 
+import { FIELD_DERIVATIONS, type FieldRecipe } from '../runtime/predictedFields';
+
 export type WebviewToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'predictProgress'; readonly requestId: number; readonly stage: string; readonly fraction: number; readonly message: string }
@@ -53,6 +61,8 @@ export type WebviewToHost =
   // Preview: a PNG the user asked to save, and the answer to `previewCapture` (tests, `flare.preview.capture`).
   | { readonly type: 'saveImage'; readonly dataUrl: string; readonly suggestedName: string }
   | { readonly type: 'previewCaptured'; readonly requestId: number; readonly dataUrl: string; readonly state: string }
+  // Preview: the page no longer has run `requestId`'s outputs (it reloaded): the host sends the arrays.
+  | { readonly type: 'runMissing'; readonly requestId: number };
 
 /** What a webview's runtime may be asked to use (the flare.runtime.backend setting's values). */
 export const RUNTIME_BACKEND_CHOICES = ['auto', 'webgpu', 'wasm', 'engine'] as const;
@@ -78,6 +88,14 @@ const isRuntimeTensor = (v: unknown): boolean => {
     && (t.dims as number[]).reduce((a, b) => a * b, 1) === t.data.length;
 };
 const isStringList = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
+const isCount = (v: unknown): v is number => isNumber(v) && Number.isInteger(v) && v >= 0;
+const isRecipe = (v: unknown): boolean => {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return isString(r.name) && isString(r.unit) && isString(r.output) && isCount(r.components) && r.components >= 1
+    && (r.componentNames === undefined || (isStringList(r.componentNames) && (r.componentNames as string[]).length === r.components))
+    && (r.derive === undefined || (FIELD_DERIVATIONS as readonly unknown[]).includes(r.derive));
+};
 
 const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
   init: (m) => isString(m.fileName) && isNumber(m.byteLength) && isString(m.format),
@@ -93,6 +111,7 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
   fields: (m) => isString(m.name) && isNumber(m.components) && m.components >= 1 && m.values instanceof Float32Array && m.values.length % m.components === 0
     && optional(isString)(m.unit) && (m.association === undefined || m.association === 'point' || m.association === 'cell')
     && (m.source === undefined || m.source === 'file' || m.source === 'prediction' || m.source === 'reference') && optional(isBool)(m.show),
+  showRun: (m) => isNumber(m.requestId) && isCount(m.points) && Array.isArray(m.recipes) && m.recipes.length <= 64 && m.recipes.every(isRecipe),
   previewCapture: (m) => isNumber(m.requestId),
   previewSettings: (m) => isString(m.settings) && m.settings.length < 10_000,
   previewFocus: (m) => isNumber(m.node) && Number.isInteger(m.node) && m.node >= 0 && optional(isNumber)(m.nodeId)
@@ -111,6 +130,7 @@ const TO_HOST: Record<WebviewToHost['type'], Validator> = {
   log: (m) => (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isString(m.message),
   saveImage: (m) => isString(m.dataUrl) && m.dataUrl.startsWith('data:image/png;base64,') && isString(m.suggestedName),
   previewCaptured: (m) => isNumber(m.requestId) && isString(m.dataUrl) && isString(m.state),
+  runMissing: (m) => isNumber(m.requestId),
 };
 
 function check<T extends { type: string }>(table: Record<string, Validator>, value: unknown): T | undefined {

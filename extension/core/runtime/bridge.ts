@@ -1,7 +1,9 @@
 // Webview side of the runtime bridge: answers `predictRun` / `predictCancel` messages from the host
-// with progress, a result (output arrays transferred, not copied) or an error. Any webview bundle
-// mounts it with its own FlareRuntime; requests on one channel supersede each other.
+// with progress, a result or an error. Any webview bundle mounts it with its own FlareRuntime;
+// requests on one channel supersede each other. The page keeps the outputs of its last runs (the
+// result's arrays are copies): the host then only says which run to show (`showRun`).
 import type { HostToWebview, WebviewToHost } from '../protocol/messages';
+import type { RawOutputs } from './predictedFields';
 import { openModel, type OpenedModel } from './model';
 import type { FlareRuntime } from './runtime';
 
@@ -12,6 +14,10 @@ export type Post = (message: WebviewToHost, transfer?: Transferable[]) => void;
 export class RuntimeBridge {
   private readonly models = new Map<string, OpenedModel>();
   private readonly running = new Map<number, AbortController>();
+  /** Outputs of the last runs by request id, oldest first. */
+  private readonly kept = new Map<number, RawOutputs>();
+  /** Two: a run's answer may reach the host after the next run started. */
+  static readonly KEEP = 2;
 
   constructor(private readonly runtime: FlareRuntime, private readonly post: Post) {}
 
@@ -26,6 +32,16 @@ export class RuntimeBridge {
       return true;
     }
     return false;
+  }
+
+  /** The outputs run `requestId` gave, while the page keeps them. */
+  keptOutputs(requestId: number): RawOutputs | undefined {
+    return this.kept.get(requestId);
+  }
+
+  private keep(requestId: number, outputs: RawOutputs): void {
+    this.kept.set(requestId, outputs);
+    for (const id of this.kept.keys()) if (this.kept.size > RuntimeBridge.KEEP) this.kept.delete(id);
   }
 
   private async run(msg: PredictRun): Promise<void> {
@@ -57,13 +73,12 @@ export class RuntimeBridge {
         return;
       }
       const outputs = Object.entries(r.outputs).map(([name, t]) => ({ name, data: t.data, dims: [...t.dims] }));
-      this.post(
-        {
-          type: 'predictResult', requestId: id, backend: r.backend, ms: r.ms, sessionMs: r.sessionMs, notes: [...r.notes], outputs,
-          ...(r.adapter ? { adapter: [r.adapter.vendor, r.adapter.architecture].filter(Boolean).join(' '), isFallbackAdapter: r.adapter.isFallbackAdapter } : {}),
-        },
-        outputs.map((o) => o.data.buffer),
-      );
+      // Not transferred: the page keeps these arrays (the host gets a copy either way).
+      this.keep(id, r.outputs);
+      this.post({
+        type: 'predictResult', requestId: id, backend: r.backend, ms: r.ms, sessionMs: r.sessionMs, notes: [...r.notes], outputs,
+        ...(r.adapter ? { adapter: [r.adapter.vendor, r.adapter.architecture].filter(Boolean).join(' '), isFallbackAdapter: r.adapter.isFallbackAdapter } : {}),
+      });
     } catch (e) {
       this.running.delete(id);
       this.post({ type: 'predictError', requestId: id, code: 'run-failed', message: e instanceof Error ? e.message : String(e), notes: [] });

@@ -12,16 +12,9 @@ import type { BackendName, Tensors } from './backend';
 import type { OpenedModel } from './model';
 import { resolveModel, type ModelFiles, type ModelRequest, type ResolvedModel } from './resolveModel';
 import type { ModelRunner, RunnerOptions } from './runner';
+import { fieldRecipes, predictedFields, type FieldRecipe, type PredictedField } from './predictedFields';
 
-export interface PredictedField {
-  readonly name: string;
-  readonly unit: string;
-  readonly components: number;
-  /** Component names from the card (e.g. SXX SYY SZZ SXY SYZ SZX), when it lists them. */
-  readonly componentNames?: readonly string[];
-  /** N × components, in mesh point order. */
-  readonly values: Float32Array;
-}
+export { maxPrincipal, type PredictedField } from './predictedFields';
 
 export interface Prediction {
   readonly fields: readonly PredictedField[];
@@ -35,6 +28,11 @@ export interface Prediction {
   /** What the applicability check says (host/CLI escalate warnings and errors). */
   readonly findings: readonly Finding[];
   readonly notes: readonly string[];
+  /** How `fields` came from the run's outputs over `points` nodes: a webview that kept them builds the same arrays. */
+  readonly recipes: readonly FieldRecipe[];
+  readonly points: number;
+  /** The id under which the runner's webview keeps this run's raw outputs (webview runs only). */
+  readonly keptAs?: number;
 }
 
 /** On failure `findings` holds the applicability errors (and warnings) that stopped it, when that was the cause. */
@@ -73,19 +71,16 @@ export function prepareInputs(mesh: Mesh, model: OpenedModel): { ok: true; prepa
 export async function runPrepared(runner: ModelRunner, model: OpenedModel, p: PreparedInputs, opts: RunnerOptions = {}): Promise<PredictResult> {
   const r = await runner.run(model.handle, p.inputs, opts);
   if (!r.ok) return { ok: false, code: r.error.code, error: r.error.message + (r.notes.length ? ` (${r.notes.join('; ')})` : '') };
-  const fields: PredictedField[] = [];
-  for (const out of p.card.outputs) {
-    const t = r.outputs[out.name];
-    if (!t) return { ok: false, code: 'bad-model', error: `the model has no output '${out.name}' listed in its card (outputs: ${Object.keys(r.outputs).join(', ')})` };
-    const components = t.data.length / p.n;
-    if (!Number.isInteger(components) || components < 1) return { ok: false, code: 'bad-model', error: `output '${out.name}' has ${t.data.length} values for ${p.n} points` };
-    fields.push({ name: out.name, unit: out.unit, components, values: t.data, ...(out.components && out.components.length === components ? { componentNames: out.components } : {}) });
-    // A symmetric stress tensor (Voigt order XX YY ZZ XY YZ ZX, as ParaView reads 6-component tensors) also gives its largest principal stress.
-    if (components === 6 && out.name === 'stress') fields.push({ name: 'max_principal', unit: out.unit, components: 1, values: maxPrincipal(t.data, p.n) });
-  }
+  const recipes = fieldRecipes(p.card.outputs, r.outputs, p.n);
+  if (!recipes.ok) return { ok: false, code: 'bad-model', error: recipes.error };
+  const fields = predictedFields(recipes.value, r.outputs, p.n);
+  if (!fields.ok) return { ok: false, code: 'bad-model', error: fields.error };
   return {
     ok: true,
-    prediction: { fields, backend: r.backend, ...(r.adapter ? { adapter: r.adapter } : {}), ms: r.ms, sessionMs: r.sessionMs, featureMs: p.featureMs, scales: p.scales, findings: p.findings, notes: r.notes },
+    prediction: {
+      fields: fields.value, backend: r.backend, ...(r.adapter ? { adapter: r.adapter } : {}), ms: r.ms, sessionMs: r.sessionMs, featureMs: p.featureMs, scales: p.scales, findings: p.findings, notes: r.notes,
+      recipes: recipes.value, points: p.n, ...(r.keptAs !== undefined ? { keptAs: r.keptAs } : {}),
+    },
   };
 }
 
@@ -162,22 +157,4 @@ export async function predictDeck<L>(mesh: Mesh, req: DeckRequest<L>): Promise<D
   req.hooks?.onFallback?.(why);
   req.hooks?.onRun?.(next, model.name);
   return attempt(next);
-}
-
-/** Largest eigenvalue per node of symmetric tensors s[n, 6] (XX YY ZZ XY YZ ZX), float64 inside. */
-export function maxPrincipal(s: Float32Array, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const xx = s[i * 6], yy = s[i * 6 + 1], zz = s[i * 6 + 2], xy = s[i * 6 + 3], yz = s[i * 6 + 4], zx = s[i * 6 + 5];
-    const m = (xx + yy + zz) / 3;
-    const a = xx - m, b = yy - m, c = zz - m;
-    const p2 = (a * a + b * b + c * c + 2 * (xy * xy + yz * yz + zx * zx)) / 6;
-    if (!(p2 > 0)) { out[i] = m; continue; }
-    const p = Math.sqrt(p2);
-    // det((S - m I) / p) / 2 = cos(3 phi)
-    const det = a * (b * c - yz * yz) - xy * (xy * c - yz * zx) + zx * (xy * yz - b * zx);
-    const r = Math.min(1, Math.max(-1, det / (2 * p * p * p)));
-    out[i] = m + 2 * p * Math.cos(Math.acos(r) / 3);
-  }
-  return out;
 }

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readMesh, writeVtu, type Mesh } from '../../../extension/core/mesh/index';
 import { previewPayload } from '../../../extension/host/previewPayload';
+import { messageBytes } from '../../../extension/host/previewTraffic';
 import { parseHostToWebview } from '../../../extension/core/protocol/messages';
 
 // Two hexahedra side by side (12 nodes) and one triangle block, written and read back by the real VTU code.
@@ -47,4 +50,20 @@ test('preview payload: cell arrays missing from a block are NaN there; name clas
   assert.equal(f[1].values.length, 18);
   assert.ok(Number.isNaN(f[1].values[12]));
   assert.equal(f[1].values[6], 60);
+});
+
+test('preview payload: the mesh goes as plain typed arrays over buffers of their own (VS Code posts a view\'s whole buffer)', () => {
+  const file = path.resolve(__dirname, '../../../examples/plate2d/plate-01.inp');
+  const r = readMesh(fs.readFileSync(file), file);
+  assert.ok(r.mesh);
+  const p = previewPayload(r.mesh, 1);
+  const arrays = [...Object.entries(p.surface), ...p.fields.map((f) => [f.name, f.values] as const)].filter(([, v]) => ArrayBuffer.isView(v));
+  assert.deepEqual(arrays.map(([k]) => k), ['points', 'triangles', 'nodeMap', 'triangleCell', 'nodeIds']);
+  for (const [k, v] of arrays) {
+    const a = v as Float32Array | Uint32Array | Int32Array;
+    assert.ok(['Float32Array', 'Uint32Array', 'Int32Array'].includes(a.constructor.name), `${k}: ${a.constructor.name}`);
+    assert.equal(a.buffer.byteLength, a.byteLength, `${k}: ${a.byteLength} bytes over a ${a.buffer.byteLength}-byte buffer`);
+  }
+  // 4,876 nodes: the boundary's points, triangles and maps plus the node ids, about 250 kB.
+  assert.ok(messageBytes(p.surface) < 250_000, `${messageBytes(p.surface)} bytes`);
 });
