@@ -8,7 +8,7 @@ import { ceil4, packPlan } from './weightPack';
 import { grid, type PointProgramLimits } from './kernels/pointProgram';
 import { mlpChainKernel } from './kernels/mlpChainKernel';
 import { encodeKernel } from './kernels/encodeKernel';
-import { encodeMergeKernel, mergeWorkgroupSize } from './kernels/encodeMergeKernel';
+import { encodeMergeKernel, mergeLanes, mergeWorkgroups, type MergeShape } from './kernels/encodeMergeKernel';
 import { decodeKernel } from './kernels/decodeKernel';
 import type { KernelSource } from './kernels/shared';
 import { evalTail, type NdArray } from './graphTail';
@@ -116,6 +116,8 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
   if (maxSeg < BASE_CHUNK) return refuse(`storage bindings too small for ${BASE_CHUNK} points`);
   const maxChunk = Math.max(encodeTile, opts.maxChunkLength ?? 1 << 16);
 
+  // the merge splits each latent's chunk loop over 64 lanes (a tree reduction with barriers) when staging
+  const mergeShape: MergeShape = { H, M, D, wg: WG, lanes: stage ? mergeLanes(D, WG, wsBudget) : 1 };
   let pp;
   const sources: { name: string; src: KernelSource }[] = [];
   const B = plan.blocks.length;
@@ -124,7 +126,7 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     const ddims = { C, H, M, cout, maxDim, latentTile };
     sources.push({ name: 'mlpChain', src: mlpChainKernel(pp, { cin, C, maxDim }, pointLim) });
     sources.push({ name: 'encode', src: encodeKernel({ C, H, M, wg: WG, tilePoints: encodeTile, stage }, pp.blocks[0].q) });
-    sources.push({ name: 'merge', src: encodeMergeKernel({ H, M, D, wg: mergeWorkgroupSize(D, wsBudget) }) });
+    sources.push({ name: 'merge', src: encodeMergeKernel(mergeShape) });
     if (B > 1) sources.push({ name: 'decodeMid', src: decodeKernel(pp, 'mid', ddims, pointLim) });
     sources.push({ name: 'decodeLast', src: decodeKernel(pp, 'last', ddims, pointLim) });
   } catch (e) {
@@ -161,7 +163,7 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     device.queue.writeBuffer(buf, 0, v);
     return buf;
   });
-  const mergeGroups = grid(H * M, lim.maxComputeWorkgroupsPerDimension);
+  const mergeGroups = grid(mergeWorkgroups(mergeShape), lim.maxComputeWorkgroupsPerDimension);
   const decodeName = (b: number) => (b === B - 1 ? 'decodeLast' : 'decodeMid');
   const weights = device.createBuffer({ size: pp.data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'flare-weights' });
   device.queue.writeBuffer(weights, 0, pp.data);
