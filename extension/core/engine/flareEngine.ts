@@ -4,11 +4,11 @@
 // per-chunk softmax partials; points beyond one storage binding are processed in segments.
 import { recognizeFlare } from './recognizeFlare';
 import { checkPlan, isRefusal, type EngineRefusal, type FlareConfig, type FlarePlan } from './plan';
-import { packPlan } from './weightPack';
+import { ceil4, packPlan } from './weightPack';
 import { grid, type PointProgramLimits } from './kernels/pointProgram';
 import { mlpChainKernel } from './kernels/mlpChainKernel';
 import { encodeKernel } from './kernels/encodeKernel';
-import { encodeMergeKernel } from './kernels/encodeMergeKernel';
+import { encodeMergeKernel, mergeLanes, mergeWorkgroups, type MergeShape } from './kernels/encodeMergeKernel';
 import { decodeKernel } from './kernels/decodeKernel';
 import type { KernelSource } from './kernels/shared';
 import { evalTail, type NdArray } from './graphTail';
@@ -18,6 +18,9 @@ export interface FlareEngineOptions {
   maxSegmentPoints?: number;
   /** Cap on the encode chunk length (points per softmax partial) when N is large; power of two. */
   maxChunkLength?: number;
+  /** Cap on the workgroup memory the kernels use, in floats (tests force several weight, latent and
+   *  encode tiles with a small value). */
+  maxWorkgroupFloats?: number;
   /** Stage weights / K,V tiles / latent tiles in workgroup memory (default true: fastest on GPUs).
    *  false avoids barriers: SwiftShader (CPU) compiles those kernels many times faster. */
   stageInWorkgroupMemory?: boolean;
@@ -38,10 +41,16 @@ export interface FlareEngine {
   /** Benchmark aid: GPU time per forward (ms) of `reps` back-to-back forwards on the buffers of the
    *  last run (no upload/readback); run() once with n points first. */
   timeForwards(reps: number): Promise<number>;
+  /** Benchmark aid: GPU ms per kernel of one forward on the buffers of the last run (each dispatch in its
+   *  own pass with timestamps); null when the device was created without 'timestamp-query'. */
+  profileKernels(): Promise<KernelTime[] | null>;
   /** Bytes of GPU buffers held now (weights + the cached per-N buffers). */
   bufferBytes(): number;
   dispose(): void;
 }
+
+/** GPU time of one kernel in a forward: mlpChain, encode, merge, decodeMid, decodeLast. */
+export interface KernelTime { kernel: string; ms: number; dispatches: number }
 
 export interface EngineTensor { data: Float32Array; dims: number[] }
 
@@ -54,7 +63,7 @@ const MAX_CHUNKS = 1024;
 export function engineBufferBytes(config: FlareConfig, n: number): number {
   const { cin, cout, channels: C, heads: H, latents: M } = config;
   const chunks = Math.min(Math.ceil(n / BASE_CHUNK), MAX_CHUNKS);
-  return 4 * (n * (cin + 3 * C + 2 * cout) + chunks * H * M * (C / H + 2) + M * C);
+  return 4 * (n * (cin + 3 * C + 2 * cout) + chunks * H * M * (C / H + 2) + H * M * ceil4(C / H));
 }
 
 /** Parses and recognizes an ONNX FLARE model and compiles it for `device`. */
@@ -83,17 +92,19 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
   const lim = device.limits;
   const refuse = (reason: string): EngineRefusal => ({ refused: true, reason, at: 'device limits' });
   if (lim.maxComputeInvocationsPerWorkgroup < WG || lim.maxComputeWorkgroupSizeX < WG) return refuse(`workgroups of ${WG} invocations not supported`);
-  if (lim.maxStorageBuffersPerShaderStage < 5) return refuse('fewer than 5 storage buffers per shader stage');
-  const wsBudget = Math.floor(lim.maxComputeWorkgroupStorageSize / 4);
+  if (lim.maxStorageBuffersPerShaderStage < 6) return refuse('fewer than 6 storage buffers per shader stage');
+  const wsBudget = Math.min(Math.floor(lim.maxComputeWorkgroupStorageSize / 4), opts.maxWorkgroupFloats ?? Infinity);
   const layers = [...plan.inp, ...plan.out, ...plan.blocks.flatMap((b) => [...b.mixer.k, ...b.mixer.v, ...b.mlp, { linear: b.mixer.o }])].map((l) => l.linear);
   const maxIn = Math.max(...layers.map((l) => l.inDim));
-  const maxLayer = Math.max(...layers.map((l) => l.inDim * l.outDim));
-  // Decode stages q and z latent tiles; the rest of workgroup memory holds weight tiles.
-  const latentTile = Math.max(1, Math.min(M, Math.floor(wsBudget / 4 / (2 * D))));
-  const wsFloats = Math.min(maxLayer, wsBudget - 2 * latentTile * D);
-  if (wsFloats < maxIn) return refuse(`workgroup memory ${lim.maxComputeWorkgroupStorageSize} B too small for a ${maxIn}-wide layer`);
+  const maxLayer = Math.max(...layers.map((l) => l.inDim * ceil4(l.outDim)));
+  // Decode stages q and z latent tiles (rows padded to D4); the rest of workgroup memory holds
+  // weight tiles of whole 4-output panels (vec4s).
+  const D4 = ceil4(D);
+  const latentTile = Math.max(1, Math.min(M, Math.floor(wsBudget / 4 / (2 * D4))));
+  const wsFloats = Math.floor(Math.min(maxLayer, wsBudget - 2 * latentTile * D4) / 4) * 4;
+  if (wsFloats < 4 * maxIn) return refuse(`workgroup memory ${lim.maxComputeWorkgroupStorageSize} B too small for a ${maxIn}-wide layer`);
   let encodeTile = BASE_CHUNK;
-  while (encodeTile > 1 && 2 * encodeTile * D > wsBudget) encodeTile >>= 1;
+  while (encodeTile > 1 && 2 * encodeTile * D4 > wsBudget) encodeTile >>= 1;
   const stage = opts.stageInWorkgroupMemory ?? true;
   const pointLim: PointProgramLimits = { wsFloats, wg: WG, stage };
   const maxDim = Math.max(C, cin, cout, ...layers.map((l) => l.outDim));
@@ -105,6 +116,8 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
   if (maxSeg < BASE_CHUNK) return refuse(`storage bindings too small for ${BASE_CHUNK} points`);
   const maxChunk = Math.max(encodeTile, opts.maxChunkLength ?? 1 << 16);
 
+  // the merge splits each latent's chunk loop over 64 lanes (a tree reduction with barriers) when staging
+  const mergeShape: MergeShape = { H, M, D, wg: WG, lanes: stage ? mergeLanes(D, WG, wsBudget) : 1 };
   let pp;
   const sources: { name: string; src: KernelSource }[] = [];
   const B = plan.blocks.length;
@@ -113,7 +126,7 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     const ddims = { C, H, M, cout, maxDim, latentTile };
     sources.push({ name: 'mlpChain', src: mlpChainKernel(pp, { cin, C, maxDim }, pointLim) });
     sources.push({ name: 'encode', src: encodeKernel({ C, H, M, wg: WG, tilePoints: encodeTile, stage }, pp.blocks[0].q) });
-    sources.push({ name: 'merge', src: encodeMergeKernel({ H, M, D, wg: WG }) });
+    sources.push({ name: 'merge', src: encodeMergeKernel(mergeShape) });
     if (B > 1) sources.push({ name: 'decodeMid', src: decodeKernel(pp, 'mid', ddims, pointLim) });
     sources.push({ name: 'decodeLast', src: decodeKernel(pp, 'last', ddims, pointLim) });
   } catch (e) {
@@ -150,6 +163,7 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     device.queue.writeBuffer(buf, 0, v);
     return buf;
   });
+  const mergeGroups = grid(mergeWorkgroups(mergeShape), lim.maxComputeWorkgroupsPerDimension);
   const decodeName = (b: number) => (b === B - 1 ? 'decodeLast' : 'decodeMid');
   const weights = device.createBuffer({ size: pp.data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: 'flare-weights' });
   device.queue.writeBuffer(weights, 0, pp.data);
@@ -194,12 +208,12 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     const partFloats = chunkBase * H * M * (D + 2);
     if (partFloats * 4 > maxBinding) throw new Error(`softmax partials (${partFloats * 4} B) exceed one storage binding`);
     const part = device.createBuffer({ size: partFloats * 4, usage: S, label: 'flare-partials' });
-    const z = device.createBuffer({ size: H * M * D * 4, usage: S, label: 'flare-z' });
+    const z = device.createBuffer({ size: H * M * D4 * 4, usage: S, label: 'flare-z' });
     const mergeParams = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label: 'flare-merge-params' });
     device.queue.writeBuffer(mergeParams, 0, new Uint32Array([0, 0, chunkBase, chunkLen]));
     for (const s of segments) {
       device.queue.writeBuffer(s.params, 0, new Uint32Array([s.count, s.chunkBase, chunkBase, chunkLen]));
-      const res = { W: weights, U: s.params, Xin: s.xin, X: s.x, K: s.k, V: s.v, Y: s.y, Part: part, Z: z };
+      const res = { W: weights, W4: weights, U: s.params, Xin: s.xin, X: s.x, K: s.k, V: s.v, Y: s.y, Part: part, Z: z };
       s.chain = bind('mlpChain', res);
       s.encode = blockParams.map((Bk) => bind('encode', { ...res, Bk }));
       s.decode = blockParams.map((Bk, i) => bind(decodeName(i), { ...res, Bk }));
@@ -209,18 +223,51 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
     return { n, segments, part, z, mergeParams, merge, readback, chunkLen };
   };
 
+  /** Every dispatch of one forward, in order. */
+  const forEachDispatch = (r: Resources, f: (name: string, bg: GPUBindGroup, gx: number, gy: number) => void) => {
+    for (const s of r.segments) f('mlpChain', s.chain, ...s.groups);
+    pp.blocks.forEach((_, b) => {
+      for (const s of r.segments) f('encode', s.encode[b], s.chunks, H);
+      f('merge', r.merge, ...mergeGroups);
+      for (const s of r.segments) f(decodeName(b), s.decode[b], ...s.groups);
+    });
+  };
   const encodeForward = (enc: GPUCommandEncoder, r: Resources) => {
     const pass = enc.beginComputePass();
-    const dispatch = (name: string, bg: GPUBindGroup, gx: number, gy: number) => {
-      pass.setPipeline(pipes.get(name)!.pipeline); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(gx, gy);
-    };
-    for (const s of r.segments) dispatch('mlpChain', s.chain, ...s.groups);
-    pp.blocks.forEach((_, b) => {
-      for (const s of r.segments) dispatch('encode', s.encode[b], s.chunks, H);
-      dispatch('merge', r.merge, Math.ceil((H * M) / WG), 1);
-      for (const s of r.segments) dispatch(decodeName(b), s.decode[b], ...s.groups);
-    });
+    forEachDispatch(r, (name, bg, gx, gy) => { pass.setPipeline(pipes.get(name)!.pipeline); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(gx, gy); });
     pass.end();
+  };
+
+  /** One forward with each dispatch in its own timed pass: GPU ms per kernel (summed over its dispatches). */
+  const profileKernels = async (r: Resources): Promise<KernelTime[]> => {
+    const names: string[] = [];
+    forEachDispatch(r, (name) => names.push(name));
+    const count = 2 * names.length;
+    const qs = device.createQuerySet({ type: 'timestamp', count });
+    const resolved = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const rb = device.createBuffer({ size: 8 * count, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = device.createCommandEncoder({ label: 'flare-profile' });
+    let i = 0;
+    forEachDispatch(r, (name, bg, gx, gy) => {
+      const pass = enc.beginComputePass({ timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      pass.setPipeline(pipes.get(name)!.pipeline); pass.setBindGroup(0, bg); pass.dispatchWorkgroups(gx, gy); pass.end();
+      i++;
+    });
+    enc.resolveQuerySet(qs, 0, count, resolved, 0);
+    enc.copyBufferToBuffer(resolved, 0, rb, 0, 8 * count);
+    device.queue.submit([enc.finish()]);
+    await rb.mapAsync(GPUMapMode.READ);
+    const t = new BigUint64Array(rb.getMappedRange().slice(0));
+    rb.unmap();
+    for (const b of [resolved, rb]) b.destroy();
+    qs.destroy();
+    const out = new Map<string, KernelTime>();
+    names.forEach((kernel, k) => {
+      const e = out.get(kernel) ?? { kernel, ms: 0, dispatches: 0 };
+      e.ms += Number(t[2 * k + 1] - t[2 * k]) / 1e6; e.dispatches++;
+      out.set(kernel, e);
+    });
+    return [...out.values()];
   };
 
   let busy: Promise<unknown> = Promise.resolve();
@@ -304,6 +351,11 @@ export async function createFlareEngine(plan: FlarePlan, device: GPUDevice, opts
       device.queue.submit([enc.finish()]);
       await device.queue.onSubmittedWorkDone();
       return (performance.now() - t) / reps;
+    },
+    async profileKernels() {
+      await busy;
+      if (!cache) throw new Error('run() first');
+      return device.features.has('timestamp-query') ? profileKernels(cache) : null;
     },
     bufferBytes() {
       const r = cache;

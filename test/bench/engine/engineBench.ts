@@ -3,12 +3,14 @@
 // --paper). Prints a table with ratios against the baseline back end measured in the same run.
 // Options: --sizes 1000,10000,100000  --reps 3  --budget-s 60 (skip a size whose estimate exceeds it)
 //          --backends engine,ort-wasm,ort-webgpu  --baseline ort-wasm  --paper  --json out.json
-//          --model path.onnx  --ort-dist dir  --stage auto|0|1
+//          --model path.onnx  --ort-dist dir  --stage auto|0|1|0,1 (a list runs the engine once per value)
+// Where the adapter has 'timestamp-query', each engine size also prints GPU ms per kernel with its
+// TFLOP/s and GB/s (kernelModel below).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { create, globals } from 'webgpu';
-import { createFlareEngine, type FlareEngine } from '../../../extension/core/engine/flareEngine';
+import { createFlareEngine, type FlareEngine, type KernelTime } from '../../../extension/core/engine/flareEngine';
 import { recognizeFlare } from '../../../extension/core/engine/recognizeFlare';
 import { isRefusal, type FlarePlan } from '../../../extension/core/engine/plan';
 import { randomPlan } from '../../unit/engine/randomPlan';
@@ -26,7 +28,7 @@ const jsonOut = opt('json', '');
 const stageOpt = opt('stage', 'auto');
 const checkDir = opt('check', ''); // directory with x.npy / y.npy of the reference model: report the engine's error there
 
-interface Row { model: string; n: number; backend: string; ms?: number; gpuMs?: number; note?: string; tflops?: number; gib?: number }
+interface Row { model: string; n: number; backend: string; ms?: number; gpuMs?: number; note?: string; tflops?: number; gib?: number; kernels?: KernelTime[] }
 const rows: Row[] = [];
 const log = (s: string) => process.stdout.write(s + '\n');
 
@@ -35,6 +37,24 @@ function flopsPerPoint(p: FlarePlan): number {
   const lin = [...p.inp, ...p.out, ...p.blocks.flatMap((b) => [...b.mixer.k, ...b.mixer.v, ...b.mlp, { linear: b.mixer.o }])]
     .reduce((a, l) => a + 2 * l.linear.inDim * l.linear.outDim, 0);
   return lin + p.blocks.length * 8 * p.config.channels * p.config.latents;
+}
+
+/** Per point, FLOPs and bytes moved (X/K/V/input/output rows) of each engine kernel, summed over its
+ *  dispatches in a forward: mlpChain = input MLP + block 0's k/v MLPs; encode = scores + weighted sums
+ *  (4·C·M per block); decodeMid/Last = decode attention (4·C·M) + o + MLP + next k/v or the output head. */
+function kernelModel(p: FlarePlan): Record<string, { flops: number; bytes: number }> {
+  const { cin, cout, channels: C, latents: M } = p.config;
+  const B = p.blocks.length;
+  const lin = (ls: { linear: { inDim: number; outDim: number } }[]) => ls.reduce((a, l) => a + 2 * l.linear.inDim * l.linear.outDim, 0);
+  const b0 = p.blocks[0];
+  const kv = lin(b0.mixer.k) + lin(b0.mixer.v), att = 4 * C * M, blockTail = att + lin([{ linear: b0.mixer.o }]) + lin(b0.mlp);
+  return {
+    mlpChain: { flops: lin(p.inp) + kv, bytes: 4 * (cin + 3 * C) },
+    encode: { flops: B * att, bytes: B * 4 * 2 * C },
+    merge: { flops: 0, bytes: 0 },
+    decodeMid: { flops: (B - 1) * (blockTail + kv), bytes: (B - 1) * 4 * 5 * C },
+    decodeLast: { flops: blockTail + lin(p.out), bytes: 4 * (2 * C + cout) },
+  };
 }
 
 function median(v: number[]): number { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
@@ -57,10 +77,12 @@ async function main(): Promise<void> {
   let device: GPUDevice | undefined;
   if (adapter) {
     const l = adapter.limits;
-    device = await adapter.requestDevice({ requiredLimits: { maxBufferSize: l.maxBufferSize, maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize } });
+    device = await adapter.requestDevice({ requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [], requiredLimits: { maxBufferSize: l.maxBufferSize, maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize } });
   }
   const cpuAdapter = !adapter || adapter.info.architecture === 'swiftshader' || adapter.info.isFallbackAdapter;
-  const stage = stageOpt === 'auto' ? !cpuAdapter : stageOpt === '1';
+  const stages = stageOpt.split(',').map((v) => (v === 'auto' ? !cpuAdapter : v === '1'));
+  const stage = stages[0];
+  const engineBackends = (b: string): string[] => (b !== 'engine' ? [b] : stages.length > 1 ? stages.map((v) => `engine-${v ? 'staged' : 'unstaged'}`) : [b]);
 
   const bytes = new Uint8Array(fs.readFileSync(modelPath));
   const ref = recognizeFlare(bytes);
@@ -94,8 +116,8 @@ async function main(): Promise<void> {
     } as typeof wb;
   }
 
-  if (checkDir && device) {
-    const e = await createFlareEngine(ref, device, { stageInWorkgroupMemory: stage });
+  for (const st of checkDir && device ? [...new Set(stages)] : []) {
+    const e = await createFlareEngine(ref, device!, { stageInWorkgroupMemory: st });
     if (isRefusal(e)) throw new Error(e.reason);
     const x = npyF32(path.join(checkDir, 'x.npy')), y = npyF32(path.join(checkDir, 'y.npy'));
     const out = await e.run(x, x.length / ref.config.cin);
@@ -108,14 +130,14 @@ async function main(): Promise<void> {
   for (const m of models) {
     const fpp = flopsPerPoint(m.plan);
     log(`\n## ${m.name}: ${(fpp / 1e6).toFixed(2)} MFLOP per point`);
-    for (const backend of backends) {
+    for (const backend of backends.flatMap(engineBackends)) {
       let engine: FlareEngine | undefined;
       let session: { run(feeds: Record<string, unknown>): Promise<unknown>; release(): Promise<void> } | undefined;
       let ort: Ort | undefined;
       try {
-        if (backend === 'engine') {
+        if (backend.startsWith('engine')) {
           if (!device) { rows.push({ model: m.name, n: 0, backend, note: 'no WebGPU adapter' }); continue; }
-          const e = await createFlareEngine(m.plan, device, { stageInWorkgroupMemory: stage });
+          const e = await createFlareEngine(m.plan, device, { stageInWorkgroupMemory: backend === 'engine' ? stage : backend === 'engine-staged' });
           if (isRefusal(e)) { rows.push({ model: m.name, n: 0, backend, note: `refused: ${e.reason}` }); continue; }
           engine = e;
           log(`engine: ${e.layout.pipelines} pipelines compiled in ${e.layout.compileMs.toFixed(0)} ms, staged=${e.layout.staged}`);
@@ -147,9 +169,15 @@ async function main(): Promise<void> {
             row.gpuMs = await engine.timeForwards(Math.max(1, reps));
             row.tflops = (fpp * n) / (row.gpuMs * 1e-3) / 1e12;
             row.gib = engine.bufferBytes() / 2 ** 30;
+            row.kernels = (await engine.profileKernels()) ?? undefined;
           }
         } catch (e) { row.note = `failed: ${String(e).slice(0, 120)}`; }
         log(`  ${backend} N=${n}: ${row.ms?.toFixed(1) ?? '-'} ms${row.gpuMs ? ` (GPU ${row.gpuMs.toFixed(2)} ms, ${row.tflops!.toFixed(2)} TFLOP/s, ${(row.gib! * 1024).toFixed(0)} MiB)` : ''}${row.note ? ' ' + row.note : ''}`);
+        const km = kernelModel(m.plan);
+        for (const k of row.kernels ?? []) {
+          const c = km[k.kernel];
+          log(`    ${k.kernel.padEnd(10)} ${k.ms.toFixed(3).padStart(9)} ms (${k.dispatches} dispatches)${c ? `  ${((c.flops * n) / (k.ms * 1e9)).toFixed(2)} TFLOP/s  ${((c.bytes * n) / (k.ms * 1e6)).toFixed(0)} GB/s` : ''}`);
+        }
       }
       engine?.dispose();
       await session?.release();

@@ -21,11 +21,17 @@ const cases: GpuCase[] = [
   { kind: 'shipped', name: 'v2 bracket3d-v2-tiny', onnx: `${V2}/bracket3d-v2-tiny.onnx`, golden: `${V2}/bracket3d-v2-tiny`, opts: fast },
   { kind: 'random', name: 'C16 H2 M8 B2, odd N', ns: [1, 7, 300], opts: fast,
     config: { cin: 3, cout: 4, channels: 16, heads: 2, latents: 8, blocks: 2, hidden: { inp: 2, kv: 3, mlp: 3, out: 2 }, seed: 11 } },
+  // D = 6: q, k, v and z rows are padded to vec4s; cout 3: the output layer's last weight panel is padded
+  { kind: 'random', name: 'C12 H2 M5 B2, D=6 and cout 3 (padded vec4 rows and panels)', ns: [7, 300], opts: fast,
+    config: { cin: 3, cout: 3, channels: 12, heads: 2, latents: 5, blocks: 2, hidden: { inp: 1, kv: 1, mlp: 1, out: 1 }, seed: 21 } },
   { kind: 'random', name: 'C24 H3 M5 B1, 3 segments', ns: [7, 700], opts: { ...fast, maxSegmentPoints: 256 },
     config: { cin: 5, cout: 1, channels: 24, heads: 3, latents: 5, blocks: 1, hidden: { inp: 1, kv: 1, mlp: 0, out: 1 }, seed: 12 } },
   // small layer count: SwiftShader's compile time of barrier kernels grows fast with code size
   { kind: 'random', name: 'C32 H4 M16 B2, staged in workgroup memory', ns: [129], opts: { stageInWorkgroupMemory: true },
     config: { cin: 2, cout: 3, channels: 32, heads: 4, latents: 16, blocks: 2, hidden: { inp: 0, kv: 0, mlp: 0, out: 0 }, seed: 13 } },
+  // 700 floats of workgroup memory: weight layers in 2 tiles of 4 panels, latents in tiles of 10 + 6, encode tiles of 32 points
+  { kind: 'random', name: 'C32 H4 M16 B1, staged in several tiles', ns: [300], opts: { stageInWorkgroupMemory: true, maxWorkgroupFloats: 700 },
+    config: { cin: 2, cout: 3, channels: 32, heads: 4, latents: 16, blocks: 1, hidden: { inp: 0, kv: 0, mlp: 0, out: 0 }, seed: 15 } },
   { kind: 'random', name: 'C8 H2 M4 B1, N=65537 in 5 segments', ns: [65537], opts: { ...fast, maxSegmentPoints: 16384 },
     config: { cin: 3, cout: 2, channels: 8, heads: 2, latents: 4, blocks: 1, hidden: { inp: 0, kv: 0, mlp: 0, out: 0 }, seed: 14 } },
 ];

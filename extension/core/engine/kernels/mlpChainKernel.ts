@@ -1,6 +1,6 @@
 // Kernel: the input MLP chain of every point, then the first block's LayerNorm and k/v MLPs.
 // One invocation per point; weights staged in workgroup memory tile by tile (pointProgram.ts).
-import type { PackedBlock, PackedPlan } from '../weightPack';
+import { ceil4, type PackedBlock, type PackedPlan } from '../weightPack';
 import { emitLayerNorm, emitMlp, emitPointIndex, WGSL_GELU, type PointProgramLimits } from './pointProgram';
 import { storageDecl, WGSL_PARAMS, type KernelSource } from './shared';
 
@@ -15,16 +15,16 @@ export function emitKeyValue(block: PackedBlock, C: number, lim: PointProgramLim
 
 /** Private per-point registers: residual stream, LayerNorm output, MLP state, accumulator. */
 export const emitRegisters = (C: number, maxDim: number): string =>
-  `var xs: array<f32, ${C}>; var a: array<f32, ${C}>; var hs: array<f32, ${maxDim}>; var acc: array<f32, ${maxDim}>;`;
+  `var xs: array<f32, ${C}>; var a: array<f32, ${C}>; var hs: array<f32, ${maxDim}>; var acc: array<f32, ${ceil4(maxDim)}>;`;
 
 export function mlpChainKernel(pp: PackedPlan, dims: { cin: number; C: number; maxDim: number }, lim: PointProgramLimits): KernelSource {
   const { cin, C, maxDim } = dims;
   const code = `${WGSL_PARAMS}
 ${storageDecl([
-    { name: 'W', access: 'read', type: 'array<f32>' }, { name: 'U', access: 'uniform', type: 'Params' },
+    { name: 'W', access: 'read', type: 'array<f32>' }, { name: 'W4', access: 'read', type: 'array<vec4f>' }, { name: 'U', access: 'uniform', type: 'Params' },
     { name: 'Xin', access: 'read', type: 'array<f32>' }, { name: 'X', access: 'read_write', type: 'array<f32>' },
     { name: 'K', access: 'read_write', type: 'array<f32>' }, { name: 'V', access: 'read_write', type: 'array<f32>' }])}
-${lim.stage ? `var<workgroup> ws: array<f32, ${lim.wsFloats}>;` : ''}
+${lim.stage ? `var<workgroup> ws: array<vec4f, ${lim.wsFloats / 4}>;` : ''}
 ${WGSL_GELU}
 @compute @workgroup_size(${lim.wg})
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) li: u32, @builtin(num_workgroups) nwg: vec3u) {
@@ -37,5 +37,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_ind
   if (valid) { for (var j = 0u; j < ${C}u; j++) { X[p * ${C}u + j] = xs[j]; } }
   ${emitKeyValue(pp.blocks[0], C, lim)}
 }`;
-  return { code, bindings: ['W', 'U', 'Xin', 'X', 'K', 'V'], workgroupSize: lim.wg, workgroupBytes: lim.stage ? lim.wsFloats * 4 : 0 };
+  return { code, bindings: ['W', 'W4', 'U', 'Xin', 'X', 'K', 'V'], workgroupSize: lim.wg, workgroupBytes: lim.stage ? lim.wsFloats * 4 : 0 };
 }

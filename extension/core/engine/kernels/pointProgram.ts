@@ -1,5 +1,5 @@
-// WGSL emitters for per-point work (one invocation = one point): LayerNorm, linear layers whose
-// weights are staged tile by tile in workgroup memory, tanh-GELU, residuals. The MLP-chain and
+// WGSL emitters for per-point work (one invocation = one point): LayerNorm, register-blocked linear
+// layers (vec4 weight panels, optionally staged tile by tile in workgroup memory), tanh-GELU, residuals. The MLP-chain and
 // decode kernels are assembled from these; shapes are compile-time constants.
 import type { PackedLayer, PackedLinear, PackedLn } from '../weightPack';
 
@@ -17,47 +17,70 @@ fn gelu(v: f32) -> f32 {
   return 0.5 * v * (1.0 + tanh(u));
 }`;
 
-/** wsFloats: weight staging array size; stage: stage weights in workgroup memory. */
+/** wsFloats: weight staging array size (a multiple of 4: staged as vec4s); stage: stage weights in workgroup memory. */
 export interface PointProgramLimits { wsFloats: number; wg: number; stage: boolean }
 
-/** Largest number of weight rows per tile so that tile = rows * inDim fits the staging array. */
-export function tileRows(lin: PackedLinear, wsFloats: number): number {
-  const rows = Math.min(lin.outDim, Math.floor(wsFloats / lin.inDim));
-  if (rows < 1) throw new Error(`linear layer ${lin.inDim}→${lin.outDim} does not fit workgroup memory (${wsFloats} floats)`);
-  return rows;
+/** Output panels (4 outputs each, one vec4 accumulator) a thread computes per pass over the inputs:
+ *  each input value read from the point's registers feeds 4·PANELS_PER_PASS FMAs, each vec4 weight load 4. */
+export const PANELS_PER_PASS = 4;
+
+/** Panels per staged weight tile: all that fit the staging array (whole passes where possible). */
+export function tilePanels(lin: PackedLinear, wsFloats: number): number {
+  const p = Math.min(lin.outP / 4, Math.floor(wsFloats / (4 * lin.inDim)));
+  if (p < 1) throw new Error(`linear layer ${lin.inDim}→${lin.outDim} does not fit workgroup memory (${wsFloats} floats)`);
+  return p >= PANELS_PER_PASS ? p - (p % PANELS_PER_PASS) : p;
 }
 
-/** dst[j] = act(b[j] + Σ_i src[i] W[j][i]) (+ res[j]); acc is scratch of at least outDim.
- *  Offsets are relative to `base` (a WGSL u32 expression: block layers share one kernel).
- *  Staged: weight tiles go through workgroup memory and every invocation runs the barriers
- *  (out-of-range points compute on zeros and store nothing). Unstaged: read straight from the
- *  storage buffer — no barriers, which SwiftShader compiles far faster. */
+/** Passes over `np` panels (panel index relative to the weight base `wb`, a vec4 index expression):
+ *  a runtime loop of full passes of PANELS_PER_PASS, then one pass over the remainder. `first` is the
+ *  first panel's index within the layer (for the bias and the acc slots). */
+function emitPasses(np: number, K: number, src: string, w: (vecIndex: string) => string, wb: string, bias: string, first: number): string {
+  const G = PANELS_PER_PASS;
+  const pass = (g: number, pb: string): string => {
+    const r = Array.from({ length: g }, (_, c) => c);
+    return `
+    let pb = ${pb};
+    let pw = ${wb} + pb * ${K}u;
+    ${r.map((c) => `var s${c} = W4[${bias} + ${first}u + pb + ${c}u];`).join(' ')}
+    for (var i = 0u; i < ${K}u; i++) {
+      let x = vec4f(${src}[i]);
+      ${r.map((c) => `s${c} = fma(x, ${w(`pw + ${c * K}u + i`)}, s${c});`).join(' ')}
+    }
+    let j = (${first}u + pb) * 4u;
+    ${r.map((c) => `acc[j + ${4 * c}u] = s${c}.x; acc[j + ${4 * c + 1}u] = s${c}.y; acc[j + ${4 * c + 2}u] = s${c}.z; acc[j + ${4 * c + 3}u] = s${c}.w;`).join('\n    ')}`;
+  };
+  const full = Math.floor(np / G), rest = np % G;
+  let s = '';
+  if (full > 0) s += `
+  for (var jb = 0u; jb < ${full}u; jb++) {${pass(G, `jb * ${G}u`)}
+  }`;
+  if (rest > 0) s += `
+  {${pass(rest, `${full * G}u`)}
+  }`;
+  return s;
+}
+
+/** dst[j] = act(b[j] + Σ_i src[i] W[i][j]) (+ res[j]); acc is scratch of at least outP floats.
+ *  Register-blocked: a pass keeps PANELS_PER_PASS vec4 accumulators and streams the inputs once.
+ *  Offsets are relative to `base` (a WGSL u32 expression, a multiple of 4: block layers share one kernel).
+ *  Staged: tiles of whole panels go through workgroup memory `ws` (vec4s) and every invocation runs
+ *  the barriers (out-of-range points compute on zeros and store nothing). Unstaged: vec4 reads straight
+ *  from the storage buffer W4 — no barriers, which SwiftShader compiles far faster. */
 export function emitLinear(lin: PackedLinear, src: string, dst: string, opts: { gelu: boolean; residual: string | null; lim: PointProgramLimits; base?: string }): string {
-  const K = lin.inDim;
-  const base = opts.base ? `${opts.base} + ` : '';
+  const K = lin.inDim, panels = lin.outP / 4;
+  const b4 = opts.base ? `(${opts.base} >> 2u) + ` : '';
+  const wb = `${b4}${lin.w / 4}u`, bias = `${b4}${lin.b / 4}u`;
   let s = '';
   if (!opts.lim.stage) {
-    s += `
-  for (var j = 0u; j < ${lin.outDim}u; j++) {
-    var sum = W[${base}${lin.b}u + j];
-    let row = ${base}${lin.w}u + j * ${K}u;
-    for (var i = 0u; i < ${K}u; i++) { sum = fma(${src}[i], W[row + i], sum); }
-    acc[j] = sum;
-  }`;
+    s += emitPasses(panels, K, src, (i) => `W4[${i}]`, wb, bias, 0);
   } else {
-    const rows = tileRows(lin, opts.lim.wsFloats);
-    for (let j0 = 0; j0 < lin.outDim; j0 += rows) {
-      const r = Math.min(rows, lin.outDim - j0);
+    const tp = tilePanels(lin, opts.lim.wsFloats);
+    for (let t0 = 0; t0 < panels; t0 += tp) {
+      const n = Math.min(tp, panels - t0);
       s += `
   workgroupBarrier();
-  for (var i = li; i < ${r * K}u; i += ${opts.lim.wg}u) { ws[i] = W[${base}${lin.w + j0 * K}u + i]; }
-  workgroupBarrier();
-  for (var j = 0u; j < ${r}u; j++) {
-    var sum = W[${base}${lin.b + j0}u + j];
-    let row = j * ${K}u;
-    for (var i = 0u; i < ${K}u; i++) { sum = fma(${src}[i], ws[row + i], sum); }
-    acc[${j0}u + j] = sum;
-  }`;
+  for (var i = li; i < ${n * K}u; i += ${opts.lim.wg}u) { ws[i] = W4[${wb} + ${t0 * K}u + i]; }
+  workgroupBarrier();${emitPasses(n, K, src, (i) => `ws[${i}]`, '0u', bias, t0)}`;
     }
   }
   s += `
