@@ -8,7 +8,8 @@ import { MeshFileWatcher, isMeshUri } from './fileWatcher';
 import { FlareStatusBar } from './statusBar';
 import { ShowInPreviewActions } from './codeActions';
 import { PredictionService, previewFields } from './predictionService';
-import { commandTarget, registerPredictCommands } from './predictCommands';
+import { cardPageLoader, commandTarget, registerPredictCommands } from './predictCommands';
+import { ModelCardSerializer } from './modelCardView';
 import { readSettings } from './settings';
 import { runBenchmark, type BenchmarkOptions } from './benchmark';
 import { registerLimitActions } from './limitActions';
@@ -30,6 +31,8 @@ export interface FlareApi {
   readonly deckContext: DeckContext;
   /** The parsed-file store: tests count its parses. */
   readonly files: ParsedFiles<vscode.Uri>;
+  /** Restores Model Card pages after a window reload: tests call it with a saved state. */
+  readonly modelCardSerializer: vscode.WebviewPanelSerializer;
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
@@ -71,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   context.subscriptions.push(diagnostics, watcher, status, predictions, deckContext);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));
   registerPredictCommands(context, predictions, previews, files, log);
+  const cards = ModelCardSerializer.register(cardPageLoader(predictions));
+  context.subscriptions.push(cards.disposable);
   registerLimitActions(context, diagnostics, log);
 
   context.subscriptions.push(
@@ -121,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher, predictions, status, deckContext, files, logUri: context.logUri };
+  return { diagnostics, watcher, predictions, status, deckContext, files, logUri: context.logUri, modelCardSerializer: cards.serializer };
 }
 
 export function deactivate(): void {}
