@@ -1,6 +1,7 @@
 // UI test: installs the packaged .vsix into a fresh code-server, runs a FLARE command from the
 // command palette like a user, waits for its answer in the workbench, and saves a screenshot; then
-// the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction).
+// the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction),
+// then `npm start` stopped by each signal (start.flow.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import { codeServerCli, launchChromium, makeDirs, root, startCodeServer } from '../../scripts/lib/code-server.mjs';
 import { bracketFlow } from './bracket.flow.mjs';
 import { previewFlow } from './preview.flow.mjs';
+import { startFlow } from './start.flow.mjs';
 
 const results = process.env.FLARE_TEST_RESULTS || path.join(root, 'out', 'test-results', 'ui.json');
 const artifacts = path.join(root, 'test', 'artifacts');
@@ -76,6 +78,14 @@ try {
   await cs?.stop();
   fs.rmSync(dirs.base, { recursive: true, force: true });
   fs.rmSync(workspace, { recursive: true, force: true });
+}
+// `npm start` with the same .vsix: SIGINT, SIGTERM and SIGHUP each leave no code-server behind.
+if (fs.existsSync(vsix)) {
+  try {
+    await startFlow(vsix, record);
+  } catch (e) {
+    record('npm start flow', false, String(e?.stack ?? e).slice(0, 1500));
+  }
 }
 const passed = tests.filter((t) => t.state === 'passed').length;
 const failed = tests.length - passed;
