@@ -1,13 +1,16 @@
 // UI test: installs the packaged .vsix into a fresh code-server, runs a FLARE command from the
 // command palette like a user, waits for its answer in the workbench, and saves a screenshot; then
-// the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction),
-// then `npm start` stopped by each signal (start.flow.mjs).
+// the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction;
+// banner.flow.mjs: the trust banner over an out-of-family prediction; modelCard.flow.mjs: the card page
+// across a window reload), then `npm start` stopped by each signal (start.flow.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { codeServerCli, launchChromium, makeDirs, root, startCodeServer } from '../../scripts/lib/code-server.mjs';
+import { addBannerDeck, bannerFlow } from './banner.flow.mjs';
 import { bracketFlow } from './bracket.flow.mjs';
+import { modelCardFlow } from './modelCard.flow.mjs';
 import { previewFlow } from './preview.flow.mjs';
 import { startFlow } from './start.flow.mjs';
 
@@ -25,6 +28,7 @@ record('packages the .vsix under 25 MB', built.status === 0 && fs.existsSync(vsi
 const dirs = makeDirs('flare-ui-');
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-uiws-'));
 fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+addBannerDeck(workspace);
 let cs, browser;
 try {
   await codeServerCli(dirs, ['--install-extension', vsix, '--force']);
@@ -69,6 +73,18 @@ try {
   } catch (e) {
     record('bracket3d flow', false, String(e?.stack ?? e).slice(0, 1500));
     await page.screenshot({ path: path.join(artifacts, 'ui-bracket-failure.png') }).catch(() => {});
+  }
+  try {
+    await bannerFlow(page, artifacts, record);
+  } catch (e) {
+    record('trust banner flow', false, String(e?.stack ?? e).slice(0, 1500));
+    await page.screenshot({ path: path.join(artifacts, 'ui-banner-failure.png') }).catch(() => {});
+  }
+  try {
+    await modelCardFlow(page, record);
+  } catch (e) {
+    record('model card flow', false, String(e?.stack ?? e).slice(0, 1500));
+    await page.screenshot({ path: path.join(artifacts, 'ui-model-card-failure.png') }).catch(() => {});
   }
 } catch (e) {
   record('UI flow', false, String(e?.stack ?? e).slice(0, 1500));
