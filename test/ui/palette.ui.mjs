@@ -1,8 +1,8 @@
 // UI test: installs the packaged .vsix into a fresh code-server, runs a FLARE command from the
 // command palette like a user, waits for its answer in the workbench, and saves a screenshot; then
 // the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction;
-// banner.flow.mjs: the trust banner over an out-of-family prediction; modelCard.flow.mjs: the card page
-// across a window reload), then `npm start` stopped by each signal (start.flow.mjs).
+// banner.flow.mjs: the trust banner over an out-of-family prediction; reload.flow.mjs: the preview and
+// the Model Card page across a window reload), then `npm start` stopped by each signal (start.flow.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { codeServerCli, launchChromium, makeDirs, root, startCodeServer } from '../../scripts/lib/code-server.mjs';
 import { addBannerDeck, bannerFlow } from './banner.flow.mjs';
 import { bracketFlow } from './bracket.flow.mjs';
-import { modelCardFlow } from './modelCard.flow.mjs';
+import { reloadFlow } from './reload.flow.mjs';
 import { previewFlow } from './preview.flow.mjs';
 import { startFlow } from './start.flow.mjs';
 
@@ -81,10 +81,13 @@ try {
     await page.screenshot({ path: path.join(artifacts, 'ui-banner-failure.png') }).catch(() => {});
   }
   try {
-    await modelCardFlow(page, record);
+    await reloadFlow(page, record);
   } catch (e) {
-    record('model card flow', false, String(e?.stack ?? e).slice(0, 1500));
-    await page.screenshot({ path: path.join(artifacts, 'ui-model-card-failure.png') }).catch(() => {});
+    // With the extension's own log of each extension host (one per window load), to see what it did.
+    const logs = fs.readdirSync(dirs.base, { recursive: true }).map(String).filter((f) => f.endsWith('FLARE.log'))
+      .map((f) => `${f}:\n${fs.readFileSync(path.join(dirs.base, f), 'utf8').split('\n').slice(-12).join('\n')}`);
+    record('window reload flow', false, `${String(e?.stack ?? e).slice(0, 1500)}\n${logs.join('\n')}`);
+    await page.screenshot({ path: path.join(artifacts, 'ui-reload-failure.png') }).catch(() => {});
   }
 } catch (e) {
   record('UI flow', false, String(e?.stack ?? e).slice(0, 1500));
