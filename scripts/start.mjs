@@ -2,7 +2,8 @@
 // in it, print the URL. Ctrl-C (SIGINT), SIGTERM and SIGHUP (terminal closed) stop code-server and its
 // whole process group, at any point: while packaging, while code-server starts, or once it runs; and
 // so does the end of `npm`, when it was stopped itself.
-// Env: FLARE_PORT (default 8080), FLARE_HOST (default 127.0.0.1).
+// Env: FLARE_PORT (default 8080), FLARE_HOST (default 127.0.0.1), FLARE_VSIX (install this .vsix
+// instead of packaging one: the UI tests, which have just packaged it).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,10 +50,12 @@ function run(cmd, args) {
 }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const vsix = path.join(root, `${pkg.name}-${pkg.version}.vsix`);
-const status = await run(process.execPath, ['scripts/package.mjs']);
-if (stopping) await new Promise(() => {}); // shutdown() exits
-if (status !== 0) process.exit(status);
+const vsix = process.env.FLARE_VSIX || path.join(root, `${pkg.name}-${pkg.version}.vsix`);
+if (!process.env.FLARE_VSIX) {
+  const status = await run(process.execPath, ['scripts/package.mjs']);
+  if (stopping) await new Promise(() => {}); // shutdown() exits
+  if (status !== 0) process.exit(status);
+}
 
 dirs = makeDirs('flare-start-');
 console.log(await codeServerCli(dirs, ['--install-extension', vsix, '--force']).then((o) => o.trim()));

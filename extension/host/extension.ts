@@ -8,7 +8,8 @@ import { MeshFileWatcher, isMeshUri } from './fileWatcher';
 import { FlareStatusBar } from './statusBar';
 import { ShowInPreviewActions } from './codeActions';
 import { PredictionService, previewFields } from './predictionService';
-import { commandTarget, registerPredictCommands } from './predictCommands';
+import { cardPageLoader, commandTarget, registerPredictCommands } from './predictCommands';
+import { ModelCardSerializer } from './modelCardView';
 import { readSettings } from './settings';
 import { runBenchmark, type BenchmarkOptions } from './benchmark';
 import { registerLimitActions } from './limitActions';
@@ -33,6 +34,8 @@ export interface FlareApi {
   readonly files: ParsedFiles<vscode.Uri>;
   /** What the host posted to each open preview of a file, by message type: count and bytes. */
   readonly previewTraffic: (uri: vscode.Uri) => PanelTraffic[];
+  /** Restores Model Card pages after a window reload: tests call it with a saved state. */
+  readonly modelCardSerializer: vscode.WebviewPanelSerializer;
 }
 
 export function activate(context: vscode.ExtensionContext): FlareApi {
@@ -74,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   context.subscriptions.push(diagnostics, watcher, status, predictions, deckContext);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));
   registerPredictCommands(context, predictions, previews, files, log);
+  const cards = ModelCardSerializer.register(cardPageLoader(predictions));
+  context.subscriptions.push(cards.disposable);
   registerLimitActions(context, diagnostics, log);
 
   context.subscriptions.push(
@@ -124,7 +129,10 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
     }),
   );
   log.info(`FLARE ${String(context.extension.packageJSON.version)} activated`);
-  return { diagnostics, watcher, predictions, status, deckContext, files, logUri: context.logUri, previewTraffic: (uri) => previews.trafficOf(uri) };
+  return {
+    diagnostics, watcher, predictions, status, deckContext, files, logUri: context.logUri,
+    previewTraffic: (uri) => previews.trafficOf(uri), modelCardSerializer: cards.serializer,
+  };
 }
 
 export function deactivate(): void {}

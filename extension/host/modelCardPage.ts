@@ -1,8 +1,9 @@
 // The model card as a readable page (no vscode import, so it is unit-tested in Node): name, physics,
 // inputs and outputs with units, training data, the measured accuracy next to the data's noise floor,
 // the applicability envelope, architecture and features. Every card string is HTML-escaped: a
-// workspace model's card is untrusted text. The page runs no script; its CSP allows only the nonce'd
-// style element.
+// workspace model's card is untrusted text. Its CSP allows the nonce'd style element and, where the
+// page is to come back after a window reload, one fixed nonce'd script that stores which model it
+// shows (`state`, read from an attribute, never from card text) as the webview's state.
 import type { ModelCard } from '../core/model/card';
 
 export interface CardPageOptions {
@@ -11,6 +12,8 @@ export interface CardPageOptions {
   readonly problem?: string;
   /** Where the model came from (built-in name or workspace path), shown under the title. */
   readonly source?: string;
+  /** What the page keeps as its webview state (JSON), for the panel serializer after a window reload. */
+  readonly state?: unknown;
 }
 
 type Obj = Record<string, unknown>;
@@ -21,10 +24,13 @@ export function escapeHtml(v: unknown): string {
   return String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-/** CSP of the card page: nothing but the nonce'd style element (no script, no remote content). */
-export function cardPageCsp(nonce: string): string {
-  return `default-src 'none'; style-src 'nonce-${nonce}'`;
+/** CSP of the card page: the nonce'd style element, the nonce'd state script if any; no remote content. */
+export function cardPageCsp(nonce: string, script = false): string {
+  return `default-src 'none'; style-src 'nonce-${nonce}'${script ? `; script-src 'nonce-${nonce}'` : ''}`;
 }
+
+/** The page's one script: hands the state in body[data-state] to VS Code (`setState`), nothing else. */
+const STATE_SCRIPT = 'acquireVsCodeApi().setState(JSON.parse(document.body.dataset.state));';
 
 function fmt(v: number): string {
   if (v === 0) return '0';
@@ -170,12 +176,14 @@ code { font-family: var(--vscode-editor-font-family, monospace); } .problem { bo
 
 /** The whole HTML document of the card page. */
 export function renderModelCardPage(card: ModelCard | undefined, opts: CardPageOptions): string {
+  const withState = opts.state !== undefined;
   const head = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${cardPageCsp(opts.nonce)}">
+<meta http-equiv="Content-Security-Policy" content="${cardPageCsp(opts.nonce, withState)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(card ? `Model card: ${card.name}` : 'Model card')}</title>
-<style nonce="${escapeHtml(opts.nonce)}">${STYLE}</style></head><body>`;
+<style nonce="${escapeHtml(opts.nonce)}">${STYLE}</style></head><body${withState ? ` data-state="${escapeHtml(JSON.stringify(opts.state))}"` : ''}>
+${withState ? `<script nonce="${escapeHtml(opts.nonce)}">${STATE_SCRIPT}</script>` : ''}`;
   const source = opts.source ? `<p class="muted">model: <code>${escapeHtml(opts.source)}</code></p>` : '';
   if (!card) {
     return `${head}<h1>Model card</h1>${source}<p class="problem">${escapeHtml(opts.problem ?? 'This model has no card.')}</p></body></html>`;

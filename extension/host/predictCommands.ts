@@ -4,14 +4,14 @@ import { readMesh, writeVtu, type Mesh } from '../core/mesh/index';
 import { compareWithReference, type CompareResult } from '../core/analysis/compareFields';
 import { findCcx, runCcx } from '../core/solver/ccx';
 import { BUILTIN_MODELS } from '../core/model/modelChoice';
-import { NotPredictable, PredictionCancelled, type PredictionRecord, type PredictionService } from './predictionService';
+import { NotPredictable, PredictionCancelled, type PredictionRecord, type PredictionService, type ResolvedModel } from './predictionService';
 import { MeshPreviewProvider } from './meshPreviewProvider';
 import type { PreviewRegistry } from './previewRegistry';
 import type { ParsedFiles } from './parsedFileStore';
 import { isMeshUri } from './fileWatcher';
 import { readSettings } from './settings';
 import { offerRaiseLimit } from './limitActions';
-import { showModelCardPage } from './modelCardView';
+import { showModelCardPage, type CardPageContent, type CardPageLoader, type CardPageState } from './modelCardView';
 
 /** The target of a command: its argument, else the active editor's file, else the active preview's. */
 export function commandTarget(uri?: vscode.Uri): vscode.Uri | undefined {
@@ -37,6 +37,33 @@ function summarize(r: Extract<CompareResult, { ok: true }>): CompareSummary {
       const s = c.magnitudeStats ?? c.stats;
       return { field: c.field === 'displacement' ? '|displacement|' : c.field, relativeL2: s.relativeL2, maxAbs: c.stats.maxAbs, p99Abs: c.stats.p99Abs, p99ValueRelError: s.p99ValueRelError, unit: c.unit };
     }),
+  };
+}
+
+/** What the card page of a resolved model shows, and the state that brings it back after a reload. */
+function cardPage(model: ResolvedModel): { content: CardPageContent; state: CardPageState } {
+  const source = model.builtin ? `${model.name} (built-in)` : vscode.workspace.asRelativePath(model.location);
+  const ref = model.builtin ? path.basename(model.location.path, '.onnx') : model.location.fsPath;
+  return {
+    content: { ...(model.opened.card ? { card: model.opened.card } : {}), ...(model.opened.cardProblem !== undefined ? { problem: model.opened.cardProblem } : {}), source },
+    state: { model: ref, builtin: model.builtin },
+  };
+}
+
+/**
+ * Resolves a restored card page's model again: a built-in model by name; a workspace model file only
+ * in a trusted workspace, and only while it is still there (else the page says why).
+ */
+export function cardPageLoader(service: PredictionService): CardPageLoader {
+  return async (state) => {
+    if (!state.builtin && !vscode.workspace.isTrusted) {
+      return { problem: `The workspace model ${state.model} is not opened in Restricted Mode. Trust the workspace, then run "FLARE: Show Model Card".`, source: state.model };
+    }
+    try {
+      return cardPage(await service.resolveModel(state.model, undefined)).content;
+    } catch (e) {
+      return { problem: `${e instanceof Error ? e.message : String(e)}. Run "FLARE: Show Model Card" for the current model.`, source: state.model };
+    }
   };
 }
 
@@ -215,9 +242,9 @@ export function registerPredictCommands(context: vscode.ExtensionContext, servic
         const t = commandTarget();
         const mesh = t ? service.last(t)?.mesh : undefined;
         const model = await service.resolveModel(typeof name === 'string' ? name : readSettings().model, mesh);
-        const card = model.opened.card;
-        showModelCardPage(card, { problem: model.opened.cardProblem, source: model.builtin ? `${model.name} (built-in)` : vscode.workspace.asRelativePath(model.location) });
-        return card?.name;
+        const page = cardPage(model);
+        showModelCardPage(page.content, page.state);
+        return page.content.card?.name;
       } catch (e) {
         report(e, 'model card');
         return undefined;

@@ -1,13 +1,18 @@
 // UI test: installs the packaged .vsix into a fresh code-server, runs a FLARE command from the
 // command palette like a user, waits for its answer in the workbench, and saves a screenshot; then
-// the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction).
+// the preview flows (preview.flow.mjs: plate2d state and looks; bracket.flow.mjs: bracket3d prediction;
+// banner.flow.mjs: the trust banner over an out-of-family prediction; reload.flow.mjs: the preview and
+// the Model Card page across a window reload), then `npm start` stopped by each signal (start.flow.mjs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { codeServerCli, launchChromium, makeDirs, root, startCodeServer } from '../../scripts/lib/code-server.mjs';
+import { addBannerDeck, bannerFlow } from './banner.flow.mjs';
 import { bracketFlow } from './bracket.flow.mjs';
+import { reloadFlow } from './reload.flow.mjs';
 import { previewFlow } from './preview.flow.mjs';
+import { startFlow } from './start.flow.mjs';
 
 const results = process.env.FLARE_TEST_RESULTS || path.join(root, 'out', 'test-results', 'ui.json');
 const artifacts = path.join(root, 'test', 'artifacts');
@@ -23,6 +28,7 @@ record('packages the .vsix under 25 MB', built.status === 0 && fs.existsSync(vsi
 const dirs = makeDirs('flare-ui-');
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-uiws-'));
 fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+addBannerDeck(workspace);
 let cs, browser;
 try {
   await codeServerCli(dirs, ['--install-extension', vsix, '--force']);
@@ -68,6 +74,21 @@ try {
     record('bracket3d flow', false, String(e?.stack ?? e).slice(0, 1500));
     await page.screenshot({ path: path.join(artifacts, 'ui-bracket-failure.png') }).catch(() => {});
   }
+  try {
+    await bannerFlow(page, artifacts, record);
+  } catch (e) {
+    record('trust banner flow', false, String(e?.stack ?? e).slice(0, 1500));
+    await page.screenshot({ path: path.join(artifacts, 'ui-banner-failure.png') }).catch(() => {});
+  }
+  try {
+    await reloadFlow(page, record);
+  } catch (e) {
+    // With the extension's own log of each extension host (one per window load), to see what it did.
+    const logs = fs.readdirSync(dirs.base, { recursive: true }).map(String).filter((f) => f.endsWith('FLARE.log'))
+      .map((f) => `${f}:\n${fs.readFileSync(path.join(dirs.base, f), 'utf8').split('\n').slice(-12).join('\n')}`);
+    record('window reload flow', false, `${String(e?.stack ?? e).slice(0, 1500)}\n${logs.join('\n')}`);
+    await page.screenshot({ path: path.join(artifacts, 'ui-reload-failure.png') }).catch(() => {});
+  }
 } catch (e) {
   record('UI flow', false, String(e?.stack ?? e).slice(0, 1500));
   if (browser) await browser.ctx.pages()[0]?.screenshot({ path: path.join(artifacts, 'ui-failure.png') }).catch(() => {});
@@ -76,6 +97,14 @@ try {
   await cs?.stop();
   fs.rmSync(dirs.base, { recursive: true, force: true });
   fs.rmSync(workspace, { recursive: true, force: true });
+}
+// `npm start` with the same .vsix: SIGINT, SIGTERM and SIGHUP each leave no code-server behind.
+if (fs.existsSync(vsix)) {
+  try {
+    await startFlow(vsix, record);
+  } catch (e) {
+    record('npm start flow', false, String(e?.stack ?? e).slice(0, 1500));
+  }
 }
 const passed = tests.filter((t) => t.state === 'passed').length;
 const failed = tests.length - passed;

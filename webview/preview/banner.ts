@@ -41,13 +41,20 @@ export function mountTrustBanner(stage: HTMLElement, win: Pick<Window, 'addEvent
   details.append(summary, list);
   box.append(title, details);
   stage.append(box);
+  // The panels at the top of the view (picked node, statistics, hot spots) move below the banner
+  // (webview.css: --banner-h), also when it wraps or its "Why" opens.
+  const place = (): void => stage.style.setProperty('--banner-h', box.hidden ? '0px' : `${box.offsetHeight}px`);
+  if (typeof ResizeObserver === 'function') new ResizeObserver(place).observe(box);
   let current: TrustMessage | undefined;
 
   const view: TrustBannerView = {
     show(msg) {
       current = msg.level === 'none' ? undefined : msg;
       box.hidden = !current;
-      if (!current) return;
+      if (!current) {
+        place();
+        return;
+      }
       const error = current.level === 'error';
       box.dataset.level = current.level;
       box.style.borderBottomColor = error ? 'var(--vscode-editorError-foreground, #f14c4c)' : 'var(--vscode-editorWarning-foreground, #cca700)';
@@ -55,6 +62,7 @@ export function mountTrustBanner(stage: HTMLElement, win: Pick<Window, 'addEvent
       title.textContent = `⚠ ${current.title} — prediction shown, not vouched for by the model.`;
       list.replaceChildren(...current.details.map((d) => Object.assign(document.createElement('li'), { textContent: d })));
       details.hidden = current.details.length < 2;
+      place();
     },
     state() {
       return current ? { level: current.level === 'error' ? 'error' : 'warning', title: current.title, details: current.details, visible: !box.hidden } : undefined;

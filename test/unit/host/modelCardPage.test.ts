@@ -83,3 +83,17 @@ test('the page carries a CSP that admits only the nonce\'d style, and says why t
   assert.match(visibleText(html), /model card invalid: name: <missing>/);
   assert.equal(escapeHtml('a<b>&"\''), 'a&lt;b&gt;&amp;&quot;&#39;');
 });
+
+test('a page with state carries one fixed nonce\'d script that saves it (for the restore after a reload); card text stays inert', () => {
+  const card = shippedCard('plate2d-elasticity');
+  const evil = '</script><script>alert(1)</script>"\'&';
+  const html = renderModelCardPage({ ...card, name: evil }, { nonce: 'Tm9u', source: evil, state: { model: evil, builtin: false } });
+  assert.ok(html.includes(`content="${cardPageCsp('Tm9u', true)}"`));
+  assert.equal(cardPageCsp('Tm9u', true), "default-src 'none'; style-src 'nonce-Tm9u'; script-src 'nonce-Tm9u'");
+  const scripts = html.match(/<script[^>]*>[\s\S]*?<\/script>/g) ?? [];
+  assert.deepEqual(scripts, ['<script nonce="Tm9u">acquireVsCodeApi().setState(JSON.parse(document.body.dataset.state));</script>']);
+  const attr = /<body data-state="([^"]*)">/.exec(html);
+  assert.ok(attr, 'state in body[data-state]');
+  const decoded = attr[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  assert.deepEqual(JSON.parse(decoded), { model: evil, builtin: false });
+});
