@@ -19,10 +19,10 @@ type RunOk = Extract<RunResult, { ok: true }>;
 /** The runtime's result, with the back end as the side that ran it reports it and its adapter in words. */
 export type RunnerResult =
   | (Omit<RunOk, 'adapter'> & {
-      readonly adapter?: string;
-      /** A webview run: its page keeps the raw outputs under this id, to show them without getting them back. */
-      readonly keptAs?: number;
-    })
+    readonly adapter?: string;
+    /** A webview run: its page keeps the raw outputs under this id, to show them without getting them back. */
+    readonly keptAs?: number;
+  })
   | Extract<RunResult, { ok: false }>;
 
 export interface ModelRunner {

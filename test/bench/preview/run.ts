@@ -33,31 +33,31 @@ function cube(n: number): Mesh {
 }
 
 async function main(): Promise<void> {
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-bench-preview-'));
-try {
-  const file = path.join(dir, 'block.vtu');
-  fs.writeFileSync(file, writeVtu(cube(46))); // 47³ = 103,823 nodes
-  // The host's share, in Node as in the extension host: read + parse + surface extraction.
-  const bytes = fs.readFileSync(file);
-  const th = performance.now();
-  const r = readMesh(bytes, file, { checks: false });
-  const p = previewPayload(r.mesh!, 0);
-  const hostMs = performance.now() - th;
-  const res = await runInBrowser<{ viewport: number[]; firstFrame: Record<string, number>; orbit: { surfacePoints: number; triangles: number; firstFrameMs: number; frameMs: number; frames: number }[] }>('test/bench/preview/firstFrame.page.ts', { files: { 'block.vtu': file }, timeoutMs: 600_000 });
-  const f = res.firstFrame;
-  const fmt = (v: number) => v.toFixed(0).padStart(6);
-  console.log(`preview bench (headless Chromium, WebGL on SwiftShader, ${res.viewport.join('x')} px)`);
-  console.log(`100k-node .vtu: ${p.surface.volumePoints} nodes, ${(bytes.byteLength / 1e6).toFixed(1)} MB, surface ${p.surface.nodeMap.length} points / ${p.surface.triangles.length / 3} triangles`);
-  console.log(`  host read+parse+surface (Node)       ${fmt(hostMs)} ms`);
-  console.log(`  same in the browser                  ${fmt(f.parseAndSurfaceMs)} ms`);
-  console.log(`  webview: UI + first surface frame    ${fmt(f.firstSurfaceFrameMs)} ms`);
-  console.log(`  webview: fields + first coloured     ${fmt(f.fieldsAndFirstColouredFrameMs)} ms`);
-  console.log(`  open → first coloured frame          ${fmt(hostMs + f.firstSurfaceFrameMs + f.fieldsAndFirstColouredFrameMs)} ms (goal ≤ 1500; excludes VS Code's message transport)`);
-  console.log('orbit (coloured surface, one GPU-synchronised frame per step):');
-  for (const o of res.orbit) console.log(`  ${String(o.surfacePoints).padStart(8)} points ${String(o.triangles).padStart(8)} triangles: first frame ${fmt(o.firstFrameMs)} ms, ${o.frameMs.toFixed(1).padStart(7)} ms/frame (${o.frames} frames)`);
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flare-bench-preview-'));
+  try {
+    const file = path.join(dir, 'block.vtu');
+    fs.writeFileSync(file, writeVtu(cube(46))); // 47³ = 103,823 nodes
+    // The host's share, in Node as in the extension host: read + parse + surface extraction.
+    const bytes = fs.readFileSync(file);
+    const th = performance.now();
+    const r = readMesh(bytes, file, { checks: false });
+    const p = previewPayload(r.mesh!, 0);
+    const hostMs = performance.now() - th;
+    const res = await runInBrowser<{ viewport: number[]; firstFrame: Record<string, number>; orbit: { surfacePoints: number; triangles: number; firstFrameMs: number; frameMs: number; frames: number }[] }>('test/bench/preview/firstFrame.page.ts', { files: { 'block.vtu': file }, timeoutMs: 600_000 });
+    const f = res.firstFrame;
+    const fmt = (v: number) => v.toFixed(0).padStart(6);
+    console.log(`preview bench (headless Chromium, WebGL on SwiftShader, ${res.viewport.join('x')} px)`);
+    console.log(`100k-node .vtu: ${p.surface.volumePoints} nodes, ${(bytes.byteLength / 1e6).toFixed(1)} MB, surface ${p.surface.nodeMap.length} points / ${p.surface.triangles.length / 3} triangles`);
+    console.log(`  host read+parse+surface (Node)       ${fmt(hostMs)} ms`);
+    console.log(`  same in the browser                  ${fmt(f.parseAndSurfaceMs)} ms`);
+    console.log(`  webview: UI + first surface frame    ${fmt(f.firstSurfaceFrameMs)} ms`);
+    console.log(`  webview: fields + first coloured     ${fmt(f.fieldsAndFirstColouredFrameMs)} ms`);
+    console.log(`  open → first coloured frame          ${fmt(hostMs + f.firstSurfaceFrameMs + f.fieldsAndFirstColouredFrameMs)} ms (goal ≤ 1500; excludes VS Code's message transport)`);
+    console.log('orbit (coloured surface, one GPU-synchronised frame per step):');
+    for (const o of res.orbit) console.log(`  ${String(o.surfacePoints).padStart(8)} points ${String(o.triangles).padStart(8)} triangles: first frame ${fmt(o.firstFrameMs)} ms, ${o.frameMs.toFixed(1).padStart(7)} ms/frame (${o.frames} frames)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((e: unknown) => {

@@ -91,7 +91,7 @@ export function writeVtk(mesh: Mesh, opts: VtkWriteOptions = {}): Uint8Array {
   if (binary) put(list, 'int', 1);
   else {
     const lines: string[] = [];
-    for (let q = 0; q < list.length; ) {
+    for (let q = 0; q < list.length;) {
       const k = list[q];
       lines.push(Array.prototype.slice.call(list, q, q + k + 1).join(' '));
       q += k + 1;
