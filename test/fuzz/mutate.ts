@@ -3,42 +3,10 @@
 // Pure functions of (input, rng): the same seed always gives the same case.
 import zlib from 'node:zlib';
 import { Rng } from './rng';
+import { baseName, bytesOf, concat, extOf, text, withBytes, type FuzzCase, type FuzzInput, type MutateOptions, type Mutator } from './fuzzCase';
+import { inpInclude, pvtuPieces } from './includeAttacks';
 
-/** One input to a reader: the file itself plus every file its includes may resolve to (virtual paths). */
-export interface FuzzInput {
-  /** Virtual absolute path, e.g. /fuzz/deck.inp; includes resolve relative to it. */
-  readonly fileName: string;
-  readonly bytes: Uint8Array;
-  /** path → bytes for readInclude (companion files: *INCLUDE targets, .pvtu pieces). */
-  readonly files: ReadonlyMap<string, Uint8Array>;
-}
-
-export interface FuzzCase extends FuzzInput {
-  /** What was done to the seed, e.g. "truncate@812; number@44:'NaN'". */
-  readonly mutation: string;
-}
-
-export interface MutateOptions {
-  /** Largest inflated size a zlib bomb may declare/produce (bytes). */
-  readonly maxBombBytes: number;
-}
-
-const enc = new TextEncoder();
-const dec = new TextDecoder('latin1');
-const text = (b: Uint8Array): string => dec.decode(b);
-/** latin1 round trip: every byte maps to one char, so binary regions survive text edits. */
-const bytesOf = (s: string): Uint8Array => {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
-  return out;
-};
-
-export function extOf(fileName: string): string {
-  const m = /\.([A-Za-z0-9]+)$/.exec(fileName);
-  return m ? m[1].toLowerCase() : '';
-}
-const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
-const dirName = (p: string): string => p.slice(0, p.lastIndexOf('/') + 1);
+export { concat, extOf, type FuzzCase, type FuzzInput, type MutateOptions } from './fuzzCase';
 
 const HUGE_INTS = ['2147483647', '2147483648', '4294967295', '4294967296', '1000000000', '99999999999', '9007199254740993', '-1', '-2147483648', '0', '1e9', '1e308'];
 const ODD_NUMBERS = [
@@ -46,14 +14,6 @@ const ODD_NUMBERS = [
   '2147483647', '2147483648', '-2147483649', '4294967296', '99999999999999999999', '1e', '1.0e+', '0x10', '', '.', '-', '1,2', '3.4.5', '1d5', '1D-3', '+-1',
 ];
 const ODD_BYTES = [0, 0xff, 0x7f, 0x80, 10, 13, 32, 44, 45, 46, 48, 57, 60, 62, 34, 42, 36, 95, 61, 47];
-
-type Mutator = (c: FuzzCase, rng: Rng, o: MutateOptions) => FuzzCase | undefined;
-
-function withBytes(c: FuzzCase, bytes: Uint8Array, what: string): FuzzCase {
-  const files = new Map(c.files);
-  files.set(c.fileName, bytes); // the file can include itself: keep the copy on "disk" in sync
-  return { fileName: c.fileName, bytes, files, mutation: c.mutation ? `${c.mutation}; ${what}` : what };
-}
 
 // ---- generic damage -------------------------------------------------------------------------
 
@@ -125,17 +85,6 @@ function spliceLines(c: FuzzCase, rng: Rng, kind: 'delete' | 'duplicate' | 'swap
   }
   parts.push(c.bytes.subarray(e));
   return withBytes(c, concat(parts), what);
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const n = parts.reduce((a, p) => a + p.length, 0);
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:[eEdD][-+]?\d+)?/g;
@@ -312,66 +261,6 @@ const vtuBomb: Mutator = (c, rng, o) => {
 };
 
 // ---- recursion through readInclude ----------------------------------------------------------
-
-function insertLine(t: string, rng: Rng, line: string): string {
-  const lines = t.split('\n');
-  lines.splice(1 + rng.int(Math.max(1, lines.length - 1)), 0, line);
-  return lines.join('\n');
-}
-
-/** *INCLUDE cycles, deep chains and fan-out bombs (a file including itself k times per level). */
-const inpInclude: Mutator = (c, rng) => {
-  if (extOf(c.fileName) !== 'inp') return undefined;
-  const t = text(c.bytes);
-  const dir = dirName(c.fileName);
-  const self = baseName(c.fileName);
-  const mode = rng.pick(['self', 'pair', 'chain', 'fanout', 'missing', 'absolute', 'dir'] as const);
-  const files = new Map(c.files);
-  let main: string;
-  if (mode === 'self') main = insertLine(t, rng, `*INCLUDE, INPUT=${self}`);
-  else if (mode === 'pair') {
-    main = insertLine(t, rng, '*INCLUDE, INPUT=cycle_b.inp');
-    files.set(`${dir}cycle_b.inp`, enc.encode(`*NODE\n900001, 0, 0, 0\n*INCLUDE, INPUT=${self}\n`));
-  } else if (mode === 'chain') {
-    const depth = rng.pick([15, 17, 40, 500]);
-    main = insertLine(t, rng, '*INCLUDE, INPUT=chain_0.inp');
-    for (let i = 0; i < depth; i++) {
-      const next = i + 1 < depth ? `*INCLUDE, INPUT=chain_${i + 1}.inp\n` : '';
-      files.set(`${dir}chain_${i}.inp`, enc.encode(`*NODE\n${800000 + i}, ${i}, 0, 0\n${next}`));
-    }
-  } else if (mode === 'fanout') {
-    const k = rng.pick([2, 3, 8]);
-    main = insertLine(t, rng, '*INCLUDE, INPUT=fan.inp');
-    files.set(`${dir}fan.inp`, enc.encode(`*NODE\n700001, 1, 1, 1\n${'*INCLUDE, INPUT=fan.inp\n'.repeat(k)}`));
-  } else if (mode === 'missing') main = insertLine(t, rng, `*INCLUDE, INPUT=${rng.pick(['', 'nope.inp', '../../../etc/passwd', 'a'.repeat(5000), '\u0000'])}`);
-  else if (mode === 'absolute') main = insertLine(t, rng, `*INCLUDE, INPUT=${c.fileName}`);
-  else main = insertLine(t, rng, `*INCLUDE, INPUT=${rng.pick(['.', './', dir])}`);
-  const bytes = bytesOf(main);
-  files.set(c.fileName, bytes);
-  return { fileName: c.fileName, bytes, files, mutation: `${c.mutation ? c.mutation + '; ' : ''}include-${mode}` };
-};
-
-/** .pvtu pieces that are the .pvtu itself, each other, or one piece listed thousands of times. */
-const pvtuPieces: Mutator = (c, rng) => {
-  if (extOf(c.fileName) !== 'pvtu') return undefined;
-  const t = text(c.bytes);
-  const self = baseName(c.fileName);
-  const dir = dirName(c.fileName);
-  const files = new Map(c.files);
-  const mode = rng.pick(['self', 'pair', 'many', 'missing', 'empty'] as const);
-  let main = t;
-  const add = (src: string, times = 1): string => main.replace(/(<Piece Source=)/, `${'<Piece Source="' + src + '"/>\n'.repeat(times)}$1`);
-  if (mode === 'self') main = add(self);
-  else if (mode === 'pair') {
-    main = add('cycle_b.pvtu');
-    files.set(`${dir}cycle_b.pvtu`, enc.encode(t.replace(/<Piece Source="[^"]*"\/>/, `<Piece Source="${self}"/>`)));
-  } else if (mode === 'many') main = add('piece_0.vtu', rng.pick([100, 5000]));
-  else if (mode === 'missing') main = add(rng.pick(['nope.vtu', '', '../x.vtu']));
-  else main = t.replace(/<Piece Source="[^"]*"\/>\n?/g, '');
-  const bytes = bytesOf(main);
-  files.set(c.fileName, bytes);
-  return { fileName: c.fileName, bytes, files, mutation: `${c.mutation ? c.mutation + '; ' : ''}pvtu-${mode}` };
-};
 
 /** Damage a companion file (an included deck, a .pvtu piece) instead of the main file. */
 function mutateCompanion(c: FuzzCase, rng: Rng, o: MutateOptions): FuzzCase | undefined {
