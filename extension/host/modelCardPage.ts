@@ -3,6 +3,7 @@
 // the applicability envelope, architecture and features. Every card string is HTML-escaped: a
 // workspace model's card is untrusted text. The page runs no script; its CSP allows only the nonce'd
 // style element.
+import { envelopeRule } from '../core/model/applicability';
 import type { ModelCard } from '../core/model/card';
 
 export interface CardPageOptions {
@@ -126,7 +127,9 @@ function applicabilitySection(card: ModelCard): string {
     dist = `<p>Out-of-distribution check: a deck whose descriptors (${desc}) lie at a Mahalanobis distance above
 <b>${fmt(a.threshold)}</b> from the training decks is flagged${typeof a.calibration === 'string' ? ` (${escapeHtml(a.calibration)})` : ''}.</p>`;
   }
-  return `<p>Predictions outside these training ranges are flagged in the Problems panel.</p>
+  const rule = envelopeRule(card);
+  const log = [...rule.log].map(escapeHtml).join(', ');
+  return `<p>Predictions outside these training ranges, by more than ${fmt(100 * rule.margin)} % of a range's span (on a log scale for ${log}), are flagged in the Problems panel.</p>
 ${table(['quantity', 'trained on', 'unit'], rangeRows(card.envelope, true), 'num')}
 ${dist}
 ${Object.keys(card.featureEnvelope).length ? `<details><summary>Feature ranges</summary>${table(['feature', 'range'], rangeRows(card.featureEnvelope, false), 'num')}</details>` : ''}`;
