@@ -9,10 +9,11 @@ Writes <out-dir>/<name>.onnx (opset 17; inputs x [B,N,10], load_dir [B,3], scale
 outputs von_mises [B,N] MPa, displacement [B,N,3] mm, stress [B,N,6] MPa; dynamic B and N;
 metadata_props 'flare.card' = the card JSON) and <out-dir>/<name>.card.json.
 The card's `applicability` holds the mean and inverse covariance of the training decks'
-global descriptors (models/flare/data.py:descriptors) and a Mahalanobis threshold that about
-1% of the test decks exceed.  With --golden PREFIX (PREFIX.inp present): writes the golden
-inputs from the deck (x, load_dir, scale, json) and PREFIX.y.npy = PyTorch fp32 outputs
-[1,N,10] (von_mises, displacement xyz, stress 6).
+global descriptors (models/flare/data.py:descriptors), the Mahalanobis threshold and the envelope
+margin, calibrated by models/calibrate_applicability.py on --calib-decks (holdout decks, see
+models/README.md; without them the threshold is the same conformal quantile of the test decks' distances).
+With --golden PREFIX (PREFIX.inp present): writes the golden inputs from the deck (x, load_dir,
+scale, json) and PREFIX.y.npy = PyTorch fp32 outputs [1,N,10] (von_mises, displacement xyz, stress 6).
 """
 import argparse
 import datetime
@@ -22,6 +23,7 @@ import os
 import numpy as np
 import torch
 
+from models import calibrate_applicability as cal
 from models.embed_card import embed
 from models.fem import ccx
 from models.flare import data as fdata
@@ -37,26 +39,32 @@ FAMILY = {
 }
 
 
-def applicability(train_pack, test_pack):
+def applicability(train_pack, test_pack, envelope, calib_decks=None, val_decks=None, workers=2):
+    """Descriptor statistics of the training decks, calibrated by models/calibrate_applicability.py
+    on the holdout decks in `calib_decks` (else the threshold from the test decks' distances)."""
     tr = np.load(train_pack)["descriptors"]
     mean = tr.mean(0)
     cov = np.cov(tr.T) + 1e-9 * np.eye(tr.shape[1])
     inv = np.linalg.inv(cov)
-
-    def dist(d):
-        z = d - mean
-        return np.sqrt(np.einsum("ni,ij,nj->n", z, inv, z))
-
-    te = dist(np.load(test_pack)["descriptors"]) if test_pack else dist(tr)
-    return dict(
+    app = dict(
         descriptors=fdata.DESCRIPTORS,
         mean=mean.tolist(),
         cov_inv=inv.tolist(),
-        threshold=float(np.percentile(te, 99)),
-        calibration="99th percentile of the Mahalanobis distances of the %s decks"
-        % ("test" if test_pack else "training"),
-        train_max=float(dist(tr).max()),
+        train_max=float(cal.distances(tr, mean, inv).max()),
     )
+    if calib_decks:
+        return cal.calibrate_card(app, envelope, calib_decks, val_decks, workers=workers)
+    te = np.load(test_pack)["descriptors"] if test_pack else tr
+    thr, margin = cal.calibrate(cal.distances(te, mean, inv), [0.0])
+    app.update(
+        threshold=thr,
+        envelope_margin=margin,
+        envelope_log=cal.ENVELOPE_LOG,
+        calibration="distance: split-conformal threshold for alpha = %g of the Mahalanobis distances of "
+        "the %s decks (no holdout pool: run models/calibrate_applicability.py)"
+        % (cal.ALPHA, "test" if test_pack else "training"),
+    )
+    return app
 
 
 def golden_inputs(prefix):
@@ -111,7 +119,9 @@ def card_for(a, cfg, nparam, st):
     card["normalization"]["y_std"] = [float(v) for v in st["y_std"].cpu().numpy().ravel()]
     stats = json.load(open(a.train_pack[:-4] + ".json"))
     card["training_envelope"] = dict(stats["envelope"], features=stats["features"])
-    card["applicability"] = applicability(a.train_pack, a.test_pack)
+    card["applicability"] = applicability(
+        a.train_pack, a.test_pack, card["training_envelope"], a.calib_decks, a.val_decks
+    )
     prov = card.setdefault("provenance", {})
     prov["exported"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     prov["torch"] = torch.__version__
@@ -147,6 +157,8 @@ def main():
     ap.add_argument("--metrics")
     ap.add_argument("--baseline-metrics")
     ap.add_argument("--noise-floor")
+    ap.add_argument("--calib-decks", help="holdout decks calibrating the applicability check")
+    ap.add_argument("--val-decks", help="holdout decks (other seeds) validating it")
     ap.add_argument("--golden", help="prefix of the golden files (PREFIX.inp must exist)")
     ap.add_argument("--out-dir", default=HERE)
     ap.add_argument("--opset", type=int, default=17)

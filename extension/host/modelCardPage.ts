@@ -4,6 +4,7 @@
 // workspace model's card is untrusted text. Its CSP allows the nonce'd style element and, where the
 // page is to come back after a window reload, one fixed nonce'd script that stores which model it
 // shows (`state`, read from an attribute, never from card text) as the webview's state.
+import { envelopeRule } from '../core/model/applicability';
 import type { ModelCard } from '../core/model/card';
 
 export interface CardPageOptions {
@@ -132,7 +133,9 @@ function applicabilitySection(card: ModelCard): string {
     dist = `<p>Out-of-distribution check: a deck whose descriptors (${desc}) lie at a Mahalanobis distance above
 <b>${fmt(a.threshold)}</b> from the training decks is flagged${typeof a.calibration === 'string' ? ` (${escapeHtml(a.calibration)})` : ''}.</p>`;
   }
-  return `<p>Predictions outside these training ranges are flagged in the Problems panel.</p>
+  const rule = envelopeRule(card);
+  const log = [...rule.log].map(escapeHtml).join(', ');
+  return `<p>Predictions outside these training ranges, by more than ${fmt(100 * rule.margin)} % of a range's span (on a log scale for ${log}), are flagged in the Problems panel.</p>
 ${table(['quantity', 'trained on', 'unit'], rangeRows(card.envelope, true), 'num')}
 ${dist}
 ${Object.keys(card.featureEnvelope).length ? `<details><summary>Feature ranges</summary>${table(['feature', 'range'], rangeRows(card.featureEnvelope, false), 'num')}</details>` : ''}`;

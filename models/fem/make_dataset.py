@@ -1,6 +1,8 @@
 """Batch driver (seeds are reproducible: sample k of a family uses seed k; train = seeds
 [0, n), test = seeds [1000000, 1000000 + n), holdout = seeds [2000000, 2000000 + n): decks only, never
 solved, for measuring how many in-family decks the applicability check warns about).
+--seed-offset K starts at seed SEED0[split] + K: disjoint pools of one split (the holdout calibration
+pool = offset 0, its validation pool = offset 600: models/README.md, applicability calibration).
 
   nice -n 19 /usr/bin/python3 -m models.fem.make_dataset --family plate2d --split train --n 2000 --workers 2
   nice -n 19 /usr/bin/python3 -m models.fem.make_dataset --family plate2d --split test --n 200 --keep-decks
@@ -51,13 +53,16 @@ if __name__ == "__main__":
     ap.add_argument("--keep-decks", action="store_true")
     ap.add_argument("--verify", action="store_true")
     ap.add_argument("--refine", action="store_true", help="2x finer twin meshes (noise floor)")
+    ap.add_argument("--seed-offset", type=int, default=0, help="first seed = SEED0[split] + this")
     a = ap.parse_args()
     out = os.path.abspath(os.path.join(a.root, a.family, a.split + ("_fine" if a.refine else "")))
     os.makedirs(out, exist_ok=True)
     solve = a.split != "holdout"
     if not solve and (a.verify or a.refine):
         ap.error("holdout decks are not solved: no --verify or --refine")
-    s0, ext = SEED0[a.split], ".npz" if solve else ".inp"
+    if not 0 <= a.seed_offset <= 1000000 - a.n:
+        ap.error("--seed-offset: the seeds must stay inside the split's range of 1000000")
+    s0, ext = SEED0[a.split] + a.seed_offset, ".npz" if solve else ".inp"
     tasks = [(a.family, s, out, a.keep_decks, a.verify, a.refine, solve) for s in range(s0, s0 + a.n)
              if not os.path.exists(os.path.join(out, "%s_%06d%s" % (a.family, s, ext)))]
     t0 = time.time()

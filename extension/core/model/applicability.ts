@@ -142,12 +142,45 @@ function envelopeFinding(f: EnvelopeFinding, deck: Mesh['deck']): Finding {
 /** Quantities the outputs are rescaled by exactly (linear elasticity): outside the range is only informative. */
 const EXACTLY_SCALED = new Set(['P', 'sigma_ref', 'E', 'traction']);
 
-/** Fraction of a training range's bound accepted beyond it (sampling margin). */
-const ENVELOPE_MARGIN = 0.02;
+/**
+ * How far beyond a training range a deck may go before the envelope warns: the card's calibrated
+ * `applicability.envelope_margin` (a fraction of the range's span) and `envelope_log` (quantities whose
+ * span is measured in log10: counts and element sizes spanning decades). The range is the min/max of a
+ * finite training sample, short of the family's true bounds; models/calibrate_applicability.py picks the
+ * margin on in-family decks no model saw. A card without them gets DEFAULT_ENVELOPE.
+ */
+export interface EnvelopeRule { readonly margin: number; readonly log: ReadonlySet<string> }
 
-/** Compares a deck with the card's training envelope; returns findings (empty when in range). */
+export const DEFAULT_ENVELOPE: EnvelopeRule = { margin: 0.02, log: new Set(['n_nodes', 'n_fixed', 'n_loaded', 'h_n']) };
+
+/** The card's envelope rule (DEFAULT_ENVELOPE for what it does not set or sets malformed). */
+export function envelopeRule(card: ModelCard): EnvelopeRule {
+  const a = card.raw.applicability;
+  const o = typeof a === 'object' && a !== null ? (a as Record<string, unknown>) : {};
+  const m = o.envelope_margin;
+  const log = o.envelope_log;
+  return {
+    margin: typeof m === 'number' && Number.isFinite(m) && m >= 0 ? m : DEFAULT_ENVELOPE.margin,
+    log: Array.isArray(log) && log.every((x) => typeof x === 'string') ? new Set(log as string[]) : DEFAULT_ENVELOPE.log,
+  };
+}
+
+/**
+ * The interval `rule` accepts for quantity `name` with training range `range`: [lo - m span, hi + m span],
+ * on a log10 scale for the rule's log quantities (when the range is positive). A zero span accepts
+ * rounding only (e.g. E and nu, constant in training).
+ */
+export function acceptedRange(name: string, range: Range, rule: EnvelopeRule): Range {
+  const log = rule.log.has(name) && range[0] > 0;
+  const [lo, hi] = log ? [Math.log10(range[0]), Math.log10(range[1])] : range;
+  const w = Math.max(rule.margin * (hi - lo), 1e-6 * Math.max(Math.abs(lo), Math.abs(hi), 1));
+  return log ? [10 ** (lo - w), 10 ** (hi + w)] : [lo - w, hi + w];
+}
+
+/** Compares a deck with the card's training envelope; returns findings (empty when accepted). */
 export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltInputs): EnvelopeFinding[] {
   const s = built.scales;
+  const rule = envelopeRule(card);
   const out: EnvelopeFinding[] = [];
   const values: Record<string, number | undefined> = { L: s.L, n_nodes: q.n, P: s.P, sigma_ref: s.sigmaRef, E: q.E, nu: q.nu, n_fixed: s.nFixed, n_loaded: s.nLoaded };
   if (q.meshDim !== card.dimension) {
@@ -156,11 +189,8 @@ export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltIn
   for (const [k, range] of Object.entries(card.envelope)) {
     const v = values[k];
     if (v === undefined) continue;
-    // The range is the min/max of a finite training sample, which falls a little short of the
-    // family's true bounds: a margin relative to each bound keeps in-family decks at the edges from
-    // a warning (relative, not a share of the width: n_nodes spans decades).
-    const eps = 1e-6 * Math.max(Math.abs(range[0]), Math.abs(range[1]), 1);
-    if (v >= range[0] - Math.max(eps, ENVELOPE_MARGIN * Math.abs(range[0])) && v <= range[1] + Math.max(eps, ENVELOPE_MARGIN * Math.abs(range[1]))) continue;
+    const [lo, hi] = acceptedRange(k, range, rule);
+    if (v >= lo && v <= hi) continue;
     const exact = EXACTLY_SCALED.has(k);
     out.push({
       quantity: k, value: v, range, severity: exact ? 'info' : 'warning',
@@ -174,8 +204,8 @@ export function checkEnvelope(card: ModelCard, q: DeckQuantities, built: BuiltIn
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < q.n; i++) { const v = built.features[i * f + k]; if (v < lo) lo = v; if (v > hi) hi = v; }
-    const tol = 1e-3 * Math.max(range[1] - range[0], 1e-3);
-    if (lo >= range[0] - tol && hi <= range[1] + tol) return;
+    const ok = acceptedRange(nm, range, rule);
+    if (lo >= ok[0] && hi <= ok[1]) return;
     out.push({ quantity: `feature ${nm}`, value: [lo, hi], range, severity: 'warning', message: `feature ${nm} spans [${fmt(lo)}, ${fmt(hi)}], outside the training range [${fmt(range[0])}, ${fmt(range[1])}]` });
   });
   return out;

@@ -1,8 +1,9 @@
 // `npm run bench:trust -- --decks DIR [--model NAME] [--out FILE.json]`: how many decks of a
-// model's own family the applicability check warns about (target: about 1 %, the calibration of
-// the card's distance threshold). Every deck goes through `flare predict --json`, in-process, as
-// a user's deck would; the decks come from the generator's holdout split (seeds no model saw):
-//   /usr/bin/python3 -m models.fem.make_dataset --family plate2d --split holdout --n 200 --root /tmp/holdout
+// model's own family the applicability check warns about (target: at most 1 %; the card's threshold
+// and envelope margin come from models/calibrate_applicability.py). Every deck goes through
+// `flare predict --json`, in-process, as a user's deck would; the decks come from the generator's
+// holdout split (seeds no model saw; the validation pool is disjoint from the calibration pool):
+//   /usr/bin/python3 -m models.fem.make_dataset --family plate2d --split holdout --seed-offset 600 --n 300 --root /tmp/cal/plate2d-val
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../../extension/cli/main';
