@@ -37,14 +37,36 @@ export function webviewShell(p: WebviewShellParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${webviewCsp(p.cspSource, p.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link href="${p.cssUri}" rel="stylesheet">
 <title>${escapeHtml(p.title)}</title>
 </head>
 <body data-media="${p.mediaUri}">
 <div id="app"></div>
-<script type="module" nonce="${p.nonce}" src="${p.scriptUri}"></script>
+<script nonce="${p.nonce}">${loader(p)}</script>
 </body>
 </html>`;
+}
+
+/**
+ * Adds the stylesheet and the bundle, each tried again when its load fails. VS Code serves webview
+ * files through a service worker, and right after a window reload its first requests can fail (seen
+ * in code-server: status 0 for the bundle and the CSS, and a blank preview). A page that still has
+ * no files after the retries says so instead of staying blank.
+ */
+function loader(p: WebviewShellParts): string {
+  const js = (v: string) => JSON.stringify(v).replace(/</g, '\\u003c');
+  return `(() => {
+  const attempt = (make, tries) => {
+    const el = make();
+    el.addEventListener('error', () => {
+      el.remove();
+      if (tries < 6) setTimeout(() => attempt(make, tries + 1), 200 * 2 ** tries);
+      else document.getElementById('app').textContent = 'This view could not load its files. Run "Developer: Reload Webviews".';
+    });
+    return el;
+  };
+  attempt(() => document.head.appendChild(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: ${js(p.cssUri)} })), 0);
+  attempt(() => document.body.appendChild(Object.assign(document.createElement('script'), { type: 'module', nonce: ${js(p.nonce)}, src: ${js(p.scriptUri)} })), 0);
+})();`;
 }
 
 function escapeHtml(s: string): string {

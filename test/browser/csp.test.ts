@@ -32,12 +32,25 @@ window.__posted = [];
 window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });
 `;
 
-async function serve(): Promise<{ origin: string; setPage: (bundle: string) => void; close: () => void }> {
+interface Served { origin: string; setPage: (bundle: string) => void; close: () => void; failNext: Map<string, number>; requests: Map<string, number> }
+
+async function serve(): Promise<Served> {
   const probe = (await esbuild.build({ entryPoints: [path.join(root, 'test/browser/pages/csp.page.ts')], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false, absWorkingDir: root, logLevel: 'silent' })).outputFiles[0].contents;
   let html = '';
   let origin = '';
+  // Paths whose next N requests fail at the network level (status 0), as VS Code's webview service
+  // worker answered right after a window reload.
+  const failNext = new Map<string, number>();
+  const requests = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.set(url, (requests.get(url) ?? 0) + 1);
+    const fails = failNext.get(url) ?? 0;
+    if (fails > 0) {
+      failNext.set(url, fails - 1);
+      req.socket.destroy();
+      return;
+    }
     let body: Uint8Array | undefined;
     if (url === '/') body = Buffer.from(html);
     else if (url === '/dist/webview/csp-probe.js') body = probe;
@@ -59,7 +72,7 @@ async function serve(): Promise<{ origin: string; setPage: (bundle: string) => v
   const setPage = (bundle: string) => {
     html = webviewShell({ cspSource: origin, scriptUri: `${origin}/dist/webview/${bundle}.js`, cssUri: `${origin}/media/webview.css`, mediaUri: `${origin}/media`, nonce: randomBytes(16).toString('base64'), title: `CSP ${bundle}` });
   };
-  return { origin, setPage, close: () => server.close() };
+  return { origin, setPage, close: () => server.close(), failNext, requests };
 }
 
 test('webview CSP: the nonce\'d bundle runs; inline script, eval and remote loads are blocked', { timeout: 180_000 }, async () => {
@@ -135,6 +148,22 @@ test('webview CSP: the nonce\'d bundle runs; inline script, eval and remote load
     assert.deepEqual(violations, [], `${bundle} bundle trips the CSP`);
     assert.deepEqual(errors, [], `${bundle} bundle page errors`);
     await p.close();
+
+    // 3. The bundle and the stylesheet fail twice each (a window reload in code-server): the shell
+    //    tries again and the preview starts, styled, instead of staying blank.
+    srv.setPage(bundle);
+    srv.failNext.set('/dist/webview/preview.js', 2);
+    srv.failNext.set('/media/webview.css', 2);
+    srv.requests.clear();
+    const q = await browser.ctx.newPage();
+    await q.goto(`${srv.origin}/`);
+    await q.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'), undefined, { timeout: 60_000 });
+    const styled = await q.evaluate(() => [...document.styleSheets].some((sh) => (sh.href ?? '').endsWith('/media/webview.css') && sh.cssRules.length > 0));
+    assert.equal(styled, true, 'the stylesheet loaded on a later try');
+    assert.equal(srv.requests.get('/dist/webview/preview.js'), 3, 'the bundle was asked for three times');
+    assert.equal(srv.requests.get('/media/webview.css'), 3);
+    assert.deepEqual(await q.evaluate(() => (window as unknown as { __violations: Violation[] }).__violations), [], 'the retries trip no CSP rule');
+    await q.close();
   } finally {
     await browser.close();
     srv.close();
