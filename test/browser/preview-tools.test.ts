@@ -13,9 +13,10 @@ interface Result {
   flown: { focal: number[]; pickText: string; marker?: number[] };
   export: { w0: number; h0: number; x2: [number, number]; fixed: [number, number]; restored: [number, number]; barTitle2x: number; strip2x: { top: number[]; bottom: number[] }; hotInPng: [number, number] };
   labels: [number, number];
+  camera: { before: number; after: number; leftChanged: number };
 }
 
-test('preview tools: first physical field, compact toolbar, hot spots fly to the node, PNG export at 2× and W × H, side-by-side labels', { timeout: 120_000 }, async () => {
+test('preview tools: first physical field, compact toolbar, hot spots fly to the node, PNG export at 2× and W × H, side-by-side labels and one camera', { timeout: 120_000 }, async () => {
   const r = await runInBrowser<Result>('test/browser/pages/preview-tools.page.ts');
   assert.equal(r.colorBy, 'T', 'opens coloured by the first physical field, not node_id');
   assert.equal(r.keys.afterCtrlP, r.keys.parallel0, 'Ctrl+P is VS Code\'s (Quick Open), not the view\'s parallel toggle');
@@ -39,4 +40,6 @@ test('preview tools: first physical field, compact toolbar, hot spots fly to the
   assert.ok(t[0] > 150 && t[2] < 110 && b[2] > 150 && b[0] < 110, `the legend's colour strip sits where the 2× layout puts it (warm top ${t}, cool bottom ${b})`);
   assert.ok(r.export.hotInPng[0] > 0.03, `the saved PNG has the hot-spot legend's caption: ${r.export.hotInPng}`);
   assert.ok(r.labels[0] > 0.01 && r.labels[1] > 0.01, `labels over both halves: ${r.labels}`);
+  assert.ok(r.camera.leftChanged > 0.05, `panning and zooming moved the part: ${JSON.stringify(r.camera)}`);
+  assert.ok(r.camera.before > 0.9 && r.camera.after > 0.9, `both halves share one camera (silhouettes agree before and after): ${JSON.stringify(r.camera)}`);
 });

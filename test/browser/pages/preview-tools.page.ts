@@ -15,6 +15,24 @@ function inked(c: HTMLCanvasElement, x0: number, y0: number, x1: number, y1: num
   return hit / (d.length / 4);
 }
 
+/** Silhouettes of the two halves of a side-by-side capture (every 3rd pixel of each half's centre, clear of the scalar bar, legend and triad): IoU of left vs right, and the left mask. */
+function halves(c: HTMLCanvasElement, bg: number[]): { iou: number; left: boolean[] } {
+  const w = Math.floor(c.width / 2), y0 = Math.floor(c.height * 0.3), y1 = Math.floor(c.height * 0.7);
+  const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  const ink = (x: number, y: number): boolean => { const i = (y * c.width + x) * 4; return Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 60; };
+  const left: boolean[] = [];
+  let both = 0, either = 0;
+  for (let y = y0; y < y1; y += 3) {
+    for (let x = Math.floor(w * 0.25); x < Math.floor(w * 0.75); x += 3) {
+      const a = ink(x, y), b = ink(x + w, y);
+      left.push(a);
+      if (a && b) both++;
+      if (a || b) either++;
+    }
+  }
+  return { iou: both / Math.max(1, either), left };
+}
+
 report(async () => {
   await previewShell();
   const root = document.getElementById('app')!;
@@ -76,8 +94,15 @@ report(async () => {
   view.set({ compareWith: 'T_ref', compare: 'sideBySide' });
   const side = view.captureCanvas();
   const labels = [inked(side, side.width * 0.15, 6 * dpr, side.width * 0.35, 22 * dpr, bg), inked(side, side.width * 0.65, 6 * dpr, side.width * 0.85, 22 * dpr, bg)];
+  // One camera for both halves: moved and zoomed, the part moves in both alike.
+  const before = halves(side, bg);
+  view.pan(0.25, 0.1);
+  view.zoom(1.6);
+  const moved = halves(view.captureCanvas(), bg);
+  const leftChanged = before.left.filter((v, i) => v !== moved.left[i]).length / before.left.length;
+  const camera = { before: before.iou, after: moved.iou, leftChanged };
   return {
     colorBy, keys, narrow, expanded, wide, hot, hotButtons: buttons.length, flown,
-    export: { w0, h0, x2: [x2.width, x2.height], fixed: [fixed.width, fixed.height], restored, barTitle2x, strip2x, hotInPng }, labels,
+    export: { w0, h0, x2: [x2.width, x2.height], fixed: [fixed.width, fixed.height], restored, barTitle2x, strip2x, hotInPng }, labels, camera,
   };
 });
