@@ -42,6 +42,15 @@ export async function previewFrame(page, timeoutMs = 90_000) {
   throw new Error('no preview webview frame');
 }
 
+/** Picks a colour preset in the preview's toolbar, as a user would. */
+export function setPreset(frame, name) {
+  return frame.evaluate((n) => {
+    const p = document.getElementById('preset');
+    p.value = n;
+    p.dispatchEvent(new Event('change'));
+  }, name);
+}
+
 /** What the preview shows, read from its DOM. */
 export function viewState(frame) {
   return frame.evaluate(() => {
@@ -70,11 +79,7 @@ export async function previewFlow(page, artifacts, record) {
   record(`predicts and colours the preview by von Mises (${st.colorBy})`, /von_mises/.test(st.colorBy ?? ''));
   record('a plane deck opens orthographic', st.parallel === true);
   // Change the view like a user: another colour map, and a click on the part picks a node.
-  await frame.evaluate(() => {
-    const p = document.getElementById('preset');
-    p.value = 'Viridis';
-    p.dispatchEvent(new Event('change'));
-  });
+  await setPreset(frame, 'Viridis');
   const stage = frame.locator('.stage');
   const box = await stage.boundingBox();
   await stage.click({ position: { x: box.width * 0.15, y: box.height * 0.45 } });

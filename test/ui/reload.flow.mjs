@@ -3,7 +3,7 @@
 // restored by the custom editor), and the card page comes back with the same model (its webview state
 // and the extension's WebviewPanelSerializer), showing the card, not an empty page.
 /* global document -- the evaluate() callbacks run in the webview page */
-import { palette, previewFrame, quickOpen, viewState } from './preview.flow.mjs';
+import { palette, previewFrame, quickOpen, setPreset, viewState } from './preview.flow.mjs';
 
 /** The card page's heading, from whichever webview frame holds it. */
 async function cardHeading(page, timeoutMs) {
@@ -27,11 +27,7 @@ export async function reloadFlow(page, record) {
   await page.waitForTimeout(1500);
   await palette(page, 'FLARE: Open Preview to the Side', 'Open Preview to the Side');
   let frame = await previewFrame(page, 180_000);
-  await frame.evaluate(() => {
-    const p = document.getElementById('preset');
-    p.value = 'Viridis';
-    p.dispatchEvent(new Event('change'));
-  });
+  await setPreset(frame, 'Viridis');
   // A click on the part picks a node (tried at a few places: the plate may have a hole there).
   const stage = frame.locator('.stage');
   const box = await stage.boundingBox();
