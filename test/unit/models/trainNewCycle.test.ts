@@ -1,6 +1,7 @@
 // models/flare/train.py --new-cycle: a run that finished before --steps continues with a new
 // warm-up/decay cycle (its decay left the learning rate at 0), a cycle cut by --time-limit resumes
-// exactly, and rerunning the command of a finished cycle starts no other.
+// exactly, a cycle sized by --budget is planned from the measured rate, and rerunning the
+// command of a finished cycle starts no other.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -60,6 +61,15 @@ for s in (21, 22):
     // The finished cycle's command, run again, starts no third cycle.
     const again = train(pack, `${dir}/a`, ['--steps', '8', '--new-cycle']);
     assert.deepEqual(logged(again), []);
+
+    // A cycle sized by --budget (a GPU session's): its length is planned from the rate after
+    // warm-up, it decays to 0 at the planned step, and its command run again starts nothing.
+    const budgeted = train(pack, `${dir}/a`, ['--steps', '1000000', '--new-cycle', '--budget', '6', '--log-every', '50']);
+    const planned = Number(/planned steps (\d+)/.exec(budgeted)?.[1]);
+    assert.ok(planned > 8 + 300 && planned < 1000000, `planned ${planned}`);
+    const last = logged(budgeted).at(-1);
+    assert.deepEqual([last?.step, last?.lr], [planned, 0]);
+    assert.deepEqual(logged(train(pack, `${dir}/a`, ['--steps', '1000000', '--new-cycle', '--budget', '6'])), []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
