@@ -118,18 +118,33 @@ def card_for(a, cfg, nparam, st):
     card["architecture"] = dict(cfg, parameters=int(nparam))
     card["normalization"]["y_std"] = [float(v) for v in st["y_std"].cpu().numpy().ravel()]
     stats = json.load(open(a.train_pack[:-4] + ".json"))
-    card["training_envelope"] = dict(stats["envelope"], features=stats["features"])
-    card["applicability"] = applicability(
-        a.train_pack, a.test_pack, card["training_envelope"], a.calib_decks, a.val_decks
-    )
     prov = card.setdefault("provenance", {})
-    prov["exported"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    prov["torch"] = torch.__version__
-    prov["data"] = dict(
+    data = dict(
         generator=stats["generator"],
         train_count=stats["count"],
         train_seeds=[min(stats["seeds"]), max(stats["seeds"])],
     )
+    if a.keep_applicability:
+        # a run continued on more samples of the same family: the family's training statistics,
+        # calibrated on holdout decks, stay; the card lists the data of every cycle
+        old = json.load(open(a.keep_applicability))
+        card["training_envelope"] = old["training_envelope"]
+        card["applicability"] = old["applicability"]
+        first = old["provenance"]["data"]
+        cycles = first.pop("cycles", None) or [
+            {k: first[k] for k in ("generator", "train_count", "train_seeds", "steps") if k in first}
+        ]
+        cycles[0].setdefault("steps", old["provenance"]["training"]["steps"])
+        data["steps"] = st["step"]
+        data = dict(first, cycles=cycles + [data], statistics_from="cycle 1")
+    else:
+        card["training_envelope"] = dict(stats["envelope"], features=stats["features"])
+        card["applicability"] = applicability(
+            a.train_pack, a.test_pack, card["training_envelope"], a.calib_decks, a.val_decks
+        )
+    prov["exported"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    prov["torch"] = torch.__version__
+    prov["data"] = data
     if a.test_pack:
         ts = json.load(open(a.test_pack[:-4] + ".json"))
         prov["data"].update(test_count=ts["count"], test_seeds=[min(ts["seeds"]), max(ts["seeds"])])
@@ -159,6 +174,11 @@ def main():
     ap.add_argument("--noise-floor")
     ap.add_argument("--calib-decks", help="holdout decks calibrating the applicability check")
     ap.add_argument("--val-decks", help="holdout decks (other seeds) validating it")
+    ap.add_argument(
+        "--keep-applicability",
+        help="card of the run's first cycle: keep its training envelope and applicability block "
+        "(a run continued on more samples of the same family, see train.py --new-cycle)",
+    )
     ap.add_argument("--golden", help="prefix of the golden files (PREFIX.inp must exist)")
     ap.add_argument("--out-dir", default=HERE)
     ap.add_argument("--opset", type=int, default=17)

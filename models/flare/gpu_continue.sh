@@ -5,8 +5,8 @@
 #   plate2d samples (seeds 0..PN-1) -> pack -> plate2d: a new cycle of PB seconds, while the CPUs
 #   solve bracket3d samples from seed BSEED0 on (new geometries: bracket3d is data-limited) ->
 #   when plate2d is done: pack what is solved -> bracket3d: a new cycle of BB seconds.
-# Each family continues from models/checkpoints/<family>-flare.pt (a call may carry it later: the
-# script waits for it).  Test metrics and the export run afterwards on any machine (models/README.md).
+# Each family continues from models/checkpoints/<family>-flare.pt: carry plate2d's (with
+# models/data/femrt.tar.xz) in the call that starts this, bracket3d's in the next call.  Test metrics and the export run afterwards on any machine (models/README.md).
 # env: PN, PB, BSEED0, BB, W (CPU workers), LR (peak learning rate of the new cycles), STEPS (the
 #      cycles' name, see train.py --new-cycle), WORK (scratch dir, default /tmp/flare), TRAIN_ARGS
 #      (more train.py arguments: a CPU smoke run makes the model tiny)
@@ -25,11 +25,19 @@ fi
 export PATH=/tmp/femrt/bin:$PATH LD_LIBRARY_PATH=/tmp/femrt/lib PYTHONPATH=/tmp/femrt:$PWD PYTHONUNBUFFERED=1
 export TORCHINDUCTOR_CACHE_DIR=$WORK/inductor OMP_NUM_THREADS=1
 stage() { echo "=== $(date +%T) $*"; }
-ckpt() {  # the checkpoint to continue from, once a call has brought it
-  until [ -f $RUNS/$1-flare/ckpt.pt ]; do
-    [ -f $REPO/models/checkpoints/$1-flare.pt ] && cp $REPO/models/checkpoints/$1-flare.pt $RUNS/$1-flare/ckpt.pt || sleep 5
+# The checkpoints to continue from: a call's carry lasts only until the next call re-sends the
+# tree (the carry limit keeps the second one out of the first call), so take each as it comes.
+(
+  while :; do
+    for f in plate2d bracket3d; do
+      c=$REPO/models/checkpoints/$f-flare.pt
+      [ -f $RUNS/$f-flare/ckpt.pt ] || { [ -f $c ] && cp $c $RUNS/$f-flare/ckpt.tmp && mv $RUNS/$f-flare/ckpt.tmp $RUNS/$f-flare/ckpt.pt; }
+    done
+    sleep 2
   done
-}
+) &
+WATCH=$!
+ckpt() { until [ -f $RUNS/$1-flare/ckpt.pt ]; do sleep 5; done; }
 cont() {  # family, pack, budget
   $PY -m models.flare.train --family $1 --train $2 --run $RUNS/$1-flare --new-cycle --steps $STEPS \
     --budget $3 --lr $LR --warmup 300 --decay 0.3 --batch 16 --points 8192 $TRAIN_ARGS
@@ -51,4 +59,5 @@ $PY -m models.flare.data --src $ROOT/bracket3d/train --out $PACK/bracket3d_train
 stage train bracket3d
 ckpt bracket3d
 cont bracket3d $PACK/bracket3d_train.npz $BB
+kill $WATCH
 stage done

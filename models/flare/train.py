@@ -228,11 +228,12 @@ def main():
     os.makedirs(a.run, exist_ok=True)
     ck = os.path.join(a.run, "ckpt.pt")
     if os.path.exists(ck):
-        st = torch.load(ck, map_location=device, weights_only=False)
+        # read on the CPU: the RNG states must stay CPU tensors (load_state_dict moves the rest)
+        st = torch.load(ck, map_location="cpu", weights_only=False)
         net.load_state_dict(st["model"])
         opt.load_state_dict(st["opt"])
         step = st["step"]
-        gen.set_state(st["gen"].cpu() if not cuda else st["gen"].cpu())
+        gen.set_state(st["gen"])
         torch.set_rng_state(st["cpu_rng"])
         train.y_std = st["y_std"].to(device)
         wanted, budget = a.steps, a.budget
