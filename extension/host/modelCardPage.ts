@@ -141,6 +141,13 @@ ${dist}
 ${Object.keys(card.featureEnvelope).length ? `<details><summary>Feature ranges</summary>${table(['feature', 'range'], rangeRows(card.featureEnvelope, false), 'num')}</details>` : ''}`;
 }
 
+/** One training cycle of a continued run (train.py --new-cycle): its decks, seeds and last step. */
+function cycleItem(c: Record<string, unknown>, i: number): string {
+  const seeds = Array.isArray(c.train_seeds) && c.train_seeds.length === 2 && c.train_seeds.every(isNum) ? ` (seeds ${fmt(c.train_seeds[0])}–${fmt(c.train_seeds[1])})` : '';
+  const decks = isNum(c.train_count) ? `${fmt(c.train_count)} decks${seeds}` : 'decks not recorded';
+  return `training cycle ${i + 1}: ${decks}${isNum(c.steps) ? `, to step ${fmt(c.steps)}` : ''}`;
+}
+
 function trainingSection(card: ModelCard): string {
   const p = card.provenance;
   const items: string[] = [];
@@ -150,6 +157,7 @@ function trainingSection(card: ModelCard): string {
     const gen = Array.isArray(data.generator) ? data.generator.map(escapeHtml).join(', ') : data.generator !== undefined ? escapeHtml(data.generator) : '';
     if (gen) items.push(`data generator: ${gen}`);
     if (isNum(data.train_count)) items.push(`${fmt(data.train_count)} training decks${isNum(data.test_count) ? `, ${fmt(data.test_count)} test decks (held out)` : ''}`);
+    if (Array.isArray(data.cycles)) items.push(...data.cycles.filter(isObj).map(cycleItem));
   }
   if (tr) {
     if (isNum(tr.n_train)) items.push(`${fmt(tr.n_train)} training decks`);
