@@ -19,6 +19,7 @@ import { trustBanner } from './trust';
 import { ParsedFileStore, type ParsedFiles } from './parsedFileStore';
 import { PreviewRegistry } from './previewRegistry';
 import type { PanelTraffic } from './previewTraffic';
+import { isDeckFileName } from '../core/model/predictable';
 
 /** What activate() returns: handles the integration tests use to wait for background work. */
 export interface FlareApi {
@@ -74,6 +75,11 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   };
   const onDeleted = (uri: vscode.Uri) => status.causeGone(uri, `${vscode.workspace.asRelativePath(uri)} was deleted`);
   const watcher = new MeshFileWatcher(diagnostics, files, log, isPreviewOpen, onSaved, onDeleted);
+  // The model session is made ready when a deck (a file, not a diff's or an output's) or its preview
+  // opens, where the prediction would run: the first Predict then waits for neither.
+  const prepare = (uri: vscode.Uri) => { if (uri.scheme === 'file' && isDeckFileName(uri.path)) void predictions.prepare(uri); };
+  context.subscriptions.push(previews.onDidLoadPanel(prepare), vscode.workspace.onDidOpenTextDocument((d) => prepare(d.uri)));
+  for (const d of vscode.workspace.textDocuments) prepare(d.uri);
   context.subscriptions.push(diagnostics, watcher, status, predictions, deckContext);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));
   registerPredictCommands(context, predictions, previews, files, log);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Mesh } from '../core/mesh/index';
 import { createNodeRuntime } from '../core/runtime/node';
 import type { FlareRuntime } from '../core/runtime/runtime';
-import { predictDeck, type Prediction } from '../core/runtime/pipeline';
+import { predictDeck, prepareDeck, type DeckPrepared, type Prediction } from '../core/runtime/pipeline';
 import { resolveModel, type ModelFiles, type ResolvedModel as PipelineModel } from '../core/runtime/resolveModel';
 import { InProcessRunner, type ModelRunner } from '../core/runtime/runner';
 import { isBuiltinModel } from '../core/model/modelChoice';
@@ -154,6 +154,31 @@ export class PredictionService implements vscode.Disposable {
     return true;
   }
 
+  /**
+   * Opens the model a prediction of `uri` would use and makes its session ready where the
+   * prediction would run (its visible preview, else the extension host), so that the first Predict
+   * waits for neither. Called when a deck or its preview opens; logs what it did; never rejects.
+   */
+  async prepare(uri: vscode.Uri): Promise<DeckPrepared<vscode.Uri> | undefined> {
+    try {
+      const parsed = this.diagnostics.cached(uri) ?? (await this.diagnostics.parse(uri));
+      if (!parsed.mesh?.deck) return undefined;
+      const setting = await this.allowedModel(readSettings(uri).model, [], false);
+      const r = await prepareDeck(parsed.mesh, {
+        model: { setting, allowFiles: vscode.workspace.isTrusted }, files: this.files, cache: this.models,
+        runner: async () => (await this.previews.runnerFor(uri)) ?? (await this.inProcessRunner()),
+      });
+      const file = vscode.workspace.asRelativePath(uri);
+      if (!r.ok) this.log.info(`${file}: no model session prepared (${r.error})`);
+      else if (r.prepared.ok) this.log.info(`${file}: ${r.model.name} ready on ${backendLabel(r.prepared.backend)} in ${r.runner.description} (session ${r.prepared.sessionMs.toFixed(0)} ms)`);
+      else this.log.info(`${file}: ${r.model.name} not prepared in ${r.runner.description}: ${r.prepared.error.message}`);
+      return r;
+    } catch (e) {
+      this.log.warn(`preparing the model for ${vscode.workspace.asRelativePath(uri)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
   /** Predicts `uri`; rejects with PredictionCancelled when `signal` fires or a newer run supersedes it. */
   async predict(uri: vscode.Uri, signal: AbortSignal, progress?: (message: string) => void): Promise<PredictionRecord> {
     const key = uri.toString();
@@ -260,7 +285,7 @@ export class PredictionService implements vscode.Disposable {
    * the built-in model is. The workspace's `flare.model` is withheld by VS Code there (a restricted
    * setting), so model files in the workspace are named instead. The user is told once per model.
    */
-  private async allowedModel(setting: string, notes: string[]): Promise<string> {
+  private async allowedModel(setting: string, notes: string[], tell = true): Promise<string> {
     if (vscode.workspace.isTrusted) return setting;
     let note: string | undefined;
     let use = setting;
@@ -271,7 +296,7 @@ export class PredictionService implements vscode.Disposable {
       const files = await vscode.workspace.findFiles('**/*.onnx', '**/node_modules/**', 5);
       if (files.length > 0) note = `Restricted Mode: FLARE runs only its built-in models in an untrusted workspace; the model file(s) here (${files.map((f) => vscode.workspace.asRelativePath(f)).join(', ')}) are not used. Trust the workspace to use them.`;
     }
-    if (!note) return use;
+    if (!note || !tell) return use;
     notes.push(note);
     if (!this.toldRestricted.has(note)) {
       this.toldRestricted.add(note);

@@ -65,6 +65,9 @@ export type Support = { readonly ok: true } | { readonly ok: false; readonly rea
 
 export type BackendRun = { readonly ok: true; readonly outputs: Tensors; readonly ms: number; readonly sessionMs: number } | { readonly ok: false; readonly error: RuntimeError };
 
+/** A session made ready before the first run (`sessionMs`: how long creating it took; 0 when it was cached). */
+export type BackendPrepared = { readonly ok: true; readonly sessionMs: number } | { readonly ok: false; readonly error: RuntimeError };
+
 export interface Backend {
   readonly name: BackendName;
   /** Probes once (cached); never throws. */
@@ -79,6 +82,9 @@ export interface Backend {
    *  adapter (the engine uses it); known before the (lazy) probe, so small jobs never probe it. */
   preferredFrom?(model: ModelHandle): number | undefined;
   run(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener): Promise<BackendRun>;
+  /** Creates and caches the session for `model` (loading the runtime's code), so that the first run
+   *  does not wait for it. Absent: the back end prepares on its first run. Never rejects. */
+  prepare?(model: ModelHandle): Promise<BackendPrepared>;
   /** Releases sessions and devices. */
   dispose(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as OrtNode from 'onnxruntime-node';
 import {
-  errorMessage, pointsOf, type Availability, type Backend, type BackendName, type BackendRun, type ModelHandle,
+  errorMessage, pointsOf, type Availability, type Backend, type BackendName, type BackendPrepared, type BackendRun, type ModelHandle,
   type ProgressListener, type Tensors,
 } from './backend';
 import { hostBytesPerPoint } from './limits';
@@ -112,18 +112,34 @@ export class NodeCpuBackend implements Backend {
     return `half of this machine's ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB memory`;
   }
 
+  private session(ort: typeof OrtNode, model: ModelHandle): Promise<OrtNode.InferenceSession> {
+    let s = this.sessions.get(model.key);
+    if (!s) {
+      s = ort.InferenceSession.create(model.bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(this.threads ? { intraOpNumThreads: this.threads } : {}) });
+      this.sessions.set(model.key, s);
+      s.catch(() => this.sessions.delete(model.key));
+    }
+    return s;
+  }
+
+  async prepare(model: ModelHandle): Promise<BackendPrepared> {
+    const t0 = performance.now();
+    const cached = this.sessions.has(model.key);
+    try {
+      await this.session(await this.module(), model);
+      return { ok: true, sessionMs: cached ? 0 : performance.now() - t0 };
+    } catch (e) {
+      return { ok: false, error: { code: 'bad-model', message: `node-cpu: ${errorMessage(e)}`, backend: 'node-cpu' } };
+    }
+  }
+
   async run(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener): Promise<BackendRun> {
     const backend: BackendName = 'node-cpu';
     if (signal.aborted) return { ok: false, error: { code: 'cancelled', message: 'cancelled', backend } };
     try {
       const ort = await this.module();
       const t0 = performance.now();
-      let s = this.sessions.get(model.key);
-      if (!s) {
-        s = ort.InferenceSession.create(model.bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(this.threads ? { intraOpNumThreads: this.threads } : {}) });
-        this.sessions.set(model.key, s);
-        s.catch(() => this.sessions.delete(model.key));
-      }
+      const s = this.session(ort, model);
       onProgress({ stage: 'session', fraction: 0.05, message: 'onnxruntime-node session', backend });
       const session = await s;
       const sessionMs = performance.now() - t0;

@@ -3,7 +3,7 @@
 // webview URI, in Node from media/ort on disk; nothing comes from a CDN.
 import type * as OrtWeb from 'onnxruntime-web';
 import {
-  errorMessage, type AdapterInfo, type Availability, type Backend, type BackendRun, type ModelHandle,
+  errorMessage, type AdapterInfo, type Availability, type Backend, type BackendPrepared, type BackendRun, type ModelHandle,
   type ProgressListener, type Tensors, pointsOf,
 } from './backend';
 import { webgpuLimitText, webgpuMaxPoints, wasmLimitText, wasmMaxPoints } from './limits';
@@ -119,6 +119,20 @@ export class OrtBackend implements Backend {
       s.catch(() => this.sessions.delete(model.key));
     }
     return s;
+  }
+
+  async prepare(model: ModelHandle): Promise<BackendPrepared> {
+    const backend = this.name;
+    const avail = await this.available();
+    if (!avail.ok) return { ok: false, error: { code: 'unavailable', message: avail.reason, backend } };
+    const t0 = performance.now();
+    const cached = this.sessions.has(model.key);
+    try {
+      await this.session(model);
+      return { ok: true, sessionMs: cached ? 0 : performance.now() - t0 };
+    } catch (e) {
+      return { ok: false, error: { code: 'bad-model', message: `${backend}: ${errorMessage(e)}`, backend } };
+    }
   }
 
   async run(model: ModelHandle, inputs: Tensors, signal: AbortSignal, onProgress: ProgressListener): Promise<BackendRun> {

@@ -12,6 +12,7 @@ import type { BackendName, Tensors } from './backend';
 import type { OpenedModel } from './model';
 import { resolveModel, type ModelFiles, type ModelRequest, type ResolvedModel } from './resolveModel';
 import type { ModelRunner, RunnerOptions } from './runner';
+import type { PrepareResult } from './runtime';
 import { fieldRecipes, predictedFields, type FieldRecipe, type PredictedField } from './predictedFields';
 
 export { maxPrincipal, type PredictedField } from './predictedFields';
@@ -115,6 +116,25 @@ export interface DeckRequest<L> {
 export type DeckPrediction<L> =
   | { ok: true; model: ResolvedModel<L>; prediction: Prediction; runner: ModelRunner; notes: readonly string[] }
   | (PredictFailure & { model?: ResolvedModel<L> });
+
+export type DeckPrepared<L> = { ok: true; model: ResolvedModel<L>; runner: ModelRunner; prepared: PrepareResult } | PredictFailure;
+
+/**
+ * Opens the model `predictDeck` would use for this deck and makes the session of the runner it would
+ * take ready (a deck or its preview opened: the first Predict then waits for neither).
+ */
+export async function prepareDeck<L>(mesh: Mesh, req: Pick<DeckRequest<L>, 'model' | 'files' | 'cache' | 'runner'>): Promise<DeckPrepared<L>> {
+  const missing = missingForPrediction(mesh, mesh.source.file);
+  if (missing) return { ok: false, code: 'not-a-deck', error: missing };
+  const resolved = await resolveModel(req.files, mesh, req.model, req.cache);
+  if (!resolved.ok) return { ok: false, code: resolved.code, error: resolved.error };
+  const runner = await req.runner();
+  const points = mesh.points.length / mesh.dimension;
+  const prepared: PrepareResult = runner.prepare
+    ? await runner.prepare(resolved.model.opened.handle, points)
+    : { ok: false, error: { code: 'unavailable', message: `${runner.description} prepares on its first run` }, notes: [] };
+  return { ok: true, model: resolved.model, runner, prepared };
+}
 
 /** Failures any runner would repeat: no point in handing them to the fallback. */
 const NOT_THE_RUNNERS_FAULT = new Set(['cancelled', 'bad-input', 'bad-model']);

@@ -3,7 +3,7 @@
 // Each runner says what it is and which back end really ran; none stands in for another.
 import { adapterLabel } from './gpuDevice';
 import type { ModelHandle, ProgressListener, Tensors } from './backend';
-import type { BackendChoice, FlareRuntime, RunResult } from './runtime';
+import type { BackendChoice, FlareRuntime, PrepareResult, RunResult } from './runtime';
 
 export type RunnerKind = 'in-process' | 'webview';
 
@@ -31,6 +31,8 @@ export interface ModelRunner {
   readonly description: string;
   /** Never rejects. */
   run(model: ModelHandle, inputs: Tensors, opts?: RunnerOptions): Promise<RunnerResult>;
+  /** Makes the session a run of `points` nodes would use ready ahead of it. Never rejects. */
+  prepare?(model: ModelHandle, points: number): Promise<PrepareResult>;
 }
 
 /** A runtime of this process with a back-end choice. */
@@ -47,5 +49,9 @@ export class InProcessRunner implements ModelRunner {
     const r = await this.runtime.run({ model, inputs, backend: this.backend, ...opts });
     if (!r.ok) return r;
     return { ok: true, outputs: r.outputs, backend: r.backend, ...(r.adapter ? { adapter: adapterLabel(r.adapter) } : {}), ms: r.ms, sessionMs: r.sessionMs, notes: r.notes };
+  }
+
+  prepare(model: ModelHandle, points: number): Promise<PrepareResult> {
+    return this.runtime.prepare(model, points, this.backend);
   }
 }

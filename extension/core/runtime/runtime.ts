@@ -31,6 +31,11 @@ export type RunResult =
     }
   | { readonly ok: false; readonly error: RuntimeError; readonly notes: readonly string[] };
 
+/** A session made ready ahead of a run, on the back end the run would take first. */
+export type PrepareResult =
+  | { readonly ok: true; readonly backend: BackendName; readonly sessionMs: number; readonly notes: readonly string[] }
+  | { readonly ok: false; readonly error: RuntimeError; readonly notes: readonly string[] };
+
 export interface BackendStatus {
   readonly name: BackendName;
   readonly ok: boolean;
@@ -142,6 +147,49 @@ export class FlareRuntime {
     }
   }
 
+  /** The back ends a run of `n` points would try, in order (one decision for runs and `prepare`). */
+  private async candidates(model: ModelHandle, n: number, choice: BackendChoice, notes: string[]): Promise<{ ok: true; list: Backend[] } | { ok: false; error: RuntimeError }> {
+    if (choice === 'auto') {
+      const list = await this.autoOrder(model, n, notes);
+      if (list.length > 0) return { ok: true, list };
+      const why = notes.length > 0 ? notes.join('; ') : 'no back end is available';
+      return { ok: false, error: { code: notes.length > 0 ? 'too-large' : 'unavailable', message: `cannot run ${n} points: ${why}` } };
+    }
+    const b = this.backends.get(choice);
+    if (!b) return { ok: false, error: { code: 'unavailable', message: `back end '${choice}' is not registered here (have: ${this.names().join(', ') || 'none'})`, backend: choice } };
+    const a = await b.available();
+    if (!a.ok) return { ok: false, error: { code: 'unavailable', message: a.reason, backend: choice } };
+    const support = b.supports?.(model);
+    if (support && !support.ok) return { ok: false, error: { code: 'unavailable', message: support.reason, backend: choice } };
+    const max = b.maxPoints(model);
+    if (n <= max) return { ok: true, list: [b] };
+    const engine = await this.engineFor(model, n, b);
+    if (engine) {
+      notes.push(`${n} points exceed the ${choice} limit of ${max}: handed to the FLARE engine`);
+      return { ok: true, list: [engine] };
+    }
+    const why = b.describeLimit?.(model);
+    return { ok: false, error: { code: 'too-large', message: `${n} points exceed the ${choice} back end's limit of ${max} points for this model${why ? `: ${why}` : ''}`, backend: choice } };
+  }
+
+  /**
+   * Makes the session a run of `n` points would need ready on the back end that run would take
+   * first (a deck or its preview opened: the first Predict should not wait for it). Never rejects.
+   */
+  async prepare(model: ModelHandle, n: number, choice: BackendChoice = 'auto'): Promise<PrepareResult> {
+    const notes: string[] = [];
+    try {
+      const c = await this.candidates(model, Math.max(1, n), choice, notes);
+      if (!c.ok) return { ok: false, error: c.error, notes };
+      const b = c.list[0];
+      if (!b.prepare) return { ok: true, backend: b.name, sessionMs: 0, notes: [...notes, `${b.name} prepares on its first run`] };
+      const r = await b.prepare(model);
+      return r.ok ? { ok: true, backend: b.name, sessionMs: r.sessionMs, notes } : { ok: false, error: r.error, notes };
+    } catch (e) {
+      return { ok: false, error: { code: 'run-failed', message: `internal error: ${errorMessage(e)}` }, notes };
+    }
+  }
+
   private async runInner(req: RunRequest, signal: AbortSignal, onProgress: ProgressListener, notes: string[]): Promise<RunResult> {
     const n = pointsOf(req.inputs);
     if (n <= 0) return { ok: false, error: { code: 'bad-input', message: 'no [B, N, F] input tensor with N > 0' }, notes };
@@ -151,34 +199,9 @@ export class FlareRuntime {
     }
     onProgress({ stage: 'queued', fraction: 0, message: `${n} points` });
     const choice = req.backend ?? 'auto';
-    let candidates: Backend[];
-    if (choice === 'auto') {
-      candidates = await this.autoOrder(req.model, n, notes);
-      if (candidates.length === 0) {
-        const why = notes.length > 0 ? notes.join('; ') : 'no back end is available';
-        return { ok: false, error: { code: notes.length > 0 ? 'too-large' : 'unavailable', message: `cannot run ${n} points: ${why}` }, notes };
-      }
-    } else {
-      const b = this.backends.get(choice);
-      if (!b) return { ok: false, error: { code: 'unavailable', message: `back end '${choice}' is not registered here (have: ${this.names().join(', ') || 'none'})`, backend: choice }, notes };
-      const a = await b.available();
-      if (!a.ok) return { ok: false, error: { code: 'unavailable', message: a.reason, backend: choice }, notes };
-      const support = b.supports?.(req.model);
-      if (support && !support.ok) return { ok: false, error: { code: 'unavailable', message: support.reason, backend: choice }, notes };
-      const max = b.maxPoints(req.model);
-      if (n > max) {
-        const engine = await this.engineFor(req.model, n, b);
-        if (engine) {
-          notes.push(`${n} points exceed the ${choice} limit of ${max}: handed to the FLARE engine`);
-          candidates = [engine];
-        } else {
-          const why = b.describeLimit?.(req.model);
-          return { ok: false, error: { code: 'too-large', message: `${n} points exceed the ${choice} back end's limit of ${max} points for this model${why ? `: ${why}` : ''}`, backend: choice }, notes };
-        }
-      } else {
-        candidates = [b];
-      }
-    }
+    const c = await this.candidates(req.model, n, choice, notes);
+    if (!c.ok) return { ok: false, error: c.error, notes };
+    const candidates = c.list;
     let last: RuntimeError | undefined;
     for (let i = 0; i < candidates.length; i++) {
       const b = candidates[i];
