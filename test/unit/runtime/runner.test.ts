@@ -10,14 +10,19 @@ import { InProcessRunner } from '../../../extension/core/runtime/runner';
 
 const REF = path.resolve(__dirname, '../../../../shared/reference');
 
+/** The reference model and its inputs (../shared/reference). */
+function reference() {
+  const o = openModel(new Uint8Array(fs.readFileSync(path.join(REF, 'flare_small.onnx'))), 'flare_small');
+  assert.ok(o.ok);
+  const x = readNpy(fs.readFileSync(path.join(REF, 'x.npy')));
+  assert.ok(x.ok);
+  return { o, inputs: { x: { data: toFloat32(x.array), dims: x.array.shape } } };
+}
+
 test('in-process runner: reports the back end that ran, the same outputs as the runtime, and refusals as values', async () => {
   const rt = await createNodeRuntime({ backends: ['wasm'], wasmThreads: 1 });
   try {
-    const o = openModel(new Uint8Array(fs.readFileSync(path.join(REF, 'flare_small.onnx'))), 'flare_small');
-    assert.ok(o.ok);
-    const x = readNpy(fs.readFileSync(path.join(REF, 'x.npy')));
-    assert.ok(x.ok);
-    const inputs = { x: { data: toFloat32(x.array), dims: x.array.shape } };
+    const { o, inputs } = reference();
     const runner = new InProcessRunner(rt, 'auto', 'the test process');
     assert.equal(runner.kind, 'in-process');
     assert.equal(runner.description, 'the test process');
@@ -38,12 +43,8 @@ test('in-process runner: reports the back end that ran, the same outputs as the 
 test('prepare: the session is made on the back end a run would take, before the run; the run then finds it cached', async () => {
   const rt = await createNodeRuntime({ backends: ['wasm', 'node-cpu'], wasmThreads: 1 });
   try {
-    const o = openModel(new Uint8Array(fs.readFileSync(path.join(REF, 'flare_small.onnx'))), 'flare_small');
-    assert.ok(o.ok);
-    const x = readNpy(fs.readFileSync(path.join(REF, 'x.npy')));
-    assert.ok(x.ok);
-    const inputs = { x: { data: toFloat32(x.array), dims: x.array.shape } };
-    const points = x.array.shape[1];
+    const { o, inputs } = reference();
+    const points = inputs.x.dims[1];
     for (const choice of ['wasm', 'auto'] as const) {
       const runner = new InProcessRunner(rt, choice);
       const p = await runner.prepare(o.model.handle, points);
