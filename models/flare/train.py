@@ -181,6 +181,12 @@ def main():
     ap.add_argument(
         "--compile", default="auto", choices=["auto", "on", "off"], help="torch.compile (auto: on a GPU)"
     )
+    ap.add_argument(
+        "--compile-mode",
+        default="default",
+        choices=["default", "reduce-overhead", "max-autotune-no-cudagraphs"],
+        help="torch.compile mode; reduce-overhead replays CUDA graphs (every batch has one shape)",
+    )
     ap.add_argument("--ckpt-every", type=float, default=180.0, help="seconds")
     ap.add_argument("--log-every", type=int, default=100)
     ap.add_argument("--eval-max", type=int, default=None)
@@ -254,7 +260,7 @@ def main():
     )
     fwd = model
     if a.compile == "on" or (a.compile == "auto" and cuda):
-        fwd = torch.compile(model)
+        fwd = torch.compile(model, mode=a.compile_mode)
     log = open(os.path.join(a.run, "log.jsonl"), "a") if rank == 0 else None
     fpp = flops_per_point(net, cfg)
     per_rank = a.batch // world
