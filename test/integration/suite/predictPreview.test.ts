@@ -153,9 +153,10 @@ describe('FLARE predictions: where they run, focusing a node, superseded runs', 
     const flare = await api();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const [small, large] = await plateDecks();
-    // ~40k nodes: the webview runs this for seconds, so the edit and save below land while it runs
-    // (with the 4,876-node example deck a loaded CI machine once finished the run first).
-    const first = structuredPlateDeck(140, 70);
+    // ~81k nodes: the webview runs this for about 20 s, so the edit and save below land while it runs
+    // (a loaded CI machine finished the 4,876-node example deck first once, and a 40k-node plate's
+    // 10.8 s run once too).
+    const first = structuredPlateDeck(200, 100);
     const second = new TextDecoder().decode(await vscode.workspace.fs.readFile(small));
     const secondPoints = readMesh(new TextEncoder().encode(second), 'second.inp').mesh!;
     const uri = vscode.Uri.joinPath(large, '..', '..', 'cancel-test', 'plate.inp');
