@@ -140,10 +140,10 @@ export class PredictionService implements vscode.Disposable {
     return this.hostRunner;
   }
 
-  /** Where a prediction of `mesh` (of `uri`) runs: its visible preview's webview when `runInWebview` says so, else the extension host. */
-  private async runnerFor(uri: vscode.Uri, mesh: Mesh): Promise<ModelRunner> {
+  /** Where a prediction of `uri` runs: its visible preview's webview when `runInWebview` says so, else the extension host. */
+  private async runnerFor(uri: vscode.Uri): Promise<ModelRunner> {
     const page = await this.previews.runnerFor(uri);
-    if (page && runInWebview(readSettings(uri).backend, await page.compute(), mesh.points.length / mesh.dimension)) return page;
+    if (page && runInWebview(readSettings(uri).backend, await page.compute())) return page;
     return this.inProcessRunner();
   }
 
@@ -170,12 +170,11 @@ export class PredictionService implements vscode.Disposable {
   async prepare(uri: vscode.Uri): Promise<DeckPrepared<vscode.Uri> | undefined> {
     try {
       const parsed = this.diagnostics.cached(uri) ?? (await this.diagnostics.parse(uri));
-      const mesh = parsed.mesh;
-      if (!mesh?.deck) return undefined;
+      if (!parsed.mesh?.deck) return undefined;
       const setting = await this.allowedModel(readSettings(uri).model, [], false);
-      const r = await prepareDeck(mesh, {
+      const r = await prepareDeck(parsed.mesh, {
         model: { setting, allowFiles: vscode.workspace.isTrusted }, files: this.files, cache: this.models,
-        runner: () => this.runnerFor(uri, mesh),
+        runner: () => this.runnerFor(uri),
       });
       const file = vscode.workspace.asRelativePath(uri);
       if (!r.ok) this.log.info(`${file}: no model session prepared (${r.error})`);
@@ -234,7 +233,7 @@ export class PredictionService implements vscode.Disposable {
     const r = await predictDeck(mesh, {
       model: { setting, allowFiles: vscode.workspace.isTrusted }, files: this.files, cache: this.models, signal, channel: uri.toString(),
       // The file's preview runs it when one is open (its WebGPU or wasm), else the extension host.
-      runner: () => this.runnerFor(uri, mesh),
+      runner: () => this.runnerFor(uri),
       fallback: () => this.inProcessRunner(),
       hooks: {
         ...(progress ? { progress } : {}),
