@@ -133,6 +133,7 @@ export class MeshPreviewProvider implements vscode.CustomReadonlyEditorProvider<
           this.log.info(`preview of ${name} no longer has the outputs of run ${msg.requestId}: sending its arrays`);
           await this.previews.resendFields(document, panel);
           break;
+        case 'probeResult':
         case 'predictProgress':
         case 'predictResult':
         case 'predictError':

@@ -6,7 +6,6 @@ import type { FlareRuntime } from '../core/runtime/runtime';
 import { predictDeck, prepareDeck, type DeckPrepared, type Prediction } from '../core/runtime/pipeline';
 import { resolveModel, type ModelFiles, type ResolvedModel as PipelineModel } from '../core/runtime/resolveModel';
 import { InProcessRunner, type ModelRunner } from '../core/runtime/runner';
-import { runInWebview } from '../core/runtime/runLocation';
 import { isBuiltinModel } from '../core/model/modelChoice';
 import { magnitude } from '../core/analysis/fieldStats';
 import type { MeshDiagnosticsService } from './meshDiagnostics';
@@ -140,13 +139,6 @@ export class PredictionService implements vscode.Disposable {
     return this.hostRunner;
   }
 
-  /** Where a prediction of `uri` runs: its visible preview's webview when `runInWebview` says so, else the extension host. */
-  private async runnerFor(uri: vscode.Uri): Promise<ModelRunner> {
-    const page = await this.previews.runnerFor(uri);
-    if (page && runInWebview(readSettings(uri).backend, await page.compute())) return page;
-    return this.inProcessRunner();
-  }
-
   /** Built-in name → shipped file; a path → workspace file (never in Restricted Mode). */
   async resolveModel(setting: string, mesh: Mesh | undefined): Promise<ResolvedModel> {
     const r = await resolveModel(this.files, mesh, { setting, allowFiles: vscode.workspace.isTrusted }, this.models);
@@ -174,7 +166,7 @@ export class PredictionService implements vscode.Disposable {
       const setting = await this.allowedModel(readSettings(uri).model, [], false);
       const r = await prepareDeck(parsed.mesh, {
         model: { setting, allowFiles: vscode.workspace.isTrusted }, files: this.files, cache: this.models,
-        runner: () => this.runnerFor(uri),
+        runner: async () => (await this.previews.runnerFor(uri)) ?? (await this.inProcessRunner()),
       });
       const file = vscode.workspace.asRelativePath(uri);
       if (!r.ok) this.log.info(`${file}: no model session prepared (${r.error})`);
@@ -233,7 +225,7 @@ export class PredictionService implements vscode.Disposable {
     const r = await predictDeck(mesh, {
       model: { setting, allowFiles: vscode.workspace.isTrusted }, files: this.files, cache: this.models, signal, channel: uri.toString(),
       // The file's preview runs it when one is open (its WebGPU or wasm), else the extension host.
-      runner: () => this.runnerFor(uri),
+      runner: async () => (await this.previews.runnerFor(uri)) ?? (await this.inProcessRunner()),
       fallback: () => this.inProcessRunner(),
       hooks: {
         ...(progress ? { progress } : {}),

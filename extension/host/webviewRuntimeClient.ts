@@ -5,7 +5,6 @@
 import { BACKEND_NAMES, type BackendName, type ModelHandle, type ProgressListener, type Tensors } from '../core/runtime/backend';
 import type { ModelRunner, RunnerOptions, RunnerResult } from '../core/runtime/runner';
 import type { PrepareResult } from '../core/runtime/runtime';
-import type { WebviewCompute } from '../core/runtime/runLocation';
 import type { HostToWebview, RuntimeBackendChoice, WebviewToHost } from '../core/protocol/messages';
 
 type Answer = Extract<WebviewToHost, { type: 'predictResult' | 'predictError' }>;
@@ -16,9 +15,6 @@ export class WebviewRuntimeClient implements ModelRunner {
   private nextId = 1;
   private readonly pending = new Map<number, { done: (a: Answer | { type: 'lost'; reason: string }) => void; onProgress: ProgressListener }>();
   private readonly preparing = new Map<number, (r: PrepareResult) => void>();
-  /** The page's answer to `probe` (its WebGPU adapter), asked once per page. */
-  private probed?: Promise<WebviewCompute | undefined>;
-  private onProbe?: (c: WebviewCompute) => void;
   /** Model keys the current webview page holds (a reload forgets them). */
   private readonly sentModels = new Set<string>();
 
@@ -41,10 +37,6 @@ export class WebviewRuntimeClient implements ModelRunner {
       this.pending.delete(msg.requestId);
       return true;
     }
-    if (msg.type === 'probeResult') {
-      this.onProbe?.({ webgpu: msg.webgpu, ...(msg.isFallbackAdapter !== undefined ? { isFallbackAdapter: msg.isFallbackAdapter } : {}) });
-      return true;
-    }
     if (msg.type === 'predictPrepared') {
       const backend = (BACKEND_NAMES as readonly string[]).includes(msg.backend ?? '') ? (msg.backend as BackendName) : undefined;
       this.preparing.get(msg.requestId)?.(backend && msg.sessionMs !== undefined
@@ -54,16 +46,6 @@ export class WebviewRuntimeClient implements ModelRunner {
       return true;
     }
     return false;
-  }
-
-  /** What compute the page has (its WebGPU adapter, if any); undefined when it does not answer within `timeoutMs`. */
-  compute(timeoutMs = 10_000): Promise<WebviewCompute | undefined> {
-    this.probed ??= new Promise<WebviewCompute | undefined>((resolve) => {
-      const timer = setTimeout(() => { this.probed = undefined; resolve(undefined); }, timeoutMs);
-      this.onProbe = (c) => { clearTimeout(timer); resolve(c); };
-      void this.post({ type: 'probe' }).then((delivered) => { if (!delivered) { clearTimeout(timer); this.probed = undefined; resolve(undefined); } });
-    });
-    return this.probed;
   }
 
   /** Makes the page's session for `model` ready (its runtime picks the back end a run of `points` nodes would take). */
@@ -86,7 +68,6 @@ export class WebviewRuntimeClient implements ModelRunner {
   /** The page went away (reload, hidden, closed): runs in flight are lost and its model cache is gone. */
   reset(reason: string): void {
     this.sentModels.clear();
-    this.probed = undefined;
     for (const p of this.pending.values()) p.done({ type: 'lost', reason });
     this.pending.clear();
     for (const done of this.preparing.values()) done({ ok: false, error: { code: 'unavailable', message: reason }, notes: [] });

@@ -8,7 +8,7 @@ import type { FlareApi } from '../../../extension/host/extension';
 const cfg = () => vscode.workspace.getConfiguration('flare');
 const capture = async (): Promise<unknown> => vscode.commands.executeCommand('flare.preview.capture', 120_000);
 
-describe('FLARE makes the model session ready when a deck\'s preview opens, where the prediction will run', function () {
+describe('FLARE makes the model session ready when a deck\'s preview opens', function () {
   this.timeout(300_000);
   let flare: FlareApi;
 
@@ -54,32 +54,5 @@ describe('FLARE makes the model session ready when a deck\'s preview opens, wher
     const run = flare.previewTraffic(deck)[0].byType.predictRun;
     assert.ok(run && run.bytes < 1_000_000, `the run did not send the model again (${run?.bytes} bytes)`);
     console.log(`FLARE latency bracket-01 (${p.points} nodes, ${p.backend}): preview shown ${shown} ms, session ready ${prepared} ms after opening; Predict ${predicted} ms (features ${p.featureMs.toFixed(0)} ms, session ${p.sessionMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms)`);
-  });
-
-  it('on auto without a hardware GPU (this machine: SwiftShader or none) the extension host runs it, made ready on open, and the preview shows it', async () => {
-    await cfg().update('runtime.backend', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const [deck] = await vscode.workspace.findFiles('bracket3d/bracket-01.inp');
-    assert.ok(deck);
-    const t0 = Date.now();
-    await vscode.commands.executeCommand('vscode.openWith', deck, 'flare.meshPreview', vscode.ViewColumn.One);
-    await capture();
-    const ready = await flare.predictions.prepare(deck);
-    assert.ok(ready?.ok && ready.prepared.ok, JSON.stringify(ready).slice(0, 300));
-    assert.equal(ready.runner.kind, 'in-process', 'made ready in the extension host');
-    const prepared = Date.now() - t0;
-    const t1 = Date.now();
-    const answer = (await vscode.commands.executeCommand('flare.predict', deck)) as { where: string };
-    const predicted = Date.now() - t1;
-    assert.equal(answer.where, 'Node', JSON.stringify(answer).slice(0, 300));
-    const p = flare.predictions.last(deck)!.prediction;
-    assert.ok(p.sessionMs < 100, `the run found the session ready (session ${p.sessionMs.toFixed(0)} ms)`);
-    const traffic = flare.previewTraffic(deck)[0].byType;
-    assert.equal(traffic.probe?.count, 1, 'the page was asked once what GPU it has');
-    assert.equal(traffic.predictPrepare, undefined, 'no session made in the page');
-    assert.ok((traffic.fields?.count ?? 0) >= 3, 'the preview got the predicted fields');
-    const shownField = ((await capture()) as { state: { coloring?: { title: string } } }).state.coloring?.title ?? '';
-    assert.match(shownField, /von_mises/);
-    console.log(`FLARE latency bracket-01 (${p.points} nodes, host ${p.backend}): session ready ${prepared} ms after opening; Predict ${predicted} ms (features ${p.featureMs.toFixed(0)} ms, session ${p.sessionMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms)`);
   });
 });
