@@ -1,6 +1,6 @@
 // UI flow in code-server for the README's first picture: the shipped 3D bracket deck
 // (examples/bracket3d/bracket-01.inp) opened in the preview to the side, FLARE: Predict Fields run
-// from the palette with the built-in bracket3d model (in the extension host here: no hardware GPU), and the
+// from the palette with the built-in bracket3d model (in the webview: WebAssembly here), and the
 // predicted von Mises field shown with its scalar bar (title, unit), the triad and the hot-spot
 // legend. Checks what the DOM and the pixels can tell, then saves the editor area as a screenshot.
 /* global document, getComputedStyle -- the evaluate() callbacks run in the webview page */
