@@ -75,10 +75,10 @@ export function activate(context: vscode.ExtensionContext): FlareApi {
   };
   const onDeleted = (uri: vscode.Uri) => status.causeGone(uri, `${vscode.workspace.asRelativePath(uri)} was deleted`);
   const watcher = new MeshFileWatcher(diagnostics, files, log, isPreviewOpen, onSaved, onDeleted);
-  // The model session is made ready when a deck (a file, not a diff's or an output's) or its preview
-  // opens, where the prediction would run: the first Predict then waits for neither.
+  // The extension host's model session is made when a deck (a file, not a diff's or an output's)
+  // opens as text: a Predict without a preview then waits for neither onnxruntime nor the session.
   const prepare = (uri: vscode.Uri) => { if (uri.scheme === 'file' && isDeckFileName(uri.path)) void predictions.prepare(uri); };
-  context.subscriptions.push(previews.onDidLoadPanel(prepare), vscode.workspace.onDidOpenTextDocument((d) => prepare(d.uri)));
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument((d) => prepare(d.uri)));
   for (const d of vscode.workspace.textDocuments) prepare(d.uri);
   context.subscriptions.push(diagnostics, watcher, status, predictions, deckContext);
   context.subscriptions.push(vscode.languages.registerCodeActionsProvider(ShowInPreviewActions.selector, new ShowInPreviewActions(), ShowInPreviewActions.metadata));

@@ -155,9 +155,11 @@ export class PredictionService implements vscode.Disposable {
   }
 
   /**
-   * Opens the model a prediction of `uri` would use and makes its session ready where the
-   * prediction would run (its visible preview, else the extension host), so that the first Predict
-   * waits for neither. Called when a deck or its preview opens; logs what it did; never rejects.
+   * Opens the model a prediction of `uri` would use and makes the extension host's session for it,
+   * so that a Predict without a preview waits for neither onnxruntime nor the session. Called when a
+   * deck opens as text; logs what it did; never rejects. Not the preview's page: its session starts
+   * with its first run (a wasm run on the page's thread can hold a browser's renderer, and the
+   * sooner it starts the sooner it does).
    */
   async prepare(uri: vscode.Uri): Promise<DeckPrepared<vscode.Uri> | undefined> {
     try {
@@ -166,7 +168,7 @@ export class PredictionService implements vscode.Disposable {
       const setting = await this.allowedModel(readSettings(uri).model, [], false);
       const r = await prepareDeck(parsed.mesh, {
         model: { setting, allowFiles: vscode.workspace.isTrusted }, files: this.files, cache: this.models,
-        runner: async () => (await this.previews.runnerFor(uri)) ?? (await this.inProcessRunner()),
+        runner: () => this.inProcessRunner(),
       });
       const file = vscode.workspace.asRelativePath(uri);
       if (!r.ok) this.log.info(`${file}: no model session prepared (${r.error})`);

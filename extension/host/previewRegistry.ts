@@ -53,9 +53,6 @@ export class PreviewRegistry implements vscode.Disposable {
   /** Messages and bytes posted to each panel, by message type (tests: the prediction is not sent back to the page that ran it). */
   private readonly traffic = new WeakMap<vscode.WebviewPanel, Map<string, { count: number; bytes: number }>>();
   private readonly onDidResolvePanelEmitter = new vscode.EventEmitter<MeshDocument>();
-  private readonly onDidLoadPanelEmitter = new vscode.EventEmitter<vscode.Uri>();
-  /** A preview's page loaded (first load or a reload) and got its data: its runtime can take work. */
-  readonly onDidLoadPanel = this.onDidLoadPanelEmitter.event;
   /** The active (or last active) panel: capture and view settings go to it. */
   lastActive: vscode.WebviewPanel | undefined;
 
@@ -108,7 +105,6 @@ export class PreviewRegistry implements vscode.Disposable {
 
   panelLoaded(panel: vscode.WebviewPanel): void {
     this.loaded.get(panel)?.resolve();
-    for (const doc of this.documents.values()) if (doc.panels.has(panel)) this.onDidLoadPanelEmitter.fire(doc.uri);
   }
 
   /** Resolves once the panel's page is loaded (at once for a panel the registry does not know). */
@@ -222,7 +218,6 @@ export class PreviewRegistry implements vscode.Disposable {
 
   dispose(): void {
     this.onDidResolvePanelEmitter.dispose();
-    this.onDidLoadPanelEmitter.dispose();
     this.documents.clear();
     this.lastActive = undefined;
   }

@@ -4,7 +4,6 @@
 // page; the page keeps the outputs it sends back, under the request id (`keptAs`).
 import { BACKEND_NAMES, type BackendName, type ModelHandle, type ProgressListener, type Tensors } from '../core/runtime/backend';
 import type { ModelRunner, RunnerOptions, RunnerResult } from '../core/runtime/runner';
-import type { PrepareResult } from '../core/runtime/runtime';
 import type { HostToWebview, RuntimeBackendChoice, WebviewToHost } from '../core/protocol/messages';
 
 type Answer = Extract<WebviewToHost, { type: 'predictResult' | 'predictError' }>;
@@ -14,7 +13,6 @@ export class WebviewRuntimeClient implements ModelRunner {
   readonly description = 'the preview webview';
   private nextId = 1;
   private readonly pending = new Map<number, { done: (a: Answer | { type: 'lost'; reason: string }) => void; onProgress: ProgressListener }>();
-  private readonly preparing = new Map<number, (r: PrepareResult) => void>();
   /** Model keys the current webview page holds (a reload forgets them). */
   private readonly sentModels = new Set<string>();
 
@@ -37,32 +35,7 @@ export class WebviewRuntimeClient implements ModelRunner {
       this.pending.delete(msg.requestId);
       return true;
     }
-    if (msg.type === 'predictPrepared') {
-      const backend = (BACKEND_NAMES as readonly string[]).includes(msg.backend ?? '') ? (msg.backend as BackendName) : undefined;
-      this.preparing.get(msg.requestId)?.(backend && msg.sessionMs !== undefined
-        ? { ok: true, backend, sessionMs: msg.sessionMs, notes: msg.notes }
-        : { ok: false, error: { code: 'unavailable', message: msg.error ?? `the webview reported an unknown back end '${msg.backend ?? ''}'` }, notes: msg.notes });
-      this.preparing.delete(msg.requestId);
-      return true;
-    }
     return false;
-  }
-
-  /** Makes the page's session for `model` ready (its runtime picks the back end a run of `points` nodes would take). */
-  async prepare(model: ModelHandle, points: number): Promise<PrepareResult> {
-    const requestId = this.nextId++;
-    const sendModel = !this.sentModels.has(model.key);
-    const answer = new Promise<PrepareResult>((done) => this.preparing.set(requestId, done));
-    const delivered = await this.post({
-      type: 'predictPrepare', requestId, key: model.key, points, backend: this.backendSetting(),
-      model: sendModel ? new Uint8Array(model.bytes.buffer, model.bytes.byteOffset, model.bytes.byteLength) : new Uint8Array(0),
-    });
-    if (!delivered) {
-      this.preparing.delete(requestId);
-      return { ok: false, error: { code: 'unavailable', message: 'the preview webview did not take the request (hidden or closed)' }, notes: [] };
-    }
-    if (sendModel) this.sentModels.add(model.key);
-    return answer;
   }
 
   /** The page went away (reload, hidden, closed): runs in flight are lost and its model cache is gone. */
@@ -70,8 +43,6 @@ export class WebviewRuntimeClient implements ModelRunner {
     this.sentModels.clear();
     for (const p of this.pending.values()) p.done({ type: 'lost', reason });
     this.pending.clear();
-    for (const done of this.preparing.values()) done({ ok: false, error: { code: 'unavailable', message: reason }, notes: [] });
-    this.preparing.clear();
   }
 
   /** A run on the back end the flare.runtime.backend setting names (the webview's runtime picks for `auto`); no size limit here: the webview knows its device and refuses (`too-large`) what does not fit. */

@@ -8,7 +8,7 @@ import { RuntimeBridge, type Post } from '../../extension/core/runtime/bridge';
 import { previewFieldsFromOutputs, type PreviewField, type RawOutputs } from '../../extension/core/runtime/predictedFields';
 
 export interface MountedRuntime {
-  /** Takes the runtime messages (predictRun / predictCancel / predictPrepare); reports whether it did. */
+  /** Takes the runtime messages (predictRun / predictCancel); reports whether it did. */
   handle(msg: HostToWebview): boolean;
   /** The outputs of a run of this page, while it keeps them (see `showRun`). */
   kept(requestId: number): RawOutputs | undefined;
@@ -18,7 +18,7 @@ export function mountRuntime(post: Post): MountedRuntime {
   let bridge: RuntimeBridge | undefined;
   return {
     handle: (msg) => {
-      if (msg.type !== 'predictRun' && msg.type !== 'predictCancel' && msg.type !== 'predictPrepare') return false;
+      if (msg.type !== 'predictRun' && msg.type !== 'predictCancel') return false;
       if (!bridge) {
         const media = document.body.dataset.media ?? '';
         bridge = new RuntimeBridge(createBrowserRuntime({ ortBase: `${media}/ort/` }), post);

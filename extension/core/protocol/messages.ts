@@ -10,11 +10,6 @@ export type HostToWebview =
       readonly inputs: readonly RuntimeTensor[]; readonly backend: RuntimeBackendChoice; readonly channel?: string;
     }
   | { readonly type: 'predictCancel'; readonly requestId: number }
-  // Make the session a run of `points` nodes would use ready (a deck's preview opened); answered by `predictPrepared`.
-  | {
-      readonly type: 'predictPrepare'; readonly requestId: number; readonly key: string; readonly model: Uint8Array;
-      readonly points: number; readonly backend: RuntimeBackendChoice;
-    }
   // Preview: parse progress, the boundary surface (sent first), then each data array; `fields` also carries predictions.
   | { readonly type: 'previewProgress'; readonly stage: string; readonly fraction: number }
   | { readonly type: 'previewError'; readonly message: string; readonly line?: number }
@@ -61,10 +56,6 @@ export type WebviewToHost =
       readonly ms: number; readonly sessionMs: number; readonly notes: readonly string[]; readonly outputs: readonly RuntimeTensor[];
     }
   | { readonly type: 'predictError'; readonly requestId: number; readonly code: string; readonly message: string; readonly notes: readonly string[] }
-  | {
-      readonly type: 'predictPrepared'; readonly requestId: number; readonly backend?: string; readonly sessionMs?: number;
-      readonly error?: string; readonly notes: readonly string[];
-    }
   | { readonly type: 'probeResult'; readonly webgpu: boolean; readonly adapter?: string; readonly isFallbackAdapter?: boolean; readonly userAgent: string }
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string }
   // Preview: a PNG the user asked to save, and the answer to `previewCapture` (tests, `flare.preview.capture`).
@@ -112,8 +103,6 @@ const TO_WEBVIEW: Record<HostToWebview['type'], Validator> = {
   predictRun: (m) => isNumber(m.requestId) && isString(m.key) && m.model instanceof Uint8Array && Array.isArray(m.inputs) && m.inputs.every(isRuntimeTensor)
     && (RUNTIME_BACKEND_CHOICES as readonly unknown[]).includes(m.backend) && optional(isString)(m.channel),
   predictCancel: (m) => isNumber(m.requestId),
-  predictPrepare: (m) => isNumber(m.requestId) && isString(m.key) && m.model instanceof Uint8Array && isCount(m.points)
-    && (RUNTIME_BACKEND_CHOICES as readonly unknown[]).includes(m.backend),
   previewProgress: (m) => isString(m.stage) && isNumber(m.fraction),
   previewError: (m) => isString(m.message) && optional(isNumber)(m.line),
   surface: (m) => m.points instanceof Float32Array && m.triangles instanceof Uint32Array && m.nodeMap instanceof Uint32Array && m.triangleCell instanceof Uint32Array
@@ -137,8 +126,6 @@ const TO_HOST: Record<WebviewToHost['type'], Validator> = {
   predictResult: (m) => isNumber(m.requestId) && isString(m.backend) && optional(isString)(m.adapter) && optional(isBool)(m.isFallbackAdapter)
     && isNumber(m.ms) && isNumber(m.sessionMs) && isStringList(m.notes) && Array.isArray(m.outputs) && m.outputs.every(isRuntimeTensor),
   predictError: (m) => isNumber(m.requestId) && isString(m.code) && isString(m.message) && isStringList(m.notes),
-  predictPrepared: (m) => isNumber(m.requestId) && optional(isString)(m.backend) && optional(isNumber)(m.sessionMs) && optional(isString)(m.error) && isStringList(m.notes)
-    && (m.error !== undefined) !== (m.backend !== undefined && m.sessionMs !== undefined),
   probeResult: (m) => isBool(m.webgpu) && optional(isString)(m.adapter) && optional(isBool)(m.isFallbackAdapter) && isString(m.userAgent),
   log: (m) => (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isString(m.message),
   saveImage: (m) => isString(m.dataUrl) && m.dataUrl.startsWith('data:image/png;base64,') && isString(m.suggestedName),

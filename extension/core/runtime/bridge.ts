@@ -1,6 +1,5 @@
 // Webview side of the runtime bridge: answers `predictRun` / `predictCancel` messages from the host
-// with progress, a result or an error, and `predictPrepare` (a session made ready before the first
-// run) with `predictPrepared`. Any webview bundle mounts it with its own FlareRuntime;
+// with progress, a result or an error. Any webview bundle mounts it with its own FlareRuntime;
 // requests on one channel supersede each other. The page keeps the outputs of its last runs (the
 // result's arrays are copies): the host then only says which run to show (`showRun`).
 import type { HostToWebview, WebviewToHost } from '../protocol/messages';
@@ -9,7 +8,6 @@ import { openModel, type OpenedModel } from './model';
 import type { FlareRuntime } from './runtime';
 
 type PredictRun = Extract<HostToWebview, { type: 'predictRun' }>;
-type PredictPrepare = Extract<HostToWebview, { type: 'predictPrepare' }>;
 
 export type Post = (message: WebviewToHost, transfer?: Transferable[]) => void;
 
@@ -33,33 +31,7 @@ export class RuntimeBridge {
       this.running.get(msg.requestId)?.abort();
       return true;
     }
-    if (msg.type === 'predictPrepare') {
-      void this.prepare(msg);
-      return true;
-    }
     return false;
-  }
-
-  /** The model of `key`, opened from `bytes` when they are sent (the model travels once per key). */
-  private model(key: string, bytes: Uint8Array): { ok: true; model: OpenedModel } | { ok: false; error: string } {
-    const known = this.models.get(key);
-    if (known && bytes.byteLength === 0) return { ok: true, model: known };
-    const o = openModel(bytes, key);
-    if (o.ok) this.models.set(key, o.model);
-    return o;
-  }
-
-  private async prepare(msg: PredictPrepare): Promise<void> {
-    const id = msg.requestId;
-    const m = this.model(msg.key, msg.model);
-    if (!m.ok) {
-      this.post({ type: 'predictPrepared', requestId: id, error: m.error, notes: [] });
-      return;
-    }
-    const r = await this.runtime.prepare(m.model.handle, msg.points, msg.backend);
-    this.post(r.ok
-      ? { type: 'predictPrepared', requestId: id, backend: r.backend, sessionMs: r.sessionMs, notes: [...r.notes] }
-      : { type: 'predictPrepared', requestId: id, error: r.error.message, notes: [...r.notes] });
   }
 
   /** The outputs run `requestId` gave, while the page keeps them. */
@@ -76,12 +48,16 @@ export class RuntimeBridge {
     const id = msg.requestId;
     try {
       // The model travels once per key; later requests may send an empty array.
-      const o = this.model(msg.key, msg.model);
-      if (!o.ok) {
-        this.post({ type: 'predictError', requestId: id, code: 'bad-model', message: o.error, notes: [] });
-        return;
+      let model = this.models.get(msg.key);
+      if (!model || msg.model.byteLength > 0) {
+        const o = openModel(msg.model, msg.key);
+        if (!o.ok) {
+          this.post({ type: 'predictError', requestId: id, code: 'bad-model', message: o.error, notes: [] });
+          return;
+        }
+        model = o.model;
+        this.models.set(msg.key, model);
       }
-      const model = o.model;
       const ctl = new AbortController();
       this.running.set(id, ctl);
       const inputs: Record<string, { data: Float32Array; dims: readonly number[] }> = {};

@@ -88,31 +88,3 @@ test('webview runtime client: cancellation and a page that goes away end the run
     await s.webviewRuntime.dispose();
   }
 });
-
-test('webview runtime client: prepare makes the page\'s session with the model bytes; the run after it sends none and finds the session', async () => {
-  const s = await setup();
-  try {
-    const p = await s.client.prepare(s.model, s.inputs.x.dims[1]);
-    assert.ok(p.ok, p.ok ? '' : p.error.message);
-    assert.equal(p.backend, 'wasm');
-    assert.ok(p.sessionMs > 0, 'the page created the session');
-    const first = s.sent[0];
-    assert.ok(first.type === 'predictPrepare' && first.model.byteLength > 0 && first.backend === 'wasm');
-    const r = await s.client.run(s.model, s.inputs);
-    assert.ok(r.ok, r.ok ? '' : r.error.message);
-    assert.ok(r.sessionMs < 50, `the run found the session ready (${r.sessionMs.toFixed(1)} ms)`);
-    const run = s.sent[1];
-    assert.ok(run.type === 'predictRun' && run.model.byteLength === 0, 'the model travelled with the prepare, once');
-    // A page that goes away answers no prepare: it ends with the page, as a value.
-    s.page.drop = true;
-    const pending = s.client.prepare(s.model, 10);
-    s.client.reset('the preview reloaded');
-    const lost = await pending;
-    assert.ok(!lost.ok && lost.error.message === 'the preview reloaded');
-    // A malformed answer is refused by the validator: a prepared message must say either what ran or why not.
-    assert.equal(parseWebviewToHost({ type: 'predictPrepared', requestId: 1, notes: [] }), undefined);
-    assert.equal(parseWebviewToHost({ type: 'predictPrepared', requestId: 1, backend: 'wasm', sessionMs: 3, error: 'x', notes: [] }), undefined);
-  } finally {
-    await s.webviewRuntime.dispose();
-  }
-});
