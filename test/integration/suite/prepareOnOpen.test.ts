@@ -4,17 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FlareApi } from '../../../extension/host/extension';
-
-/** The host's FLARE log lines that match `re`, once one does (up to 60 s). */
-async function logLines(flare: FlareApi, re: RegExp): Promise<string[]> {
-  const file = vscode.Uri.joinPath(flare.logUri, 'FLARE.log');
-  for (let i = 0; i < 300; i++) {
-    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(file).then((b) => b, () => new Uint8Array())).split('\n').filter((l) => re.test(l));
-    if (lines.length) return lines;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return [];
-}
+import { logged } from './hostLog';
 
 describe('FLARE makes the extension host\'s model session when a deck opens', function () {
   this.timeout(300_000);
@@ -36,8 +26,8 @@ describe('FLARE makes the extension host\'s model session when a deck opens', fu
     assert.ok(deck);
     const t0 = Date.now();
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(deck));
-    const lines = await logLines(flare, /bracket-01\.inp: bracket3d-elasticity ready on .* in the extension host/);
-    assert.equal(lines.length >= 1, true, 'the host logged the session it made when the deck opened');
+    // The host logs the session it made when the deck opened.
+    const line = await logged(flare, /bracket-01\.inp: bracket3d-elasticity ready on .* in the extension host/, 60_000);
     // Resolves at once now: the session exists (a second prepare finds it cached).
     const again = await flare.predictions.prepare(deck);
     assert.ok(again?.ok && again.prepared.ok && again.prepared.sessionMs === 0, JSON.stringify(again).slice(0, 300));
@@ -48,6 +38,6 @@ describe('FLARE makes the extension host\'s model session when a deck opens', fu
     assert.equal(answer.where, 'Node', JSON.stringify(answer).slice(0, 300));
     const p = flare.predictions.last(deck)!.prediction;
     assert.ok(p.sessionMs < 100, `the run found the session made (session ${p.sessionMs.toFixed(0)} ms)`);
-    console.log(`FLARE latency bracket-01 (${p.points} nodes, host ${p.backend}): ${lines[0].replace(/^.*\] /, '')}; ready ${ready} ms after opening; Predict ${predicted} ms (features ${p.featureMs.toFixed(0)} ms, session ${p.sessionMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms)`);
+    console.log(`FLARE latency bracket-01 (${p.points} nodes, host ${p.backend}): ${line.replace(/^.*\] /, '')}; ready ${ready} ms after opening; Predict ${predicted} ms (features ${p.featureMs.toFixed(0)} ms, session ${p.sessionMs.toFixed(0)} ms, run ${p.ms.toFixed(0)} ms)`);
   });
 });

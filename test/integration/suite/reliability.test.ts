@@ -11,6 +11,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { FlareApi } from '../../../extension/host/extension';
+import { logged, tick, waitFor } from './hostLog';
 
 const EXT_ID = 'flare-sim.flare-vscode';
 
@@ -20,35 +21,13 @@ async function api(): Promise<FlareApi> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
-const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `p`, or a clear failure naming the step that hung. */
 function within<T>(p: Thenable<T>, ms: number, what: string): Promise<T> {
   return Promise.race([Promise.resolve(p), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 30_000, every = 100): Promise<T> {
-  const t = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() - t > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await tick(every);
-  }
-}
-
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 
-/** Waits until the host's FLARE log (FLARE.log in the extension's log folder) has a line matching `re`. */
-async function logged(flare: FlareApi, re: RegExp): Promise<string> {
-  const file = vscode.Uri.joinPath(flare.logUri, 'FLARE.log');
-  return waitFor(`${re} in FLARE.log`, async () => {
-    try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(file)).split('\n').find((l) => re.test(l));
-    } catch {
-      return undefined;
-    }
-  }, 20_000, 200);
-}
 const encode = (s: string) => new TextEncoder().encode(s);
 const errorsOf = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
 
